@@ -1,0 +1,12 @@
+// The chrome.runtime port behind PanelFeed: the only chrome.* the feed needs.
+import { PANEL_PORT } from '../src/core/protocol';
+import type { FeedPort } from '../src/core/panel-feed';
+
+export function connectWorker(): FeedPort {
+  const port = chrome.runtime.connect({ name: PANEL_PORT });
+  return {
+    postMessage: (m) => port.postMessage(m),
+    onMessage: (l) => port.onMessage.addListener(l),
+    onDisconnect: (l) => port.onDisconnect.addListener(() => l()),
+  };
+}

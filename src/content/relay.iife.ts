@@ -1,0 +1,79 @@
+// Content script (isolated world, every frame, document_start): takes the page hook's batches,
+// numbers and keeps them (RecordBuffer), and sends them to the service worker while a panel
+// watches this tab. Accepts only data from the page, never instructions: the page cannot drive
+// the extension through this script.
+import { RecordBuffer } from '../core/record-buffer';
+import {
+  CONTENT_PORT, DEFAULT_BUFFER_CAP, PROTOCOL_VERSION, isPageBatch,
+  type CaptureRecord, type ContentToWorker, type WorkerToContent,
+} from '../core/protocol';
+import { Backoff } from '../core/backoff';
+
+const docId = crypto.randomUUID();
+const buffer = new RecordBuffer(DEFAULT_BUFFER_CAP);
+const backoff = new Backoff();
+let port: chrome.runtime.Port | null = null;
+let streaming = false;
+
+window.addEventListener('message', (event) => {
+  if (event.source !== window || !isPageBatch(event.data)) return;
+  const kept = buffer.push(sanitize(event.data.records));
+  if (streaming && kept.length) send({ type: 'records', docId, records: kept, dropped: buffer.dropped, replay: false });
+}, true);
+
+// The worker wakes us when a panel opens on this tab after the worker restarted while idle.
+chrome.runtime.onMessage.addListener((message: unknown) => {
+  if ((message as { type?: string } | null)?.type === 'cx-lens-wake' && !port) connect();
+});
+
+connect();
+
+function connect(): void {
+  if (!chrome.runtime?.id) return; // the extension was reloaded or removed: this script is orphaned
+  try {
+    port = chrome.runtime.connect({ name: CONTENT_PORT });
+  } catch {
+    port = null;
+    return;
+  }
+  port.onMessage.addListener(onWorkerMessage);
+  port.onDisconnect.addListener(() => {
+    port = null;
+    // Reconnect only while a panel was watching; an idle tab waits for a wake-up instead, so a
+    // stopped worker is not woken again and again by every open tab.
+    if (streaming) setTimeout(connect, backoff.next());
+    streaming = false;
+  });
+  send({ type: 'hello', v: PROTOCOL_VERSION, docId, url: location.href, origin: location.origin, top: window === window.top, timeOrigin: performance.timeOrigin });
+}
+
+function onWorkerMessage(message: WorkerToContent): void {
+  if (message.type === 'stream') {
+    backoff.reset();
+    streaming = true;
+    const records = buffer.since(message.since);
+    // Chunked so that one message stays well below Chrome's per-message limit.
+    for (let i = 0; i < records.length || i === 0; i += 500) {
+      send({ type: 'records', docId, records: records.slice(i, i + 500), dropped: buffer.dropped, replay: true });
+    }
+  } else if (message.type === 'hold') {
+    streaming = false;
+  }
+}
+
+function send(message: ContentToWorker): void {
+  try {
+    port?.postMessage(message);
+  } catch {
+    /* port closed: onDisconnect reconnects */
+  }
+}
+
+/** The page can post anything with our source tag: keep only objects with a string `t`. */
+function sanitize(records: unknown[]): CaptureRecord[] {
+  const out: CaptureRecord[] = [];
+  for (const r of records) {
+    if (r && typeof r === 'object' && typeof (r as { t?: unknown }).t === 'string') out.push(r as CaptureRecord);
+  }
+  return out;
+}

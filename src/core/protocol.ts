@@ -1,0 +1,184 @@
+// The CX Lens message protocol: every shape that crosses a hop (page → content script →
+// service worker → panel). Pure types and constants, no chrome.* imports. See docs/ARCHITECTURE.md.
+
+/** Bumped when any message shape below changes incompatibly. Every hop checks it. */
+export const PROTOCOL_VERSION = 1;
+
+/** `source` tag of window.postMessage traffic from the page hook to the content script. */
+export const PAGE_SOURCE = 'cx-lens-page';
+/** runtime.connect port names. */
+export const CONTENT_PORT = 'cx-lens-content';
+export const PANEL_PORT = 'cx-lens-panel';
+
+/** A value copied out of the page by safeCopy: plain JSON, with `$cx` marker objects for what
+ *  could not be copied as is (see src/core/safe-copy.ts and CopyMarker). */
+export type Copied = null | boolean | number | string | Copied[] | { [key: string]: Copied };
+
+/** Marker objects inside a Copied tree. Real payload keys never start with `$cx`, and the
+ *  copier escapes a page object that has a `$cx` key (it becomes `$cx:escaped`). */
+export type CopyMarker =
+  | { $cx: 'cycle'; path: string }
+  | { $cx: 'function'; name: string }
+  | { $cx: 'dom'; description: string }
+  | { $cx: 'jquery'; length: number; description: string }
+  | { $cx: 'window' }
+  | { $cx: 'string'; head: string; length: number } // string cut to the cap
+  | { $cx: 'array'; items: Copied[]; length: number } // array cut to the cap
+  | { $cx: 'object'; entries: { [key: string]: Copied }; keys: number } // object cut to the cap
+  | { $cx: 'depth'; type: string } // nesting deeper than the cap
+  | { $cx: 'budget' } // node budget of this payload used up
+  | { $cx: 'threw'; message: string } // a getter (or proxy trap) threw
+  | { $cx: 'undefined' }
+  | { $cx: 'number'; value: 'NaN' | 'Infinity' | '-Infinity' }
+  | { $cx: 'bigint'; value: string }
+  | { $cx: 'symbol'; description: string }
+  | { $cx: 'date'; iso: string }
+  | { $cx: 'regexp'; source: string }
+  | { $cx: 'error'; name: string; message: string; stack?: string }
+  | { $cx: 'map'; entries: Copied[]; size: number }
+  | { $cx: 'set'; items: Copied[]; size: number }
+  | { $cx: 'escaped'; value: Copied };
+
+/** Where a captured bus event came from. */
+export type EventVia = 'publish' | 'publishDirect' | 'republish' | 'replay' | 'data' | 'synthetic';
+
+/** Final state of a command. `pending` is never sent: a command without an outcome is pending. */
+export type CommandOutcome = 'resolved' | 'rejected' | 'cancelled';
+
+interface RecordBase {
+  /** Sequence number, strictly increasing per document (docId), set by the content script.
+   *  Used for replay and dedup. */
+  seq: number;
+  /** ms since epoch, taken in the page when the call happened. */
+  time: number;
+  /** true when the copier cut or replaced anything in this record's payload. */
+  truncated?: boolean;
+}
+
+/** A published bus event, e.g. WebChat.opened. */
+export interface EventRecord extends RecordBase {
+  t: 'event';
+  /** Full name, `<publisher>.<event>`. */
+  name: string;
+  publisher: string;
+  via: EventVia;
+  data: Copied;
+  /** For via 'replay': the plugin whose late subscribe received the sticky data. */
+  subscriber?: string;
+}
+
+/** A bus command call, e.g. WebChat.open. Its outcome arrives later as an OutcomeRecord. */
+export interface CommandRecord extends RecordBase {
+  t: 'command';
+  /** Call id, unique per document; OutcomeRecord.id refers to it. */
+  id: number;
+  name: string;
+  commander: string;
+  options: Copied;
+}
+
+export interface OutcomeRecord extends RecordBase {
+  t: 'outcome';
+  id: number;
+  outcome: CommandOutcome;
+  /** Resolved value, or the rejection reason. */
+  value: Copied;
+}
+
+/** Registration on the bus: plugins, commands, events, before hooks, subscriptions. */
+export interface PluginRecord extends RecordBase {
+  t: 'plugin';
+  action: 'registerPlugin' | 'registerCommand' | 'registerEvents' | 'before' | 'subscribe' | 'unsubscribe';
+  plugin: string;
+  /** Command or event names involved (full names where the bus makes them full). */
+  names: string[];
+  /** false when the bus refused (registerPlugin returned false, subscribe returned false). */
+  ok: boolean;
+}
+
+/** What the hook knows about its page; sent when it changes. */
+export interface HookStatusRecord extends RecordBase {
+  t: 'status';
+  status: HookStatus;
+}
+
+export interface HookStatus {
+  /** `CXBus` global seen and tapped. */
+  cxbus: 'absent' | 'tapped' | 'untappable';
+  /** `_genesys.widgets.bus` (QuickBus) seen. */
+  quickBus: boolean;
+  /** Plugins seen registering, in order. */
+  plugins: string[];
+  /** Human-readable problems, e.g. "plugin App interface is frozen: its calls are not captured". */
+  problems: string[];
+  /** Read from window._genesys.widgets.webchat.transport (issue 3: async mode). */
+  transport?: { type?: string; dataURL?: string; asyncEnabled?: boolean };
+}
+
+/** Reserved for later capabilities (injection status, cookie channel, interaction states):
+ *  they add their own `t` values to this union. */
+export type CaptureRecord = EventRecord | CommandRecord | OutcomeRecord | PluginRecord | HookStatusRecord;
+
+// ---------------------------------------------------------------------------------------------
+// Hop 1: page hook → content script (window.postMessage, same window).
+
+export interface PageBatch {
+  source: typeof PAGE_SOURCE;
+  v: typeof PROTOCOL_VERSION;
+  type: 'batch';
+  /** The hook leaves seq at 0: the content script numbers records as they arrive, so the
+   *  numbering stays strictly increasing even if the page posts look-alike batches. */
+  records: CaptureRecord[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hop 2: content script ⇄ service worker (port CONTENT_PORT, one per frame).
+
+export type ContentToWorker =
+  | { type: 'hello'; v: number; docId: string; url: string; origin: string; top: boolean; timeOrigin: number }
+  | { type: 'records'; docId: string; records: CaptureRecord[]; dropped: number; replay: boolean };
+
+export type WorkerToContent =
+  /** A panel watches this tab: send every kept record with seq > since (replay: true), then each
+   *  new record as it comes. One message, so nothing can slip between the replay and the stream. */
+  | { type: 'stream'; since: number }
+  /** No panel watches: keep buffering, send nothing. */
+  | { type: 'hold' };
+
+// ---------------------------------------------------------------------------------------------
+// Hop 3: panel ⇄ service worker (port PANEL_PORT, one per open panel).
+
+/** One document (frame) of the inspected tab, as the worker knows it. */
+export interface FrameInfo {
+  docId: string;
+  frameId: number;
+  url: string;
+  origin: string;
+  top: boolean;
+  /** ms epoch when the worker first heard of it. */
+  seenAt: number;
+}
+
+export type PanelToWorker =
+  /** Watch a tab. cursors: last seq the panel holds per docId; the worker asks each frame to
+   *  replay what follows. Sent again after every reconnect. */
+  | { type: 'subscribe'; v: number; tabId: number; cursors: Record<string, number> }
+  | { type: 'unsubscribe' };
+
+export type WorkerToPanel =
+  | { type: 'frame'; frame: FrameInfo }
+  | { type: 'frame-gone'; docId: string }
+  | { type: 'records'; docId: string; records: CaptureRecord[]; dropped: number; replay: boolean }
+  | { type: 'error'; message: string };
+
+/** Ring buffer cap for the records a document keeps before a panel reads them. */
+export const DEFAULT_BUFFER_CAP = 5000;
+/** The hook flushes a batch at most this often (ms), or sooner when it is full. */
+export const BATCH_INTERVAL_MS = 50;
+export const BATCH_MAX_RECORDS = 500;
+
+export function isPageBatch(data: unknown): data is PageBatch {
+  if (typeof data !== 'object' || data === null) return false;
+  const d = data as Partial<PageBatch>;
+  return d.source === PAGE_SOURCE && d.v === PROTOCOL_VERSION && d.type === 'batch' && Array.isArray(d.records);
+}

@@ -1,0 +1,116 @@
+// Browser-test harness: real Chromium (Debian's), the built extension from dist/, and the real
+// DevTools window with the CX Lens panel open. See ../shared/TESTING-NOTES.md for the method.
+import puppeteer, { type Browser, type Frame, type Page, type Target } from 'puppeteer-core';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const DIST = resolve(import.meta.dirname, '../../dist');
+export const EXTENSION_ID = 'abcnaglcdelnddjejkabiebgfobkmbol'; // fixed by manifest.json "key"
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface LaunchOptions {
+  /** Allow third-party cookies in this profile (Chromium blocks them by default). */
+  thirdPartyCookies?: boolean;
+  /** Load the extension (default true). */
+  extension?: boolean;
+  /** Open DevTools for every tab (default true). */
+  devtools?: boolean;
+}
+
+export interface Lens {
+  browser: Browser;
+  userDataDir: string;
+  close(): Promise<void>;
+}
+
+export async function launch(options: LaunchOptions = {}): Promise<Lens> {
+  if (options.extension !== false && !existsSync(join(DIST, 'manifest.json'))) {
+    throw new Error(`no build in ${DIST}: run npm run build first`);
+  }
+  const userDataDir = mkdtempSync(join(tmpdir(), 'cx-lens-profile-'));
+  if (options.thirdPartyCookies) {
+    mkdirSync(join(userDataDir, 'Default'), { recursive: true });
+    writeFileSync(join(userDataDir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
+  }
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    pipe: true,
+    userDataDir,
+    devtools: options.devtools !== false,
+    enableExtensions: options.extension === false ? false : [DIST],
+    args: [
+      '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic', '--window-size=1400,900',
+    ],
+    defaultViewport: null,
+  });
+  return {
+    browser,
+    userDataDir,
+    async close() {
+      await browser.close().catch(() => {});
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The extension's service worker target. */
+export async function serviceWorker(browser: Browser): Promise<Target> {
+  return browser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${EXTENSION_ID}/`),
+    { timeout: 15_000 },
+  );
+}
+
+/** Opens url in a new tab and returns it with the DevTools window that belongs to it. */
+export async function openPage(browser: Browser, url: string): Promise<{ page: Page; devtools: Page }> {
+  const before = new Set(browser.targets().filter(isDevtools));
+  const page = await browser.newPage();
+  const devtoolsTarget = await browser.waitForTarget((t) => isDevtools(t) && !before.has(t), { timeout: 15_000 });
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  const devtools = await devtoolsTarget.asPage();
+  return { page, devtools };
+}
+
+function isDevtools(t: Target): boolean {
+  return t.type() === 'other' && t.url().startsWith('devtools://');
+}
+
+/** Cycles DevTools panels (Ctrl+[) until the CX Lens panel frame exists, and returns that frame. */
+export async function openLensPanel(devtools: Page, timeoutMs = 20_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const frame = findPanelFrame(devtools);
+    if (frame) {
+      await frame.waitForSelector('[data-testid="capture-status"]', { timeout: 10_000 });
+      return frame;
+    }
+    await devtools.keyboard.down('Control');
+    await devtools.keyboard.press('[');
+    await devtools.keyboard.up('Control');
+    await sleep(150);
+  }
+  throw new Error('the CX Lens panel did not appear in DevTools');
+}
+
+function findPanelFrame(devtools: Page): Frame | undefined {
+  return devtools.frames().find((f) => f.url().startsWith(`chrome-extension://${EXTENSION_ID}/panel/index.html`));
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls fn until it returns a truthy value, or throws with the last value seen. */
+export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (last) return last;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}
