@@ -8,7 +8,8 @@ import manifest from './manifest.json' with { type: 'json' };
 export default defineConfig({
   plugins: [preact(), crx({ manifest: manifest as any })],
   build: {
-    outDir: 'dist',
+    // CX_LENS_DIST lets parallel work build elsewhere; tests read the same variable.
+    outDir: process.env.CX_LENS_DIST ?? 'dist',
     emptyOutDir: true,
     target: 'chrome116',
     sourcemap: false,

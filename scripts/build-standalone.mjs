@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = resolve(root, process.env.CX_LENS_DIST ?? 'dist');
 
 /** entry (source) → output file name in dist/. Entries that do not exist yet are skipped. */
 export const STANDALONE = [
@@ -27,7 +28,7 @@ for (const { entry, out } of STANDALONE) {
     logLevel: 'warn',
     root,
     build: {
-      outDir: 'dist',
+      outDir,
       emptyOutDir: false,
       target: 'es2019',
       minify: out.endsWith('.min.js') ? 'esbuild' : false,
@@ -38,6 +39,6 @@ for (const { entry, out } of STANDALONE) {
 }
 for (const { from, to } of STATIC) {
   if (!existsSync(resolve(root, from))) continue;
-  mkdirSync(dirname(resolve(root, 'dist', to)), { recursive: true });
-  copyFileSync(resolve(root, from), resolve(root, 'dist', to));
+  mkdirSync(dirname(resolve(outDir, to)), { recursive: true });
+  copyFileSync(resolve(root, from), resolve(outDir, to));
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { RecordBuffer } from '../../src/core/record-buffer';
+import type { CaptureRecord } from '../../src/core/protocol';
+
+const ev = (name: string): CaptureRecord => ({ t: 'event', seq: 0, time: 1, name, publisher: 'P', via: 'publish', data: null });
+
+describe('RecordBuffer', () => {
+  it('numbers records from 1 in arrival order, whatever seq the page sent', () => {
+    const buf = new RecordBuffer(10);
+    const kept = buf.push([{ ...ev('a'), seq: 99 }, ev('b')]);
+    expect(kept.map((r) => r.seq)).toEqual([1, 2]);
+    expect(buf.push([ev('c')])[0].seq).toBe(3);
+    expect(buf.lastSeq).toBe(3);
+  });
+
+  it('replays everything after a cursor, oldest first', () => {
+    const buf = new RecordBuffer(10);
+    buf.push(['a', 'b', 'c', 'd'].map(ev));
+    expect(buf.since(0).map((r) => (r as { name: string }).name)).toEqual(['a', 'b', 'c', 'd']);
+    expect(buf.since(2).map((r) => r.seq)).toEqual([3, 4]);
+    expect(buf.since(4)).toEqual([]);
+  });
+
+  it('drops the oldest beyond the cap and counts what it dropped', () => {
+    const buf = new RecordBuffer(3);
+    buf.push(Array.from({ length: 7 }, (_, i) => ev(`e${i}`)));
+    expect(buf.length).toBe(3);
+    expect(buf.dropped).toBe(4);
+    expect(buf.since(0).map((r) => r.seq)).toEqual([5, 6, 7]);
+  });
+
+  it('keeps exactly the cap across many wraps', () => {
+    const buf = new RecordBuffer(5000);
+    for (let i = 0; i < 12; i++) buf.push(Array.from({ length: 1000 }, () => ev('x')));
+    const all = buf.since(0);
+    expect(all).toHaveLength(5000);
+    expect(all[0].seq).toBe(7001);
+    expect(all[4999].seq).toBe(12000);
+    expect(buf.dropped).toBe(7000);
+  });
+
+  it('refuses a cap that is not a positive integer', () => {
+    expect(() => new RecordBuffer(0)).toThrow(RangeError);
+    expect(() => new RecordBuffer(1.5)).toThrow(RangeError);
+  });
+});
