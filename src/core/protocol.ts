@@ -115,9 +115,21 @@ export interface HookStatus {
   transport?: { type?: string; dataURL?: string; asyncEnabled?: boolean };
 }
 
+/** Status of code CX Lens injected into the page (issue 3): the finalize handler
+ *  (dist/finalize-handler.js) and the interaction-state simulator (dist/simulate-state.js). */
+export interface InjectRecord extends RecordBase {
+  t: 'inject';
+  feature: 'finalize' | 'simulate';
+  /** finalize: installed → waiting (no bus yet) → installed → fired… → removed; failed on errors.
+   *  simulate: delivered or failed. */
+  state: 'installed' | 'waiting' | 'fired' | 'delivered' | 'failed' | 'removed';
+  /** e.g. {state:'Finalizing', action:'inject', messageId} for fired, {error} for failed. */
+  detail: { [key: string]: Copied };
+}
+
 /** Reserved for later capabilities (injection status, cookie channel, interaction states):
  *  they add their own `t` values to this union. */
-export type CaptureRecord = EventRecord | CommandRecord | OutcomeRecord | PluginRecord | HookStatusRecord;
+export type CaptureRecord = EventRecord | CommandRecord | OutcomeRecord | PluginRecord | HookStatusRecord | InjectRecord;
 
 // ---------------------------------------------------------------------------------------------
 // Hop 1: page hook → content script (window.postMessage, same window).
@@ -163,13 +175,45 @@ export type PanelToWorker =
   /** Watch a tab. cursors: last seq the panel holds per docId; the worker asks each frame to
    *  replay what follows. Sent again after every reconnect. */
   | { type: 'subscribe'; v: number; tabId: number; cursors: Record<string, number> }
-  | { type: 'unsubscribe' };
+  | { type: 'unsubscribe' }
+  /** Switch an injected feature on (options) or off (null) for the watched tab. It stays on across
+   *  reloads and navigations of that tab until switched off. Only the panel can send this. */
+  | { type: 'inject'; feature: InjectFeature; options: InjectOptions[InjectFeature] | null }
+  /** Deliver a synthetic InteractionStateChange to the page's messageReceived subscribers. */
+  | { type: 'simulate'; state: string };
 
 export type WorkerToPanel =
   | { type: 'frame'; frame: FrameInfo }
   | { type: 'frame-gone'; docId: string }
   | { type: 'records'; docId: string; records: CaptureRecord[]; dropped: number; replay: boolean }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The tab's injection settings, sent on subscribe and after every change. */
+  | { type: 'injection'; settings: InjectionSettings; error?: { feature: InjectFeature | 'simulate'; message: string } };
+
+// ---------------------------------------------------------------------------------------------
+// Injection: packaged files run in the inspected page's main world (chrome.scripting).
+
+export type InjectFeature = 'finalize' | 'cookie-provider';
+
+export interface FinalizeOptions {
+  text: string;
+  /** follow-async: notify when transport.async.enabled, else end (the guide's behaviour). */
+  behaviour: 'follow-async' | 'always-notify' | 'always-end';
+  states: string[];
+}
+
+export interface CookieProviderOptions {
+  cookieName: string;
+  iframeUrl: string;
+}
+
+export interface InjectOptions {
+  finalize: FinalizeOptions;
+  'cookie-provider': CookieProviderOptions;
+}
+
+/** What is switched on for one tab. */
+export type InjectionSettings = { [F in InjectFeature]?: InjectOptions[F] };
 
 /** Ring buffer cap for the records a document keeps before a panel reads them. */
 export const DEFAULT_BUFFER_CAP = 5000;

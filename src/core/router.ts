@@ -35,7 +35,11 @@ export class Router {
   readonly contents = new Set<ContentConnection>();
   readonly panels = new Set<PanelConnection>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** Called when a frame says hello (a new document, or the same one after a worker restart). */
+    private readonly onDocument: (tabId: number, frame: FrameInfo) => void = () => {},
+  ) {}
 
   contentConnected(port: PortLike<WorkerToContent>, tabId: number, frameId: number): ContentConnection {
     const conn: ContentConnection = { port, tabId, frameId };
@@ -53,6 +57,7 @@ export class Router {
       const watchers = this.panelsOf(conn.tabId);
       for (const panel of watchers) safePost(panel.port, { type: 'frame', frame: conn.frame });
       this.startOrHold(conn);
+      this.onDocument(conn.tabId, conn.frame);
     } else if (msg.type === 'records') {
       if (!conn.frame) return;
       const watchers = this.panelsOf(conn.tabId);
@@ -104,9 +109,9 @@ export class Router {
     if (conn.tabId !== undefined) this.holdIfUnwatched(conn.tabId);
   }
 
-  /** Frames known for a tab (for status and injection). */
-  framesOf(tabId: number): FrameInfo[] {
-    return this.contentsOf(tabId).flatMap((c) => (c.frame ? [c.frame] : []));
+  /** Sends a message to every panel watching a tab. */
+  toPanels(tabId: number, message: WorkerToPanel): void {
+    for (const panel of this.panelsOf(tabId)) safePost(panel.port, message);
   }
 
   private startOrHold(content: ContentConnection): void {
