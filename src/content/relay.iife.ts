@@ -17,6 +17,9 @@ let streaming = false;
 
 window.addEventListener('message', (event) => {
   if (event.source !== window || !isPageBatch(event.data)) return;
+  // Our own traffic: the page's message listeners never see it (this listener is registered at
+  // document_start, before any of theirs), so a page that parses every message cannot trip on it.
+  event.stopImmediatePropagation();
   const kept = buffer.push(sanitize(event.data.records));
   if (streaming && kept.length) send({ type: 'records', docId, records: kept, dropped: buffer.dropped, replay: false });
 }, true);
