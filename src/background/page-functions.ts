@@ -49,12 +49,13 @@ export function uninstallCookieProvider(): PageResult {
   }
 }
 
-export function simulateState(state: string): PageResult {
+/** Chrome waits for the returned promise, so the panel learns whether the delivery worked. */
+export async function simulateState(state: string): Promise<PageResult> {
   try {
     const simulate = (window as any).CXLensSimulate;
     if (!simulate) return { ok: false, error: 'simulate-state.js did not define CXLensSimulate' };
-    simulate.deliver(state);
-    return { ok: true };
+    const outcome = await simulate.deliver(state);
+    return outcome?.ok ? { ok: true } : { ok: false, error: String(outcome?.error ?? 'the synthetic message was not delivered') };
   } catch (error) {
     return { ok: false, error: String((error as Error)?.message ?? error) };
   }

@@ -82,7 +82,7 @@ async function setFeature(tabId: number, feature: InjectFeature, options: unknow
 
 /** Runs a packaged file (if any) and then a page function in the tab's top frame, main world,
  *  without waiting for the document to finish loading. Throws the page function's error. */
-async function runInPage(tabId: number, file: string | null, func: (arg: any) => PageResult, args: unknown[]): Promise<void> {
+async function runInPage(tabId: number, file: string | null, func: (arg: any) => PageResult | Promise<PageResult>, args: unknown[]): Promise<void> {
   const target = { tabId, frameIds: [0] };
   if (file) await chrome.scripting.executeScript({ target, world: 'MAIN', injectImmediately: true, files: [file] });
   const [result] = await chrome.scripting.executeScript({ target, world: 'MAIN', injectImmediately: true, func, args: args as [unknown] });

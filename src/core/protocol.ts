@@ -33,7 +33,7 @@ export type CopyMarker =
   | { $cx: 'bigint'; value: string }
   | { $cx: 'symbol'; description: string }
   | { $cx: 'date'; iso: string }
-  | { $cx: 'regexp'; source: string }
+  | { $cx: 'regexp'; source: string; flags: string }
   | { $cx: 'error'; name: string; message: string; stack?: string }
   | { $cx: 'map'; entries: Copied[]; size: number }
   | { $cx: 'set'; items: Copied[]; size: number }
