@@ -1,28 +1,22 @@
+// Panel entry: one LogModel for the inspected tab, fed by PanelFeed, rendered by App.
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { LogModel } from '../src/core/log-model';
 import { PanelFeed } from '../src/core/panel-feed';
-import type { CaptureRecord } from '../src/core/protocol';
+import { App } from './App';
+import { readFlag } from './hooks';
 import { connectWorker } from './port';
+import { PRESERVE_LOG_KEY } from './views/BusView';
+import './panel.css';
 
-function App() {
-  const [rows, setRows] = useState<CaptureRecord[]>([]);
-  const [state, setState] = useState('connecting');
-  useEffect(() => {
-    const feed = new PanelFeed(chrome.devtools.inspectedWindow.tabId, connectWorker, {
-      frame: () => {},
-      frameGone: () => {},
-      records: (_doc, records) => setRows((r) => [...r, ...records]),
-      connection: (s) => setState(s),
-    });
-    feed.start();
-    return () => feed.stop();
-  }, []);
-  return (
-    <div>
-      <div data-testid="capture-status">{state} {rows.length}</div>
-      {rows.map((r) => <div data-testid="bus-row" data-kind={r.t}>{JSON.stringify(r)}</div>)}
-    </div>
-  );
+function applyTheme(theme: string | undefined): void {
+  document.documentElement.dataset.theme = theme === 'dark' ? 'dark' : 'light';
 }
+applyTheme(chrome.devtools.panels.themeName);
+chrome.devtools.panels.setThemeChangeHandler?.((theme) => applyTheme(theme));
 
-render(<App />, document.getElementById('app')!);
+const model = new LogModel({ preserveLog: readFlag(PRESERVE_LOG_KEY, false) });
+const feed = new PanelFeed(chrome.devtools.inspectedWindow.tabId, connectWorker, model.feed);
+feed.start();
+addEventListener('pagehide', () => feed.stop());
+
+render(<App model={model} />, document.getElementById('app')!);

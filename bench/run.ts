@@ -1,0 +1,196 @@
+// npm run bench: CX Lens's cost and throughput in real Chromium, in one run, as ratios.
+//
+// 1. Page cost of N publishes with one subscriber on the demo bus (bench.html), DevTools open in
+//    every configuration: (a) without CX Lens, (b) with CX Lens capturing and its panel open,
+//    (c) without CX Lens but with a naive relay (below) that posts one message per event.
+//    Rounds alternate a, c, b; medians are compared.
+// 2. Delivery: how many of N reach the panel, and the time until the last one shows.
+// 3. Panel: time to render a 100,000-row log and to filter it; heap of worker and panel after.
+import type { Browser, Frame, Page } from 'puppeteer-core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { startDemo } from '../test/demo/server/index.mjs';
+import { launch, openLensPanel, openPage, serviceWorker, sleep, EXTENSION_ID } from '../test/e2e/harness';
+
+const N = 20_000;
+const ROUNDS = 7;
+const PANEL_ROWS = 100_000;
+
+/** The benchmark's naive relay: wraps every plugin's publish and posts one message per event,
+ *  with a listener standing in for a content script. Runs before the page's scripts. */
+function naiveRelay(): void {
+  let received = 0;
+  window.addEventListener('message', (e) => {
+    if (e.data && e.data.naive) received++;
+  });
+  (window as any).naiveReceived = () => received;
+  let bus: any;
+  Object.defineProperty(window, 'CXBus', {
+    configurable: true,
+    get: () => bus,
+    set(value) {
+      bus = value;
+      const register = value.registerPlugin;
+      value.registerPlugin = function (this: unknown, name: string) {
+        const iface = register.apply(this, arguments as any);
+        if (iface && typeof iface.publish === 'function') {
+          const publish = iface.publish;
+          iface.publish = function (this: unknown, event: string, data: unknown) {
+            window.postMessage({ naive: true, name: `${name}.${event}`, data }, location.origin);
+            return publish.apply(this, arguments as any);
+          };
+        }
+        return iface;
+      };
+    },
+  });
+}
+
+async function publishRun(page: Page): Promise<{ ms: number; startedAt: number }> {
+  return page.evaluate(async (n) => {
+    const startedAt = Date.now();
+    const ms = await (window as any).runPublishes(n);
+    return { ms, startedAt };
+  }, N);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (x: number, d = 1) => x.toFixed(d);
+
+/** Resolves (in the panel) with Date.now() when the row-count attribute reaches target. */
+function whenCount(panel: Frame, attr: 'count' | 'total', target: number, timeoutMs = 60_000): Promise<number | null> {
+  return panel.evaluate((attr, target, timeoutMs) => new Promise<number | null>((resolve) => {
+    const read = () => Number(document.querySelector<HTMLElement>('[data-testid="row-count"]')?.dataset[attr] ?? 0);
+    const done = (v: number | null) => { observer.disconnect(); clearTimeout(timer); resolve(v); };
+    const observer = new MutationObserver(() => { if (read() >= target) done(Date.now()); });
+    observer.observe(document.body, { subtree: true, attributes: true, childList: true, characterData: true });
+    const timer = setTimeout(() => done(null), timeoutMs);
+    if (read() >= target) done(Date.now());
+  }), attr, target, timeoutMs);
+}
+
+async function rowCount(panel: Frame, attr: 'count' | 'total'): Promise<number> {
+  return panel.$eval('[data-testid="row-count"]', (el, attr) => Number((el as HTMLElement).dataset[attr]), attr);
+}
+
+async function setFilter(panel: Frame, text: string): Promise<number> {
+  // Measured in the panel: from the input event to the moment the count shows the new result.
+  return panel.evaluate((text) => new Promise<number>((resolve) => {
+    const input = document.querySelector<HTMLInputElement>('[data-testid="filter"]')!;
+    const counter = document.querySelector<HTMLElement>('[data-testid="row-count"]')!;
+    const before = counter.dataset.count;
+    const start = performance.now();
+    const observer = new MutationObserver(() => {
+      if (counter.dataset.count !== before) { observer.disconnect(); resolve(performance.now() - start); }
+    });
+    observer.observe(counter, { attributes: true });
+    input.value = text;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    setTimeout(() => { observer.disconnect(); resolve(performance.now() - start); }, 5000);
+  }), text);
+}
+
+async function heapMB(browser: Browser, match: (type: string, url: string) => boolean): Promise<number | null> {
+  const target = browser.targets().find((t) => match(t.type(), t.url()));
+  if (!target) return null;
+  const session = await target.createCDPSession();
+  const { usedSize } = (await session.send('Runtime.getHeapUsage')) as { usedSize: number };
+  await session.detach();
+  return usedSize / 2 ** 20;
+}
+
+async function main() {
+  const demo = await startDemo({ port: 0, apiPort: 0 });
+  const url = `${demo.urls.domainB}/bench.html`;
+  const plain = await launch({ extension: false });
+  const lens = await launch();
+  try {
+    const untapped = (await openPage(plain.browser, url)).page;
+    const naivePage = await plain.browser.newPage();
+    await naivePage.evaluateOnNewDocument(naiveRelay);
+    await naivePage.goto(url, { waitUntil: 'load' });
+    const { page: lensPage, devtools } = await openPage(lens.browser, url);
+    await lensPage.waitForFunction(() => typeof (window as any).runPublishes === 'function');
+    const panel = await openLensPanel(devtools);
+
+    // 1. Page cost. One warm-up round, then ROUNDS rounds alternating a, c, b.
+    const times = { a: [] as number[], b: [] as number[], c: [] as number[] };
+    for (let round = 0; round <= ROUNDS; round++) {
+      const a = (await publishRun(untapped)).ms;
+      const c = (await publishRun(naivePage)).ms;
+      const before = await rowCount(panel, 'total');
+      const b = (await publishRun(lensPage)).ms;
+      await whenCount(panel, 'total', Math.min(before + N, PANEL_ROWS), 30_000); // let the panel catch up
+      if (round > 0) { times.a.push(a); times.b.push(b); times.c.push(c); }
+    }
+    const naiveGot = await naivePage.evaluate(() => (window as any).naiveReceived());
+    const [a, b, c] = [median(times.a), median(times.b), median(times.c)];
+
+    // 2. Delivery, on a fresh document: every Bench.tick row counted through the filter.
+    await lensPage.reload({ waitUntil: 'load' });
+    await lensPage.waitForFunction(() => typeof (window as any).runPublishes === 'function');
+    await panel.click('[data-testid="clear"]');
+    await setFilter(panel, 'Bench.tick');
+    const shown = whenCount(panel, 'count', N, 60_000);
+    const { startedAt } = await publishRun(lensPage);
+    const lastShownAt = await shown;
+    await sleep(1000);
+    const delivered = await rowCount(panel, 'count');
+
+    // 3. Panel with 100,000 rows: the page posts fake records in batches of 500, as the hook would.
+    await panel.click('[data-testid="clear"]');
+    await setFilter(panel, '');
+    const renderStart = Date.now();
+    const rendered = whenCount(panel, 'total', PANEL_ROWS, 120_000);
+    await lensPage.evaluate((total) => {
+      for (let i = 0; i < total; i += 500) {
+        const records = [];
+        for (let j = i; j < Math.min(total, i + 500); j++) {
+          records.push({ t: 'event', seq: 0, time: Date.now(), name: `Load.e${j % 50}`, publisher: 'Load', via: 'publish', data: { j, text: `row ${j}` } });
+        }
+        window.postMessage({ source: 'cx-lens-page', v: 1, type: 'batch', records }, location.origin);
+      }
+    }, PANEL_ROWS);
+    const renderedAt = await rendered;
+    const filters: Record<string, number> = {};
+    for (const text of ['Load.e7', 'kind:event plugin:Load row 9999', '-kind:event', 'no such row anywhere', '']) {
+      filters[text || '(cleared)'] = await setFilter(panel, text);
+    }
+    const worker = await serviceWorker(lens.browser);
+    await worker.worker(); // make sure it is running before reading its heap
+    const heap = {
+      worker: await heapMB(lens.browser, (type, u) => type === 'service_worker' && u.startsWith(`chrome-extension://${EXTENSION_ID}/`)),
+      panel: await heapMB(lens.browser, (_t, u) => u.startsWith(`chrome-extension://${EXTENSION_ID}/panel/`)),
+    };
+
+    const results = {
+      date: new Date().toISOString(),
+      chromium: await lens.browser.version(),
+      publishes: N,
+      rounds: ROUNDS,
+      pageCostMs: { a_untapped: a, b_cxLens: b, c_naiveRelay: c, all: times },
+      ratios: { b_over_a: b / a, extra_b_over_extra_c: (b - a) / (c - a), c_over_a: c / a },
+      naiveMessagesReceived: naiveGot,
+      delivery: { delivered, of: N, lastShownAfterMs: lastShownAt ? lastShownAt - startedAt : null },
+      panel: { rows: PANEL_ROWS, renderMs: renderedAt ? renderedAt - renderStart : null, filterMs: filters, heapMB: heap },
+    };
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync('bench/results/latest.json', JSON.stringify(results, null, 2));
+
+    console.log(`\nCX Lens benchmark (${results.chromium}), ${N} publishes, median of ${ROUNDS} rounds`);
+    console.log(`  page cost  (a) untapped ${fmt(a)} ms   (b) CX Lens ${fmt(b)} ms   (c) naive relay ${fmt(c)} ms`);
+    console.log(`  b/a = ${fmt(b / a, 3)}  (target ≤ 1.10)    (b−a)/(c−a) = ${fmt((b - a) / (c - a), 3)}  (target ≤ 0.05)    c/a = ${fmt(c / a, 2)}`);
+    console.log(`  delivery   ${delivered} of ${N} reached the panel; the last showed ${results.delivery.lastShownAfterMs ?? 'never'} ms after the first publish`);
+    console.log(`  panel      ${PANEL_ROWS} rows rendered in ${results.panel.renderMs ?? 'timeout'} ms; filter: ${Object.entries(filters).map(([k, v]) => `${k} ${fmt(v)} ms`).join(', ')}`);
+    console.log(`  heap       worker ${heap.worker === null ? '?' : fmt(heap.worker)} MB, panel ${heap.panel === null ? '?' : fmt(heap.panel)} MB`);
+    console.log('  (written to bench/results/latest.json)');
+  } finally {
+    await plain.close();
+    await lens.close();
+    await demo.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

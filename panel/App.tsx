@@ -1,0 +1,73 @@
+// The panel's frame: a tab bar (Bus plus the feature views), the active view, the status line.
+import { useState } from 'preact/hooks';
+import type { LogModel } from '../src/core/log-model';
+import { StatusLine } from './components/StatusLine';
+import { useModel, useNow } from './hooks';
+import { BusView } from './views/BusView';
+import { CookieView } from './views/CookieView';
+import { InjectionView } from './views/InjectionView';
+import { StatesView } from './views/StatesView';
+
+const TABS = [
+  { id: 'bus', title: 'Bus', View: BusView },
+  { id: 'states', title: 'States', View: StatesView },
+  { id: 'cookies', title: 'Cookie sync', View: CookieView },
+  { id: 'injection', title: 'Injection', View: InjectionView },
+] as const;
+type TabId = (typeof TABS)[number]['id'];
+const TAB_KEY = 'cx-lens.tab';
+
+export function App({ model }: { model: LogModel }) {
+  const [tab, setTab] = useState<TabId>(() => {
+    const saved = safeGet(TAB_KEY);
+    return TABS.some((t) => t.id === saved) ? (saved as TabId) : 'bus';
+  });
+  const choose = (id: TabId) => {
+    setTab(id);
+    safeSet(TAB_KEY, id);
+  };
+  return (
+    <div class="app">
+      <nav class="tabs" role="tablist">
+        {TABS.map((t) => (
+          <button
+            type="button" role="tab" key={t.id} data-testid={`tab-${t.id}`} aria-selected={tab === t.id}
+            class={tab === t.id ? 'tab active' : 'tab'} onClick={() => choose(t.id)}
+          >
+            {t.title}
+          </button>
+        ))}
+      </nav>
+      {/* Views stay mounted so their state (filter, selection) survives a tab switch. */}
+      {TABS.map(({ id, View }) => (
+        <main key={id} class="view" role="tabpanel" hidden={tab !== id} data-testid={`view-${id}`}>
+          <View model={model} />
+        </main>
+      ))}
+      <Status model={model} />
+    </div>
+  );
+}
+
+/** Its own component so that model changes re-render the status line, not the whole panel. */
+function Status({ model }: { model: LogModel }) {
+  useModel(model);
+  const now = useNow(500);
+  return <StatusLine model={model} now={now} />;
+}
+
+function safeGet(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function safeSet(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    /* storage unavailable */
+  }
+}
