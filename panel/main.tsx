@@ -16,6 +16,7 @@ chrome.devtools.panels.setThemeChangeHandler?.((theme) => applyTheme(theme));
 
 const model = new LogModel({ preserveLog: readFlag(PRESERVE_LOG_KEY, false) });
 const feed = new PanelFeed(chrome.devtools.inspectedWindow.tabId, connectWorker, model.feed);
+model.connectSender((message) => feed.send(message));
 feed.start();
 addEventListener('pagehide', () => feed.stop());
 

@@ -21,7 +21,10 @@ window.addEventListener('message', (event) => {
   // document_start, before any of theirs), so a page that parses every message cannot trip on it.
   event.stopImmediatePropagation();
   const kept = buffer.push(sanitize(event.data.records));
-  if (streaming && kept.length) send({ type: 'records', docId, records: kept, dropped: buffer.dropped, replay: false });
+  if (streaming && kept.length) {
+    send({ type: 'records', docId, records: kept, dropped: buffer.dropped, replay: false });
+    buffer.delivered(buffer.lastSeq);
+  }
 }, true);
 
 // The worker wakes us when a panel opens on this tab after the worker restarted while idle.
@@ -59,6 +62,7 @@ function onWorkerMessage(message: WorkerToContent): void {
     for (let i = 0; i < records.length || i === 0; i += 500) {
       send({ type: 'records', docId, records: records.slice(i, i + 500), dropped: buffer.dropped, replay: true });
     }
+    buffer.delivered(buffer.lastSeq);
   } else if (message.type === 'hold') {
     streaming = false;
   }

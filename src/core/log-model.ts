@@ -4,8 +4,12 @@
 // pause, clear, "preserve log", caps. Views read it and subscribe to it.
 import type { FeedListener } from './panel-feed';
 import type {
-  CaptureRecord, CommandRecord, CommandOutcome, EventRecord, FrameInfo, HookStatus, OutcomeRecord, PluginRecord,
+  CaptureRecord, CommandRecord, CommandOutcome, EventRecord, FrameInfo, HookStatus, InjectionSettings, OutcomeRecord,
+  PanelToWorker, PluginRecord,
 } from './protocol';
+
+/** Commands a view can send to the worker. */
+export type PanelCommand = Extract<PanelToWorker, { type: 'inject' | 'simulate' }>;
 import { summarize } from './summary';
 
 /** Rows the list keeps. It trims in chunks, so it may briefly hold 1/64 more. */
@@ -111,6 +115,9 @@ export class LogModel {
 
   /** The feed listener: `new PanelFeed(tabId, connect, model.feed)`. */
   readonly feed: FeedListener;
+  /** The tab's injection switches as the worker last reported them, with its last error. */
+  injection: { settings: InjectionSettings; error?: { feature: string; message: string; time: number } } = { settings: {} };
+  private sender: (message: PanelCommand) => boolean = () => false;
 
   private held: Row[] = [];
   private nextKey = 1;
@@ -134,7 +141,25 @@ export class LogModel {
       frameGone: (docId) => this.onFrameGone(docId),
       records: (docId, records, dropped) => this.onRecords(docId, records, dropped),
       connection: (state, detail) => this.onConnection(state, detail),
+      injection: (message) => {
+        this.injection = {
+          settings: message.settings,
+          error: message.error ? { ...message.error, time: this.now() } : this.injection.error,
+        };
+        this.changed();
+      },
     };
+  }
+
+  /** Where views' commands (inject, simulate) go: `model.connectSender((m) => feed.send(m))`. */
+  connectSender(send: (message: PanelCommand) => boolean): void {
+    this.sender = send;
+  }
+
+  /** Sends a command to the worker; false when it is not connected. */
+  send(message: PanelCommand): boolean {
+    if (message.type === 'inject') this.injection = { ...this.injection, error: undefined };
+    return this.sender(message);
   }
 
   // ------------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ export interface FeedListener {
   /** New records of a document, in seq order, never one the panel had already. */
   records(docId: string, records: CaptureRecord[], dropped: number): void;
   connection(state: 'connected' | 'reconnecting', detail?: string): void;
+  /** The tab's injection switches (and the last injection error), from the worker. */
+  injection(message: Extract<WorkerToPanel, { type: 'injection' }>): void;
 }
 
 /**
@@ -57,6 +59,13 @@ export class PanelFeed {
     return this.cursors[docId] ?? 0;
   }
 
+  /** Asks the worker to switch an injection or simulate a state. false when not connected. */
+  send(message: Extract<PanelToWorker, { type: 'inject' | 'simulate' }>): boolean {
+    if (!this.port) return false;
+    this.post(message);
+    return true;
+  }
+
   private connect(): void {
     if (this.stopped) return;
     let port: FeedPort;
@@ -96,6 +105,9 @@ export class PanelFeed {
         if (fresh.length || message.dropped) this.listener.records(message.docId, fresh, message.dropped);
         break;
       }
+      case 'injection':
+        this.listener.injection(message);
+        break;
       case 'error':
         this.listener.connection('reconnecting', message.message);
         break;

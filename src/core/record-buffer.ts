@@ -11,7 +11,8 @@ export class RecordBuffer {
   private start = 0; // index of the oldest record
   private size = 0;
   private nextSeq = 1;
-  /** Records dropped because the ring was full. */
+  private deliveredUpTo = 0;
+  /** Records dropped because the ring was full before they were ever sent to a panel. */
   dropped = 0;
 
   constructor(readonly cap: number) {
@@ -24,16 +25,23 @@ export class RecordBuffer {
     const out: CaptureRecord[] = [];
     for (const record of records) {
       record.seq = this.nextSeq++;
-      const end = (this.start + this.size) % this.cap;
-      this.ring[end] = record;
-      if (this.size < this.cap) this.size++;
-      else {
+      if (this.size === this.cap) {
+        // Full: the oldest goes. It counts as dropped only if no panel ever received it.
+        if (this.ring[this.start]!.seq > this.deliveredUpTo) this.dropped++;
+        this.ring[this.start] = record;
         this.start = (this.start + 1) % this.cap;
-        this.dropped++;
+      } else {
+        this.ring[(this.start + this.size) % this.cap] = record;
+        this.size++;
       }
       out.push(record);
     }
     return out;
+  }
+
+  /** Records up to seq were sent to a panel: losing them from the ring later loses nothing. */
+  delivered(seq: number): void {
+    if (seq > this.deliveredUpTo) this.deliveredUpTo = seq;
   }
 
   /** Every kept record with seq > since, oldest first. */

@@ -19,13 +19,15 @@ const rec = (seq: number): CaptureRecord => ({ t: 'event', seq, time: 0, name: '
 function listener() {
   const got: { docId: string; seqs: number[]; dropped: number }[] = [];
   const states: string[] = [];
+  const injections: unknown[] = [];
   const l: FeedListener = {
     frame: () => {},
     frameGone: () => {},
     records: (docId, records, dropped) => got.push({ docId, seqs: records.map((r) => r.seq), dropped }),
     connection: (s) => states.push(s),
+    injection: (m) => injections.push(m),
   };
-  return { l, got, states };
+  return { l, got, states, injections };
 }
 
 describe('PanelFeed', () => {
@@ -76,6 +78,18 @@ describe('PanelFeed', () => {
     vi.advanceTimersByTime(1); expect(attempts).toBe(3);
     feed.stop();
     vi.advanceTimersByTime(60_000); expect(attempts).toBe(3);
+  });
+
+  it('passes injection settings on and sends inject/simulate only while connected', () => {
+    const port = new FakeFeedPort();
+    const { l, injections } = listener();
+    const feed = new PanelFeed(1, () => port, l);
+    expect(feed.send({ type: 'simulate', state: 'Finalizing' })).toBe(false);
+    feed.start();
+    port.deliver({ type: 'injection', settings: { finalize: { text: 't', behaviour: 'always-end', states: ['Completed'] } } });
+    expect(injections).toEqual([{ type: 'injection', settings: { finalize: { text: 't', behaviour: 'always-end', states: ['Completed'] } } }]);
+    expect(feed.send({ type: 'inject', feature: 'finalize', options: null })).toBe(true);
+    expect(port.sent.at(-1)).toEqual({ type: 'inject', feature: 'finalize', options: null });
   });
 
   it('passes on a dropped count even when no record is new', () => {

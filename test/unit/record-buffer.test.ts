@@ -39,6 +39,17 @@ describe('RecordBuffer', () => {
     expect(buf.dropped).toBe(7000);
   });
 
+  it('does not count as dropped what a panel already received', () => {
+    const buf = new RecordBuffer(3);
+    buf.push(['a', 'b', 'c', 'd'].map(ev)); // a dropped unseen
+    buf.delivered(4);
+    buf.push(['e', 'f', 'g'].map(ev)); // b, c, d go, but were delivered
+    expect(buf.dropped).toBe(1);
+    buf.push(['h', 'i', 'j', 'k'].map(ev)); // e, f, g, h go unseen
+    expect(buf.dropped).toBe(5);
+    expect(buf.since(0).map((r) => r.seq)).toEqual([9, 10, 11]);
+  });
+
   it('refuses a cap that is not a positive integer', () => {
     expect(() => new RecordBuffer(0)).toThrow(RangeError);
     expect(() => new RecordBuffer(1.5)).toThrow(RangeError);
