@@ -116,9 +116,11 @@ describe('Digital Channels chat API', () => {
     expect(bad.status).toBe(401);
     expect(bad.body.status.code).toBe('INVALID_SESSION');
 
+    // After the chat ended, the same saved token starts a new chat (a new session).
     demo.agent.end(sessionId);
     const afterEnd = await call(SESSIONS_PATH, { token, form: 'operationId=y' });
-    expect(afterEnd.status).toBe(401);
+    expect(afterEnd.status).toBe(200);
+    expect(decode(afterEnd.body.data.clientToken).payload.sessionId).not.toBe(sessionId);
   });
 
   it('refuses a missing or wrong x-api-key with a 401 envelope', async () => {

@@ -90,13 +90,16 @@ export function createChatApi({ store, apiKey = DEMO_API_KEY, allowedOrigins }) 
     function createOrRestore(body) {
       const restoreToken = req.headers['x-nexus-client-key'];
       let session;
-      if (restoreToken) {
+      const claims = restoreToken ? verifyClientToken(restoreToken) : null;
+      const saved = claims && store.find(claims.sessionId);
+      if (restoreToken && !saved) return fail(401, 'INVALID_SESSION', 'the session of this x-nexus-client-key does not exist');
+      if (saved && !saved.ended) {
         // Async restore: the same session's token, never a new session (a new one breaks
         // cross-domain restore, see the facts file).
-        const claims = verifyClientToken(restoreToken);
-        session = claims && store.find(claims.sessionId);
-        if (!session || session.ended) return fail(401, 'INVALID_SESSION', 'the session of this x-nexus-client-key does not exist or has ended');
+        session = saved;
       } else {
+        // A first chat, or a new one after the saved session ended: the guide's pages keep the old
+        // token (they have no deleteSessionData), and Widgets sends it on every startChat.
         const data = body.data && typeof body.data === 'object' ? body.data : {};
         session = store.createSession(data);
         session.clientToken = signClientToken({ sessionId: session.id, transportId: session.transportId, participantId: session.participantId });
