@@ -53,6 +53,13 @@ async function publishRun(page: Page): Promise<{ ms: number; startedAt: number }
   }, N);
 }
 
+/** tsx compiles with esbuild's keepNames, which wraps named functions in a `__name` helper that
+ *  does not exist in the page: define it in every page and frame the benchmark evaluates in. */
+const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
+async function shim(target: Page | Frame): Promise<void> {
+  await target.evaluate(NAME_SHIM);
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (x: number, d = 1) => x.toFixed(d);
 
@@ -106,11 +113,14 @@ async function main() {
   try {
     const untapped = (await openPage(plain.browser, url)).page;
     const naivePage = await plain.browser.newPage();
+    await naivePage.evaluateOnNewDocument(NAME_SHIM);
     await naivePage.evaluateOnNewDocument(naiveRelay);
     await naivePage.goto(url, { waitUntil: 'load' });
     const { page: lensPage, devtools } = await openPage(lens.browser, url);
-    await lensPage.waitForFunction(() => typeof (window as any).runPublishes === 'function');
+    await lensPage.evaluateOnNewDocument(NAME_SHIM);
+    await lensPage.waitForFunction('typeof window.runPublishes === "function"');
     const panel = await openLensPanel(devtools);
+    for (const target of [untapped, lensPage, panel]) await shim(target);
 
     // 1. Page cost. One warm-up round, then ROUNDS rounds alternating a, c, b.
     const times = { a: [] as number[], b: [] as number[], c: [] as number[] };
@@ -127,7 +137,7 @@ async function main() {
 
     // 2. Delivery, on a fresh document: every Bench.tick row counted through the filter.
     await lensPage.reload({ waitUntil: 'load' });
-    await lensPage.waitForFunction(() => typeof (window as any).runPublishes === 'function');
+    await lensPage.waitForFunction('typeof window.runPublishes === "function"');
     await panel.click('[data-testid="clear"]');
     await setFilter(panel, 'Bench.tick');
     const shown = whenCount(panel, 'count', N, 60_000);
@@ -152,8 +162,9 @@ async function main() {
     }, PANEL_ROWS);
     const renderedAt = await rendered;
     const filters: Record<string, number> = {};
-    for (const text of ['Load.e7', 'kind:event plugin:Load row 9999', '-kind:event', 'no such row anywhere', '']) {
-      filters[text || '(cleared)'] = await setFilter(panel, text);
+    // Each step changes the count, which is what the measurement waits for.
+    for (const text of ['Load.e7', 'kind:event plugin:Load row 9999', '', 'no such row anywhere', '-Load.e1', '']) {
+      filters[text || `(cleared ${Object.keys(filters).length})`] = await setFilter(panel, text);
     }
     const worker = await serviceWorker(lens.browser);
     await worker.worker(); // make sure it is running before reading its heap
