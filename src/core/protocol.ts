@@ -51,7 +51,9 @@ interface RecordBase {
   seq: number;
   /** ms since epoch, taken in the page when the call happened. */
   time: number;
-  /** true when the copier cut or replaced anything in this record's payload. */
+  /** true when the copier lost anything of this record's payload: a cap, a function / DOM node /
+   *  jQuery object / window replaced by its description, a getter that threw. Lossless markers
+   *  (cycle, undefined, NaN, Date, Map...) do not set it. */
   truncated?: boolean;
 }
 
@@ -107,7 +109,7 @@ export interface HookStatus {
   cxbus: 'absent' | 'tapped' | 'untappable';
   /** `_genesys.widgets.bus` (QuickBus) seen. */
   quickBus: boolean;
-  /** Plugins seen registering, in order. */
+  /** Plugin interfaces the hook has (seen registering, or reached on a late attach), in order. */
   plugins: string[];
   /** Human-readable problems, e.g. "plugin App interface is frozen: its calls are not captured". */
   problems: string[];
@@ -119,7 +121,9 @@ export interface HookStatus {
  *  (dist/finalize-handler.js) and the interaction-state simulator (dist/simulate-state.js). */
 export interface InjectRecord extends RecordBase {
   t: 'inject';
-  feature: 'finalize' | 'simulate';
+  /** cookie-provider (issue 4): installed, waiting (no bus yet: saves start when one appears),
+   *  removed, failed. */
+  feature: 'finalize' | 'simulate' | 'cookie-provider';
   /** finalize: installed → waiting (no bus yet) → installed → fired… → removed; failed on errors.
    *  simulate: delivered or failed. */
   state: 'installed' | 'waiting' | 'fired' | 'delivered' | 'failed' | 'removed';
@@ -127,9 +131,91 @@ export interface InjectRecord extends RecordBase {
   detail: { [key: string]: Copied };
 }
 
-/** Reserved for later capabilities (injection status, cookie channel, interaction states):
- *  they add their own `t` values to this union. */
-export type CaptureRecord = EventRecord | CommandRecord | OutcomeRecord | PluginRecord | HookStatusRecord | InjectRecord;
+/** A cross-frame message the channel hook saw (issue 4, src/core/channel-tap.ts): a cookie-channel
+ *  message (docs/cookie-channel.md) or any cross-origin message between this frame and another.
+ *  `in`: a message event delivered to this frame. `out`: a call of this window's own postMessage,
+ *  i.e. a post to this window by this frame (or a same-origin frame); Chromium gives page scripts
+ *  no way to see posts to cross-origin windows, so those are seen only at their receiver. */
+export interface ChannelRecord extends RecordBase {
+  t: 'channel';
+  direction: 'in' | 'out';
+  /** The other window: for `in` the event's source, for `out` this window itself ('self'). */
+  peer: 'parent' | 'child' | 'self' | 'other' | 'none';
+  /** For a child frame: its <iframe> element's src, when the element is in this document. */
+  peerUrl?: string;
+  senderOrigin: string;
+  receiverOrigin: string;
+  /** `out` only: the targetOrigin passed to postMessage. */
+  targetOrigin?: string;
+  /** `out` only: false when targetOrigin does not match this window, so the browser drops it. */
+  delivered?: boolean;
+  /** A cookie-channel message (its type starts with cx-lens-cookie/). */
+  channel: boolean;
+  /** Channel messages: the message type, request id, and for replies ok / error code. */
+  type?: string;
+  id?: string;
+  ok?: boolean;
+  errorCode?: string;
+  /** Carried a session cookie value (masked in `data`). */
+  carriesSession: boolean;
+  /** The message, cookie values masked (maskSessionData), copied boundedly. */
+  data: Copied;
+}
+
+/** Cross-frame messages the channel hook did not record (a flood past its rate limit), counted. */
+export interface ChannelGapRecord extends RecordBase {
+  t: 'channel-gap';
+  /** Messages not recorded since the previous gap record, by kind. */
+  channel: number;
+  other: number;
+  /** When the first and last of them arrived. */
+  from: number;
+  to: number;
+  /** Sender origins of the skipped messages, most frequent first (at most 5). */
+  origins: { origin: string; count: number }[];
+}
+
+/** One cookie as a frame holds it. Values never leave the frame: only their length and
+ *  fingerprints (cookie-values.ts fingerprint). */
+export interface CookieFactEntry {
+  name: string;
+  length: number;
+  /** Fingerprint of the raw value. */
+  value: string;
+  /** Fingerprint of the session the value names: its `token` when the value is Widgets' session
+   *  JSON ({messageIndex, token}, maybe URI-encoded), else the raw value's fingerprint. */
+  session: string;
+  /** ms epoch; null for a session cookie; omitted when the browser cannot tell (no cookieStore). */
+  expires?: number | null;
+}
+
+/** What a frame knows of the cross-domain cookie sync (issue 4), sent when it changes. */
+export interface CookieFactsRecord extends RecordBase {
+  t: 'cookie-facts';
+  /** iframe: a frame that declares TRUSTED_DOMAINS or answers channel requests; page: a frame with
+   *  a CookieProvider, CX Lens's injected provider, or channel replies from a child. */
+  role: 'page' | 'iframe';
+  url: string;
+  origin: string;
+  /** iframe: TRUSTED_DOMAINS read by name, entries as strings; null when not declared; a string
+   *  naming the type when it is not an array. */
+  trustedDomains?: string[] | null | string;
+  /** page: the cookie provider globals found. */
+  provider?: { cookieProvider: boolean; extension: boolean; injected: boolean };
+  /** page: its <iframe> elements (src and origin), at most 20. */
+  frames?: { url: string; origin: string }[];
+  /** The frame's cookies (at most 50, by name), values as fingerprints only. */
+  cookies: CookieFactEntry[];
+  /** Cookies left out past the cap. */
+  cookiesLeftOut?: number;
+  /** document.cookie could not be read (a sandboxed frame). */
+  cookiesUnreadable?: boolean;
+}
+
+/** Every record kind; a feature adds its own `t` values to this union. */
+export type CaptureRecord =
+  | EventRecord | CommandRecord | OutcomeRecord | PluginRecord | HookStatusRecord | InjectRecord
+  | ChannelRecord | ChannelGapRecord | CookieFactsRecord;
 
 // ---------------------------------------------------------------------------------------------
 // Hop 1: page hook → content script (window.postMessage, same window).

@@ -1,4 +1,10 @@
-// placeholder: replaced by the real hook
-(function () {
-  window.postMessage({ source: 'cx-lens-page', v: 1, type: 'batch', records: [{ t: 'status', seq: 0, time: Date.now(), status: { cxbus: 'absent', quickBus: false, plugins: [], problems: [] } }] }, '*');
-})();
+// Page hook (MAIN world, document_start, every frame; built as a self-contained classic script):
+// taps the page's Genesys bus from its very first event and posts batches of records to the
+// content relay. All the logic is in src/core/bus-tap.ts; see there for how the bus is found.
+import { installHook, pageEnv } from '../core/bus-tap';
+
+try {
+  installHook(window, pageEnv(window));
+} catch {
+  // Never break the page, whatever it did to its window before we ran.
+}
