@@ -49,6 +49,9 @@ export interface HookHandle {
   readonly interfaces: Map<string, object>;
   /** Adds a record (an object with a string `t`) to the next batch, copied safely. */
   emit(record: unknown): void;
+  /** Runs fn; events it publishes (synchronously) are recorded with via 'synthetic'. For the
+   *  extension's Simulate, so its messages are marked as such in the bus list too. */
+  synthetic<T>(fn: () => T): T;
 }
 
 export interface HookEnv extends Scheduler {
@@ -159,6 +162,7 @@ class BusTap {
   private readonly problems = new Set<string>();
   private transport: HookStatus['transport'];
   private statusQueued = false;
+  private syntheticDepth = 0;
   private lastStatus = '';
 
   constructor(private readonly win: Obj, private readonly env: HookEnv) {
@@ -169,6 +173,14 @@ class BusTap {
       version: PROTOCOL_VERSION,
       interfaces,
       emit: (record) => this.emit(record),
+      synthetic: (fn) => {
+        this.syntheticDepth++;
+        try {
+          return fn();
+        } finally {
+          this.syntheticDepth--;
+        }
+      },
     };
   }
 
@@ -501,7 +513,8 @@ class BusTap {
     try {
       const raw = data !== undefined ? data : {}; // the bus defaults data to {}
       const record: EventRecord = {
-        t: 'event', seq: 0, time: this.now(), name: fullName(ns, evt), publisher: ns, via, data: snapshot(raw) as never,
+        t: 'event', seq: 0, time: this.now(), name: fullName(ns, evt), publisher: ns,
+        via: this.syntheticDepth > 0 ? 'synthetic' : via, data: snapshot(raw) as never,
       };
       if (via === 'republish') ctx.sticky.set(record.name, { publisher: ns, data: record.data });
       this.batcher.add(record);

@@ -17,9 +17,12 @@ export interface BusInterface {
   publish?(event: string, data?: unknown): unknown;
 }
 
-/** What the CX Lens page hook exposes on `window[Symbol.for('cx-lens.hook')]`. */
+/** What the CX Lens page hook exposes on `window[Symbol.for('cx-lens.hook')]` (HookHandle in
+ *  src/core/bus-tap.ts), seen loosely: every member optional, as an older hook may lack some. */
 export interface HookHandle {
   emit?(record: InjectRecord): void;
+  /** Events published inside fn are recorded with via 'synthetic'. */
+  synthetic?<T>(fn: () => T): T;
   /** Plugin interfaces the hook tapped, by plugin name. */
   interfaces?: { get(name: string): BusInterface | undefined };
 }

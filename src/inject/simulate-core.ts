@@ -51,7 +51,11 @@ export function createSimulator(win: PageWindow): SimulatorApi {
         const sessionData = await currentSession(service);
         const payload = buildSyntheticMessageReceived(state, sessionData, Date.now(), randomId());
         const messageId = payload.originalMessages[0]!.id;
-        if (service.publish('messageReceived', payload) === false) return failed('WebChatService.publish returned false', state);
+        const hook = hookHandle(win);
+        const publish = () => service.publish!('messageReceived', payload);
+        // Through the hook's synthetic(), the bus list marks the event via 'synthetic' too.
+        const published = typeof hook?.synthetic === 'function' ? hook.synthetic(publish) : publish();
+        if (published === false) return failed('WebChatService.publish returned false', state);
         const sessionId = (sessionData as { sessionId?: unknown } | null)?.sessionId;
         const result: SimulateResult = { ok: true, messageId, sessionId: typeof sessionId === 'string' ? sessionId : null };
         emitRecord(win, 'simulate', 'delivered', { state, messageId, sessionId: result.sessionId });

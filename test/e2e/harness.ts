@@ -104,12 +104,12 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls fn until it returns a truthy value, or throws with the last value seen. */
-export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {
     last = await fn();
-    if (last) return last;
+    if (last) return last as NonNullable<T>;
     await sleep(100);
   }
   throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);

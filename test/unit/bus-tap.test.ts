@@ -363,6 +363,18 @@ describe('events', () => {
     expect(events[3].data).toEqual({ last: { $cx: 'undefined' }, value: true });
   });
 
+  it('events published inside handle.synthetic() are marked synthetic, and only those', () => {
+    const t = setup();
+    const { bus } = createBus();
+    t.win.CXBus = bus;
+    const service = bus.registerPlugin('WebChatService');
+    expect(t.handle.synthetic(() => service.publish('messageReceived', { cxLensSynthetic: true }))).toBe(true);
+    service.publish('messageReceived', { real: true });
+    expect(() => t.handle.synthetic(() => { throw new Error('x'); })).toThrow('x');
+    service.publish('after', {});
+    expect(t.events().map((e) => e.via)).toEqual(['synthetic', 'publish', 'publish']);
+  });
+
   it('a late subscriber to a republished event gets a replay record naming it', () => {
     const t = setup();
     const { bus } = createBus();
