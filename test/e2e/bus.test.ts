@@ -20,6 +20,11 @@ afterAll(async () => {
 });
 afterEach(async () => {
   for (const p of pages.splice(0)) await p.close().catch(() => {});
+  // Widgets keeps the chat session in cookies: without this a later test restores it instead of
+  // starting a new chat.
+  const browserSession = await lens.browser.target().createCDPSession();
+  await browserSession.send('Storage.clearCookies');
+  await browserSession.detach();
 });
 
 async function open(path: string): Promise<{ page: Page; panel: Frame }> {
@@ -91,7 +96,6 @@ describe('bus traffic in the panel', () => {
   });
 
   it('shows the events that happened before the panel was opened', async () => {
-    // chat-sync.html: no async restore of an earlier test's session, so a new chat starts.
     const { page, devtools } = await openPage(lens.browser, `${demo.urls.domainA}/chat-sync.html`);
     pages.push(page);
     const sessionId = await startChat(page);
