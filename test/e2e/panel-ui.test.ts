@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { Frame, Page } from 'puppeteer-core';
 import { launch, openLensPanel, openPage, waitFor, type Lens } from './harness';
+import { detailText as panelDetail, rowCounts, setFilter as setPanelFilter, visibleRows as panelRows } from './panel-driver';
 
 const PORT = 8761;
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzZXNzaW9uSWQiOiJzMSJ9.c2lnbmF0dXJlLXNpZ24';
@@ -31,32 +32,10 @@ async function post(records: object[]): Promise<void> {
   await page.evaluate((r) => (window as unknown as { postBatch(r: unknown[]): void }).postBatch(r), records);
 }
 
-/** Total bus rows in the list and rows matching the filter, from the row-count element. */
-async function counts(): Promise<{ count: number; total: number }> {
-  return panel.$eval('[data-testid="row-count"]', (el) => ({ count: Number(el.getAttribute('data-count')), total: Number(el.getAttribute('data-total')) }));
-}
-
-async function setFilter(text: string): Promise<void> {
-  await panel.$eval('[data-testid="filter"]', (el, t) => {
-    const input = el as HTMLInputElement;
-    input.value = t;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, text);
-}
-
-async function visibleRows(): Promise<{ kind: string; name: string; outcome: string | null; truncated: string | null; stale: string | null }[]> {
-  return panel.$$eval('[data-testid="bus-row"]', (els) => els
-    .map((el) => ({ el, top: el.getBoundingClientRect().top }))
-    .sort((a, b) => a.top - b.top)
-    .map(({ el }) => ({
-      kind: el.getAttribute('data-kind')!, name: el.getAttribute('data-name')!, outcome: el.getAttribute('data-outcome'),
-      truncated: el.getAttribute('data-truncated'), stale: el.getAttribute('data-stale'),
-    })));
-}
-
-async function detailText(): Promise<string> {
-  return panel.$eval('[data-testid="detail"]', (el) => (el as HTMLElement).innerText);
-}
+const counts = () => rowCounts(panel);
+const setFilter = (text: string) => setPanelFilter(panel, text);
+const visibleRows = () => panelRows(panel);
+const detailText = () => panelDetail(panel);
 
 async function click(selector: string): Promise<void> {
   await panel.$eval(selector, (el) => (el as HTMLElement).click());
