@@ -16,6 +16,8 @@ export interface LaunchOptions {
   extension?: boolean;
   /** Open DevTools for every tab (default true). */
   devtools?: boolean;
+  /** DevTools in its own window rather than docked (screenshots of the whole panel). */
+  undockedDevtools?: boolean;
 }
 
 export interface Lens {
@@ -29,9 +31,12 @@ export async function launch(options: LaunchOptions = {}): Promise<Lens> {
     throw new Error(`no build in ${DIST}: run npm run build first`);
   }
   const userDataDir = mkdtempSync(join(tmpdir(), 'cx-lens-profile-'));
-  if (options.thirdPartyCookies) {
+  const preferences: Record<string, unknown> = {};
+  if (options.thirdPartyCookies) preferences.profile = { cookie_controls_mode: 0 };
+  if (options.undockedDevtools) preferences.devtools = { preferences: { currentDockState: '"undocked"' } };
+  if (Object.keys(preferences).length) {
     mkdirSync(join(userDataDir, 'Default'), { recursive: true });
-    writeFileSync(join(userDataDir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
+    writeFileSync(join(userDataDir, 'Default', 'Preferences'), JSON.stringify(preferences));
   }
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
