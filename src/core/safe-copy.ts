@@ -103,7 +103,8 @@ class Copier {
           ? value
           : this.cut({ $cx: 'string', head: apply(stringSlice, value, [0, MAX_STRING_CHARS]) as string, length: value.length });
       case 'number':
-        if (value === value && value !== Infinity && value !== -Infinity) return value;
+        // -0 becomes 0: the copy is plain JSON, which has no negative zero.
+        if (value === value && value !== Infinity && value !== -Infinity) return value === 0 ? 0 : value;
         return { $cx: 'number', value: value !== value ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity' };
       case 'boolean':
         return value;

@@ -152,7 +152,7 @@ describe('FilteredRows', () => {
     }));
   });
 
-  it('filters 100,000 rows quickly (loose sanity bound; npm run bench measures it)', () => {
+  it('filters 100,000 rows correctly (npm run bench measures how fast)', () => {
     const m = new LogModel();
     m.feed.connection('connected');
     const batch: CaptureRecord[] = [];
@@ -160,10 +160,10 @@ describe('FilteredRows', () => {
     m.feed.records('d', batch, 0);
     expect(m.rows).toHaveLength(100_000);
     const f = parseFilter('webchat.e1 -kind:command');
-    const start = performance.now();
     const rows: Row[] = new FilteredRows().update(m.rows, f, m.epoch, m.outcomeVersion);
-    const ms = performance.now() - start;
-    expect(rows.length).toBeGreaterThan(0);
-    expect(ms).toBeLessThan(1000);
+    // Events named WebChat.e1 or WebChat.e1x: i % 50 in {1, 10..19}, and i % 3 !== 0 (events).
+    let expected = 0;
+    for (let i = 0; i < 100_000; i++) if (i % 3 && [1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19].includes(i % 50)) expected++;
+    expect(rows).toHaveLength(expected);
   });
 });
