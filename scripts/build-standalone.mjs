@@ -16,6 +16,7 @@ export const STANDALONE = [
   { entry: 'src/inject/simulate.ts', out: 'simulate-state.js' },
   { entry: 'src/cookie/cookie-provider.ts', out: 'cookie-provider.min.js' },
   { entry: 'src/cookie/iframe.ts', out: 'iframe.min.js' },
+  { entry: 'src/inject/cookie-provider-inject.ts', out: 'cookie-provider-inject.js' },
 ];
 /** Static files copied as they are: source → dist path. */
 export const STATIC = [
