@@ -1,5 +1,8 @@
 // The capture status line: what is being captured and, when nothing is, why; per-frame details.
+import { useEffect, useState } from 'preact/hooks';
 import type { LogModel } from '../../src/core/log-model';
+import { DEFAULT_BUFFER_CAP } from '../../src/core/protocol';
+import { BUFFER_CAP_KEY, MAX_BUFFER_CAP, MIN_BUFFER_CAP, bufferCapSetting } from '../../src/core/record-buffer';
 import { captureStatus } from '../../src/core/log-model';
 import { formatCount } from '../../src/core/summary';
 
@@ -10,7 +13,7 @@ export function StatusLine({ model, now }: { model: LogModel; now: number }) {
       <span class="dot" aria-hidden="true" />
       <span class="status-text" title={s.message}>{s.message}</span>
       {s.lost > 0 && (
-        <span class="warn" data-testid="dropped" title="Records the page's buffer (5,000 per frame) dropped before the panel read them">
+        <span class="warn" data-testid="dropped" title="Records the page's buffer dropped before the panel read them">
           · {formatCount(s.lost)} lost (page buffer full)
         </span>
       )}
@@ -29,9 +32,33 @@ export function StatusLine({ model, now }: { model: LogModel; now: number }) {
                 {f.problems.map((p, i) => <div key={i} class="warn">⚠ {p}</div>)}
               </li>
             ))}
+            <li class="buffer-setting"><BufferSetting /></li>
           </ul>
         </details>
       )}
     </footer>
+  );
+}
+
+/** The page buffer's size: records each frame keeps until a panel reads them (all tabs). */
+function BufferSetting() {
+  const [cap, setCap] = useState(DEFAULT_BUFFER_CAP);
+  useEffect(() => {
+    chrome.storage?.local.get(BUFFER_CAP_KEY).then((stored) => setCap(bufferCapSetting(stored[BUFFER_CAP_KEY], DEFAULT_BUFFER_CAP)), () => {});
+  }, []);
+  const save = (value: number) => {
+    const next = bufferCapSetting(value, cap);
+    setCap(next);
+    chrome.storage?.local.set({ [BUFFER_CAP_KEY]: next }).catch(() => {});
+  };
+  return (
+    <label title="Events a frame keeps before DevTools reads them (all tabs). Older ones are dropped and counted.">
+      Page buffer{' '}
+      <input
+        type="number" data-testid="buffer-cap" min={MIN_BUFFER_CAP} max={MAX_BUFFER_CAP} step={1000} value={cap}
+        onChange={(e) => save(Number((e.target as HTMLInputElement).value))}
+      />{' '}
+      records per frame
+    </label>
   );
 }

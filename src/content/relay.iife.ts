@@ -2,7 +2,7 @@
 // numbers and keeps them (RecordBuffer), and sends them to the service worker while a panel
 // watches this tab. Accepts only data from the page, never instructions: the page cannot drive
 // the extension through this script.
-import { RecordBuffer } from '../core/record-buffer';
+import { BUFFER_CAP_KEY, RecordBuffer, bufferCapSetting } from '../core/record-buffer';
 import {
   CONTENT_PORT, DEFAULT_BUFFER_CAP, PROTOCOL_VERSION, isPageBatch,
   type CaptureRecord, type ContentToWorker, type WorkerToContent,
@@ -30,6 +30,12 @@ window.addEventListener('message', (event) => {
 // The worker wakes us when a panel opens on this tab after the worker restarted while idle.
 chrome.runtime.onMessage.addListener((message: unknown) => {
   if ((message as { type?: string } | null)?.type === 'cx-lens-wake' && !port) connect();
+});
+
+// The panel's buffer setting (chrome.storage.local); until it is read, the default cap applies.
+chrome.storage?.local.get(BUFFER_CAP_KEY).then((stored) => buffer.resize(bufferCapSetting(stored[BUFFER_CAP_KEY], DEFAULT_BUFFER_CAP)), () => {});
+chrome.storage?.onChanged.addListener((changes, area) => {
+  if (area === 'local' && BUFFER_CAP_KEY in changes) buffer.resize(bufferCapSetting(changes[BUFFER_CAP_KEY]!.newValue, DEFAULT_BUFFER_CAP));
 });
 
 connect();

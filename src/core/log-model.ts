@@ -8,6 +8,9 @@ import type {
   PanelToWorker, PluginRecord,
 } from './protocol';
 
+/** Record kinds the States, Cookie sync and Injection views show; not rows of the bus list. */
+const OTHER_VIEWS_RECORDS: ReadonlySet<string> = new Set(['inject', 'channel', 'channel-gap', 'cookie-facts']);
+
 /** Commands a view can send to the worker. */
 export type PanelCommand = Extract<PanelToWorker, { type: 'inject' | 'simulate' }>;
 import { summarize } from './summary';
@@ -313,6 +316,9 @@ export class LogModel {
         doc.status = record.status;
         return;
       default:
+        // Records of the other views (injection status, the cookie channel) are not bus traffic:
+        // they stay in `records` for those views. Kinds nobody knows are shown, not lost.
+        if (OTHER_VIEWS_RECORDS.has(record.t)) return;
         return this.addRow(this.otherRow(docId, record));
     }
   }

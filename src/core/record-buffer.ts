@@ -8,6 +8,7 @@ import type { CaptureRecord } from './protocol';
  */
 export class RecordBuffer {
   private ring: (CaptureRecord | undefined)[];
+  private capacity: number;
   private start = 0; // index of the oldest record
   private size = 0;
   private nextSeq = 1;
@@ -15,9 +16,29 @@ export class RecordBuffer {
   /** Records dropped because the ring was full before they were ever sent to a panel. */
   dropped = 0;
 
-  constructor(readonly cap: number) {
-    if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`buffer cap must be a positive integer, got ${cap}`);
+  constructor(cap: number) {
+    checkCap(cap);
+    this.capacity = cap;
     this.ring = new Array(cap);
+  }
+
+  get cap(): number {
+    return this.capacity;
+  }
+
+  /** Changes the cap, keeping the newest records that fit (the others count as dropped if no
+   *  panel received them). */
+  resize(cap: number): void {
+    checkCap(cap);
+    if (cap === this.capacity) return;
+    const kept = this.since(0);
+    const cut = Math.max(0, kept.length - cap);
+    for (let i = 0; i < cut; i++) if (kept[i]!.seq > this.deliveredUpTo) this.dropped++;
+    this.capacity = cap;
+    this.ring = new Array(cap);
+    this.start = 0;
+    this.size = 0;
+    for (const record of kept.slice(cut)) this.ring[this.size++] = record;
   }
 
   /** Numbers the records, keeps them, and returns them (the same objects, seq set). */
@@ -25,13 +46,13 @@ export class RecordBuffer {
     const out: CaptureRecord[] = [];
     for (const record of records) {
       record.seq = this.nextSeq++;
-      if (this.size === this.cap) {
+      if (this.size === this.capacity) {
         // Full: the oldest goes. It counts as dropped only if no panel ever received it.
         if (this.ring[this.start]!.seq > this.deliveredUpTo) this.dropped++;
         this.ring[this.start] = record;
-        this.start = (this.start + 1) % this.cap;
+        this.start = (this.start + 1) % this.capacity;
       } else {
-        this.ring[(this.start + this.size) % this.cap] = record;
+        this.ring[(this.start + this.size) % this.capacity] = record;
         this.size++;
       }
       out.push(record);
@@ -48,7 +69,7 @@ export class RecordBuffer {
   since(since: number): CaptureRecord[] {
     const out: CaptureRecord[] = [];
     for (let i = 0; i < this.size; i++) {
-      const record = this.ring[(this.start + i) % this.cap]!;
+      const record = this.ring[(this.start + i) % this.capacity]!;
       if (record.seq > since) out.push(record);
     }
     return out;
@@ -61,4 +82,18 @@ export class RecordBuffer {
   get lastSeq(): number {
     return this.nextSeq - 1;
   }
+}
+
+/** chrome.storage.local key of the per-document buffer cap (set in the panel). */
+export const BUFFER_CAP_KEY = 'bufferCap';
+export const MIN_BUFFER_CAP = 100;
+export const MAX_BUFFER_CAP = 100_000;
+
+/** The stored setting as a valid cap, or the default when it is missing or out of range. */
+export function bufferCapSetting(stored: unknown, fallback: number): number {
+  return typeof stored === 'number' && Number.isInteger(stored) && stored >= MIN_BUFFER_CAP && stored <= MAX_BUFFER_CAP ? stored : fallback;
+}
+
+function checkCap(cap: number): void {
+  if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`buffer cap must be a positive integer, got ${cap}`);
 }

@@ -108,6 +108,38 @@ describe('bus traffic in the panel', () => {
     expect(await findRow(panel, 'WebChatService.started', (r) => r.name === 'WebChatService.started')).toBeTruthy();
   });
 
+  it('keeps the last N events of a page before the panel opens (N set in the panel) and shows how many were lost', async () => {
+    const first = await open('/chat.html');
+    await first.panel.click('.frames summary');
+    await first.panel.$eval('[data-testid="buffer-cap"]', (el) => {
+      const input = el as HTMLInputElement;
+      input.value = '200';
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    const worker = (await (await serviceWorker(lens.browser)).worker())!;
+    await waitFor(() => worker.evaluate(() => chrome.storage.local.get('bufferCap').then((s) => s.bufferCap === 200)), 'the setting saved');
+    try {
+      const { page, devtools } = await openPage(lens.browser, `${demo.urls.domainA}/chat.html`);
+      pages.push(page);
+      await page.waitForFunction(() => !!(window as any).CXBus);
+      await page.evaluate(() => {
+        const bus = (window as any).CXBus.registerPlugin('Early');
+        for (let n = 0; n < 500; n++) bus.publish('tick', { n });
+      });
+      await sleep(500);
+      const panel = await openLensPanel(devtools);
+      // The frame kept its last 200 records: the newest ticks (a few other records may be among them).
+      await setFilter(panel, 'Early.tick');
+      const kept = await waitFor(async () => { const { count } = await rowCounts(panel); return count >= 190 ? count : 0; }, '~200 ticks');
+      expect(kept).toBeLessThanOrEqual(200);
+      const status = await captureStatus(panel);
+      expect(status.text).toMatch(/lost/);
+      expect(Number(await panel.$eval('[data-testid="capture-status"]', (el) => el.getAttribute('data-lost')))).toBeGreaterThanOrEqual(300);
+    } finally {
+      await worker.evaluate(() => chrome.storage.local.remove('bufferCap'));
+    }
+  });
+
   it('keeps rows across a reload with preserve log, with a separator', async () => {
     const { page, panel } = await open('/chat.html');
     await findRow(panel, 'App.ready', (r) => r.name === 'App.ready');

@@ -73,13 +73,25 @@ describe('LogModel rows', () => {
   it('keeps records of unknown kinds and shows them as generic rows', () => {
     const m = new LogModel();
     connected(m, 'a');
-    const odd = { t: 'channel', seq: ++seq, time: 5, direction: 'out', name: 'cookie.load', token: 'abc' } as unknown as CaptureRecord;
+    const odd = { t: 'future-kind', seq: ++seq, time: 5, direction: 'out', name: 'cookie.load', token: 'abc' } as unknown as CaptureRecord;
     m.feed.records('a', [odd], 0);
     expect(m.records[0]!.record).toBe(odd);
     expect(bus(m.rows)[0]).toMatchObject({ kind: 'other', name: 'cookie.load' });
     expect(bus(m.rows)[0]!.summary).toContain('direction: "out"');
     expect(bus(m.rows)[0]!.summary).toContain(`token: ${MASK}`);
     expect(m.counts.other).toBe(1);
+  });
+
+  it('keeps the other views\' records (injection, cookie channel) out of the bus list', () => {
+    const m = new LogModel();
+    connected(m, 'a');
+    const seen: string[] = [];
+    m.onRecord('*', (r) => seen.push(r.t));
+    const kinds = ['inject', 'channel', 'channel-gap', 'cookie-facts'];
+    m.feed.records('a', kinds.map((t) => ({ t, seq: ++seq, time: 1 }) as unknown as CaptureRecord), 0);
+    expect(m.rows).toHaveLength(0);
+    expect(m.records.map((r) => r.record.t)).toEqual(kinds);
+    expect(seen).toEqual(kinds);
   });
 
   it('ignores malformed records without a string t', () => {

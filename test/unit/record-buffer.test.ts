@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecordBuffer } from '../../src/core/record-buffer';
+import { BUFFER_CAP_KEY, RecordBuffer, bufferCapSetting } from '../../src/core/record-buffer';
 import type { CaptureRecord } from '../../src/core/protocol';
 
 const ev = (name: string): CaptureRecord => ({ t: 'event', seq: 0, time: 1, name, publisher: 'P', via: 'publish', data: null });
@@ -48,6 +48,27 @@ describe('RecordBuffer', () => {
     buf.push(['h', 'i', 'j', 'k'].map(ev)); // e, f, g, h go unseen
     expect(buf.dropped).toBe(5);
     expect(buf.since(0).map((r) => r.seq)).toEqual([9, 10, 11]);
+  });
+
+  it('resizes: shrinking keeps the newest, counting undelivered losses; growing keeps all', () => {
+    const buf = new RecordBuffer(10);
+    buf.push(Array.from({ length: 8 }, (_, i) => ev(`e${i}`)));
+    buf.delivered(2);
+    buf.resize(4); // seq 1..4 go: 1 and 2 were delivered, 3 and 4 were not
+    expect(buf.cap).toBe(4);
+    expect(buf.dropped).toBe(2);
+    expect(buf.since(0).map((r) => r.seq)).toEqual([5, 6, 7, 8]);
+    buf.resize(6);
+    buf.push([ev('x'), ev('y')]);
+    expect(buf.since(0).map((r) => r.seq)).toEqual([5, 6, 7, 8, 9, 10]);
+    buf.push([ev('z')]);
+    expect(buf.since(0).map((r) => r.seq)).toEqual([6, 7, 8, 9, 10, 11]);
+  });
+
+  it('reads the stored cap setting, falling back on anything invalid', () => {
+    expect(BUFFER_CAP_KEY).toBe('bufferCap');
+    expect(bufferCapSetting(20_000, 5000)).toBe(20_000);
+    for (const bad of [undefined, null, '20000', 1.5, 0, 99, 100_001, NaN]) expect(bufferCapSetting(bad, 5000)).toBe(5000);
   });
 
   it('refuses a cap that is not a positive integer', () => {
