@@ -1,0 +1,120 @@
+// Drives the States tab of the real CX Lens panel and the demo chat page, through their stable
+// test attributes. Shared by test/e2e/states-*.test.ts.
+import type { Browser, Frame, Page } from 'puppeteer-core';
+import type { Demo } from '../demo/server/index.mjs';
+import { openLensPanel, openPage, waitFor, type Lens } from './harness';
+
+export interface StateRowView {
+  state: string;
+  source: string;
+  synthetic: boolean;
+  reaction: string | null;
+  reactionText: string | null;
+}
+
+export interface ChatTab {
+  page: Page;
+  devtools: Page;
+  panel: Frame;
+}
+
+/** Opens `url` in a new tab with DevTools, opens the CX Lens panel and its States tab. */
+export async function openStates(lens: Lens, url: string): Promise<ChatTab> {
+  const { page, devtools } = await openPage(lens.browser, url);
+  const panel = await openLensPanel(devtools);
+  await panel.$eval('[data-testid="tab-states"]', (el) => (el as HTMLElement).click());
+  await panel.waitForSelector('[data-testid="toggle-finalize"]');
+  return { page, devtools, panel };
+}
+
+/** Waits until this DevTools window runs CX Lens's devtools page: from then on DevTools records
+ *  the tab's network (requests made earlier, while it was starting, are not in its HAR). */
+export async function devtoolsRecording(devtools: Page): Promise<void> {
+  await waitFor(() => devtools.frames().find((f) => f.url().includes('/src/devtools/devtools.html')), 'the CX Lens devtools page');
+}
+
+/** Forgets what the demo sites stored in the profile, so that tests stay independent: the
+ *  chat session cookie (async mode restores it), and Widgets' poll lock in localStorage, which
+ *  a page closed mid-poll leaves set (the real transport does too), stopping the next page's polls. */
+export async function clearSiteData(browser: Browser, demo: Demo): Promise<void> {
+  const browserSession = await browser.target().createCDPSession();
+  await browserSession.send('Storage.clearCookies');
+  await browserSession.detach();
+  // Storage.clearDataForOrigin needs a page's session (the browser's answers "Internal error").
+  const [any] = await browser.pages();
+  if (!any) return;
+  const cdp = await any.createCDPSession();
+  try {
+    for (const origin of [demo.urls.domainA, demo.urls.domainB]) {
+      await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'local_storage,session_storage' });
+    }
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Starts a chat the way the page's own code would, and waits for the agent side to see it. */
+export async function startChat(page: Page, demo: Demo): Promise<string> {
+  const before = new Set(demo.agent.sessions().map((s) => s.id));
+  await page.waitForSelector('[data-testid="chat-open-button"]'); // WebChat loaded and ready
+  await page.evaluate(() => {
+    (window as any).CXBus.command('WebChat.open', { form: { autoSubmit: true, firstname: 'Ann', lastname: 'Lee', email: 'ann@example.com' } });
+  });
+  const session = await waitFor(() => demo.agent.sessions().find((s) => !before.has(s.id)), 'a new chat session');
+  await page.waitForSelector('[data-testid="chat-input"]', { visible: true });
+  return session.id;
+}
+
+/** The customer types and sends a message in the chat window; waits until the agent has it. */
+export async function customerSays(page: Page, demo: Demo, sessionId: string, text: string): Promise<void> {
+  await page.type('[data-testid="chat-input"]', text);
+  await page.click('[data-testid="chat-send"]');
+  await waitFor(
+    () => demo.agent.session(sessionId).messages.some((m) => m.type === 'Text' && m.from.type === 'Customer' && m.text === text),
+    `the customer's "${text}" at the agent`,
+  );
+}
+
+/** The agent joins and says hi; waits until the page shows it. */
+export async function agentJoinsAndSaysHi(page: Page, demo: Demo, sessionId: string): Promise<void> {
+  demo.agent.join(sessionId, 'Agent Alex');
+  demo.agent.say(sessionId, 'Hi, how can I help?');
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid="chat-message"]')].some((m) => m.textContent?.includes('how can I help')));
+}
+
+export async function stateRows(panel: Frame): Promise<StateRowView[]> {
+  return panel.$$eval('[data-testid="state-row"]', (els) => els.map((el) => {
+    const reaction = el.querySelector('[data-testid="reaction"]');
+    return {
+      state: el.getAttribute('data-state') ?? '',
+      source: el.getAttribute('data-source') ?? '',
+      synthetic: el.getAttribute('data-synthetic') === 'true',
+      reaction: reaction?.getAttribute('data-reaction') ?? null,
+      reactionText: reaction ? (reaction as HTMLElement).innerText : null,
+    };
+  }));
+}
+
+/** Waits for a state row that satisfies `match`. */
+export async function waitForStateRow(panel: Frame, match: (row: StateRowView) => boolean, what: string, timeoutMs = 15_000): Promise<StateRowView> {
+  return waitFor(async () => (await stateRows(panel)).find(match), what, timeoutMs);
+}
+
+export async function finalizeStatus(panel: Frame): Promise<{ state: string; text: string }> {
+  return panel.$eval('[data-testid="finalize-status"]', (el) => ({ state: el.getAttribute('data-state') ?? '', text: (el as HTMLElement).innerText }));
+}
+
+/** Clicks the finalize switch until it shows `on` (as the service worker reports it) and waits for `status`. */
+export async function setFinalize(panel: Frame, on: boolean, status = on ? 'installed' : 'removed'): Promise<void> {
+  await panel.$eval('[data-testid="toggle-finalize"]', (el, want) => {
+    if ((el as HTMLInputElement).checked !== want) (el as HTMLElement).click();
+  }, on);
+  await waitFor(async () => (await panel.$eval('[data-testid="toggle-finalize"]', (el) => (el as HTMLInputElement).checked)) === on, `the switch ${on ? 'on' : 'off'}`);
+  await waitFor(async () => (await finalizeStatus(panel)).state === status, `finalize status "${status}"`);
+}
+
+/** Texts of the injected messages in the page's chat window. */
+export async function injectedMessages(page: Page): Promise<string[]> {
+  return page.$$eval('[data-testid="chat-message"][data-type="injected"]', (els) => els.map((el) => el.textContent ?? ''));
+}
