@@ -34,8 +34,10 @@ const injection = new InjectionManager(host);
 
 const router = new Router(Date.now, (tabId, frame) => {
   if (!frame.top) return;
-  injection.documentStarted(tabId).then((failures) => {
-    for (const error of failures) router.toPanels(tabId, { type: 'injection', settings: {}, error });
+  injection.documentStarted(tabId).then(async (failures) => {
+    if (!failures.length) return;
+    const settings = await injection.settings(tabId); // still switched on: the failure is this page's
+    for (const error of failures) router.toPanels(tabId, { type: 'injection', settings, error });
   });
 });
 const extensionOrigin = new URL(chrome.runtime.getURL('/')).origin;
