@@ -9,9 +9,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDemo } from '../test/demo/server/index.mjs';
 import { launch, sleep, waitFor } from '../test/e2e/harness';
-import {
-  agentJoinsAndSaysHi, customerSays, openStates, setFinalize, startChat, waitForStateRow,
-} from '../test/e2e/states-driver';
+import { startChat } from '../test/e2e/demo-driver';
+import { agentJoinsAndSaysHi, customerSays, openStates, setFinalize, waitForStateRow } from '../test/e2e/states-driver';
 
 const WIDTH = 1200;
 const HEIGHT = 540;

@@ -1,9 +1,12 @@
 // npm run screenshot: the README's pictures of the panel, made in headless Chromium with the built
-// extension, the demo servers and a real chat. Writes docs/screenshots/panel.png (the Bus view).
+// extension, the demo servers and real chats: docs/screenshots/panel.png (Bus), states.png
+// (States, see screenshot-states.ts) and cookies.png (Cookie sync, a chat continued on domain B).
 import { mkdirSync } from 'node:fs';
 import type { Frame, Page } from 'puppeteer-core';
 import { startDemo } from '../test/demo/server/index.mjs';
 import { launch, openLensPanel, openPage, sleep, waitFor } from '../test/e2e/harness';
+import { openCookieSync, startChatFromForm, transcriptHas, waitForSync } from '../test/e2e/cookie-driver';
+import { screenshotStates } from './screenshot-states';
 
 const OUT = 'docs/screenshots';
 /** See bench/run.ts: tsx's keepNames helper must exist where puppeteer evaluates functions. */
@@ -38,6 +41,33 @@ async function main() {
     await sleep(300);
     await devtools.screenshot({ path: `${OUT}/panel.png` });
     console.log(`wrote ${OUT}/panel.png`);
+  } finally {
+    await lens.close();
+    await demo.close();
+  }
+  console.log(`wrote ${await screenshotStates()}`);
+  await screenshotCookies();
+}
+
+/** The Cookie sync view on domain B after a chat started on domain A (third-party cookies allowed). */
+async function screenshotCookies() {
+  const demo = await startDemo({ port: 0, apiPort: 0, pollTimeoutMs: 800 });
+  const lens = await launch({ thirdPartyCookies: true, undockedDevtools: true });
+  try {
+    const { page, devtools, panel } = await openCookieSync(lens, `${demo.urls.domainA}/xdomain.html`);
+    await devtools.setViewport({ width: 1280, height: 620 });
+    for (const target of [page, panel] as (Page | Frame)[]) await target.evaluate(NAME_SHIM);
+    const sessionId = await startChatFromForm(page, demo);
+    demo.agent.join(sessionId, 'Sam');
+    demo.agent.say(sessionId, 'Hello from domain A');
+    await waitFor(() => transcriptHas(page, 'Hello from domain A'), 'the agent text on domain A');
+    await page.goto(`${demo.urls.domainB}/xdomain.html?load=await`, { waitUntil: 'domcontentloaded' });
+    await page.evaluate(NAME_SHIM);
+    await waitFor(() => transcriptHas(page, 'Hello from domain A'), 'the transcript restored on domain B');
+    await waitForSync(panel, 'in-sync');
+    await sleep(500);
+    await devtools.screenshot({ path: `${OUT}/cookies.png` });
+    console.log(`wrote ${OUT}/cookies.png`);
   } finally {
     await lens.close();
     await demo.close();

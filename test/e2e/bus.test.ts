@@ -1,56 +1,29 @@
 // Bus traffic in the real CX Lens panel (issue 2): the built extension in Chromium, the demo pages
 // with the Widgets emulation and the emulated chat API, the panel opened in the real DevTools.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'puppeteer-core';
-import { startDemo, type Demo } from '../demo/server/index.mjs';
-import { launch, openLensPanel, openPage, serviceWorker, sleep, waitFor, type Lens } from './harness';
+import { openLensPanel, openPage, serviceWorker, sleep, waitFor } from './harness';
+import { startChat as startDemoChat } from './demo-driver';
+import { demoSuite } from './demo-suite';
 import { captureStatus, detailText, findRow, rowCounts, setFilter, visibleRows, waitForCount } from './panel-driver';
 
-let demo: Demo;
-let lens: Lens;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  demo = await startDemo({ port: 0, apiPort: 0, pollTimeoutMs: 800 });
-  lens = await launch();
-});
-afterAll(async () => {
-  await lens?.close();
-  await demo?.close();
-});
-afterEach(async () => {
-  for (const p of pages.splice(0)) await p.close().catch(() => {});
-  // Widgets keeps the chat session in cookies: without this a later test restores it instead of
-  // starting a new chat.
-  const browserSession = await lens.browser.target().createCDPSession();
-  await browserSession.send('Storage.clearCookies');
-  await browserSession.detach();
-});
+const suite = demoSuite();
 
 async function open(path: string): Promise<{ page: Page; panel: Frame }> {
-  const { page, devtools } = await openPage(lens.browser, `${demo.urls.domainA}${path}`);
-  pages.push(page);
+  const { page, devtools } = await openPage(suite.lens.browser, `${suite.demo.urls.domainA}${path}`);
+  suite.pages.push(page);
   const panel = await openLensPanel(devtools);
   return { page, panel };
 }
 
-/** Starts a chat through the bus, as a page's own code would, and waits for its session. */
-async function startChat(page: Page): Promise<string> {
-  const before = new Set(demo.agent.sessions().map((s) => s.id));
-  await page.waitForSelector('[data-testid="chat-open-button"]'); // WebChat is loaded and ready
-  await page.evaluate(() => {
-    (window as any).CXBus.command('WebChat.open', { form: { autoSubmit: true, firstname: 'Ann', lastname: 'Lee', email: 'ann@example.com' } });
-  });
-  const session = await waitFor(() => demo.agent.sessions().find((s) => !before.has(s.id)), 'a new chat session');
-  return session.id;
-}
+const startChat = (page: Page) => startDemoChat(page, suite.demo);
 
 describe('bus traffic in the panel', () => {
   it('shows a whole chat: WebChat.open resolved, opened, started, messageReceived', async () => {
     const { page, panel } = await open('/chat.html');
     const sessionId = await startChat(page);
-    demo.agent.join(sessionId, 'Agent Smith');
-    demo.agent.say(sessionId, 'Hello from the agent');
+    suite.demo.agent.join(sessionId, 'Agent Smith');
+    suite.demo.agent.say(sessionId, 'Hello from the agent');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="chat-message"]')].some((m) => m.textContent?.includes('Hello from the agent')));
 
     expect(await findRow(panel, 'kind:command WebChat.open', (r) => r.name === 'WebChat.open' && r.outcome === 'resolved')).toMatchObject({ kind: 'command' });
@@ -96,11 +69,11 @@ describe('bus traffic in the panel', () => {
   });
 
   it('shows the events that happened before the panel was opened', async () => {
-    const { page, devtools } = await openPage(lens.browser, `${demo.urls.domainA}/chat-sync.html`);
-    pages.push(page);
+    const { page, devtools } = await openPage(suite.lens.browser, `${suite.demo.urls.domainA}/chat-sync.html`);
+    suite.pages.push(page);
     const sessionId = await startChat(page);
-    demo.agent.join(sessionId);
-    demo.agent.say(sessionId, 'said before DevTools showed CX Lens');
+    suite.demo.agent.join(sessionId);
+    suite.demo.agent.say(sessionId, 'said before DevTools showed CX Lens');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="chat-message"]')].some((m) => m.textContent?.includes('said before')));
     await sleep(300);
     const panel = await openLensPanel(devtools); // the panel page loads only now
@@ -116,11 +89,11 @@ describe('bus traffic in the panel', () => {
       input.value = '200';
       input.dispatchEvent(new Event('change', { bubbles: true }));
     });
-    const worker = (await (await serviceWorker(lens.browser)).worker())!;
+    const worker = (await (await serviceWorker(suite.lens.browser)).worker())!;
     await waitFor(() => worker.evaluate(() => chrome.storage.local.get('bufferCap').then((s) => s.bufferCap === 200)), 'the setting saved');
     try {
-      const { page, devtools } = await openPage(lens.browser, `${demo.urls.domainA}/chat.html`);
-      pages.push(page);
+      const { page, devtools } = await openPage(suite.lens.browser, `${suite.demo.urls.domainA}/chat.html`);
+      suite.pages.push(page);
       await page.waitForFunction(() => !!(window as any).CXBus);
       await page.evaluate(() => {
         const bus = (window as any).CXBus.registerPlugin('Early');
@@ -169,8 +142,8 @@ describe('bus traffic in the panel', () => {
       }, 20);
     }, total);
     await sleep(150);
-    const target = await serviceWorker(lens.browser);
-    const gone = new Promise<void>((resolve) => lens.browser.once('targetdestroyed', (t) => t === target && resolve()));
+    const target = await serviceWorker(suite.lens.browser);
+    const gone = new Promise<void>((resolve) => suite.lens.browser.once('targetdestroyed', (t) => t === target && resolve()));
     await (await target.worker())!.close();
     await gone; // the worker really stopped
     expect(await waitForCount(panel, 'Stream.tick', total, 30_000)).toBe(total);

@@ -1,6 +1,6 @@
 // Drives the States tab of the real CX Lens panel and the demo chat page, through their stable
 // test attributes. Shared by test/e2e/states-*.test.ts.
-import type { Browser, Frame, Page } from 'puppeteer-core';
+import type { Frame, Page } from 'puppeteer-core';
 import type { Demo } from '../demo/server/index.mjs';
 import { openLensPanel, openPage, waitFor, type Lens } from './harness';
 
@@ -31,38 +31,6 @@ export async function openStates(lens: Lens, url: string): Promise<ChatTab> {
  *  the tab's network (requests made earlier, while it was starting, are not in its HAR). */
 export async function devtoolsRecording(devtools: Page): Promise<void> {
   await waitFor(() => devtools.frames().find((f) => f.url().includes('/src/devtools/devtools.html')), 'the CX Lens devtools page');
-}
-
-/** Forgets what the demo sites stored in the profile, so that tests stay independent: the
- *  chat session cookie (async mode restores it), and Widgets' poll lock in localStorage, which
- *  a page closed mid-poll leaves set (the real transport does too), stopping the next page's polls. */
-export async function clearSiteData(browser: Browser, demo: Demo): Promise<void> {
-  const browserSession = await browser.target().createCDPSession();
-  await browserSession.send('Storage.clearCookies');
-  await browserSession.detach();
-  // Storage.clearDataForOrigin needs a page's session (the browser's answers "Internal error").
-  const [any] = await browser.pages();
-  if (!any) return;
-  const cdp = await any.createCDPSession();
-  try {
-    for (const origin of [demo.urls.domainA, demo.urls.domainB]) {
-      await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'local_storage,session_storage' });
-    }
-  } finally {
-    await cdp.detach();
-  }
-}
-
-/** Starts a chat the way the page's own code would, and waits for the agent side to see it. */
-export async function startChat(page: Page, demo: Demo): Promise<string> {
-  const before = new Set(demo.agent.sessions().map((s) => s.id));
-  await page.waitForSelector('[data-testid="chat-open-button"]'); // WebChat loaded and ready
-  await page.evaluate(() => {
-    (window as any).CXBus.command('WebChat.open', { form: { autoSubmit: true, firstname: 'Ann', lastname: 'Lee', email: 'ann@example.com' } });
-  });
-  const session = await waitFor(() => demo.agent.sessions().find((s) => !before.has(s.id)), 'a new chat session');
-  await page.waitForSelector('[data-testid="chat-input"]', { visible: true });
-  return session.id;
 }
 
 /** The customer types and sends a message in the chat window; waits until the agent has it. */

@@ -1,39 +1,22 @@
 // Interaction states (issue 3) in the real CX Lens panel: the finalize handler switched on from
 // the States tab in both chat modes, switched off, and the timeline's reaction cell for each.
 // Real Chromium, the built extension, the demo pages (Widgets emulation) and the emulated chat API.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'puppeteer-core';
-import { startDemo, type Demo } from '../demo/server/index.mjs';
-import { launch, sleep, waitFor, type Lens } from './harness';
-import {
-  agentJoinsAndSaysHi, clearSiteData, customerSays, finalizeStatus, injectedMessages, openStates, setFinalize, startChat, waitForStateRow,
-} from './states-driver';
+import { describe, expect, it } from 'vitest';
+import { sleep, waitFor } from './harness';
+import { startChat } from './demo-driver';
+import { demoSuite } from './demo-suite';
+import { agentJoinsAndSaysHi, customerSays, finalizeStatus, injectedMessages, openStates, setFinalize, waitForStateRow } from './states-driver';
 
 const NOTICE = 'Please do not respond';
 
-let demo: Demo;
-let lens: Lens;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  demo = await startDemo({ port: 0, apiPort: 0, pollTimeoutMs: 600 });
-  lens = await launch();
-});
-afterAll(async () => {
-  await lens?.close();
-  await demo?.close();
-});
-afterEach(async () => {
-  for (const p of pages.splice(0)) await p.close().catch(() => {});
-  await clearSiteData(lens.browser, demo);
-});
+const suite = demoSuite({ pollTimeoutMs: 600 });
 
 async function chatReady(path: string) {
-  const tab = await openStates(lens, `${demo.urls.domainA}${path}`);
-  pages.push(tab.page);
-  const sessionId = await startChat(tab.page, demo);
-  await customerSays(tab.page, demo, sessionId, 'My order has not arrived');
-  await agentJoinsAndSaysHi(tab.page, demo, sessionId);
+  const tab = await openStates(suite.lens, `${suite.demo.urls.domainA}${path}`);
+  suite.pages.push(tab.page);
+  const sessionId = await startChat(tab.page, suite.demo);
+  await customerSays(tab.page, suite.demo, sessionId, 'My order has not arrived');
+  await agentJoinsAndSaysHi(tab.page, suite.demo, sessionId);
   return { ...tab, sessionId };
 }
 
@@ -41,7 +24,7 @@ describe('finalize handler from the States tab', () => {
   it('async chat: Finalizing makes the handler inject its notice, and the timeline shows reaction inject', async () => {
     const { page, panel, sessionId } = await chatReady('/chat.html');
     await setFinalize(panel, true);
-    demo.agent.setState(sessionId, 'Finalizing');
+    suite.demo.agent.setState(sessionId, 'Finalizing');
 
     await page.waitForFunction((text) =>
       [...document.querySelectorAll('[data-testid="chat-message"][data-type="injected"]')].some((m) => m.textContent?.includes(text)), {}, NOTICE);
@@ -63,21 +46,21 @@ describe('finalize handler from the States tab', () => {
   it('non-async chat: Completed makes the handler end the chat, and the timeline shows reaction end', async () => {
     const { page, panel, sessionId } = await chatReady('/chat-sync.html');
     await setFinalize(panel, true);
-    demo.agent.setState(sessionId, 'Completed');
+    suite.demo.agent.setState(sessionId, 'Completed');
 
     await page.waitForSelector('[data-testid="chat-ended"]', { visible: true });
     const row = await waitForStateRow(panel, (r) => r.state === 'Completed' && r.reaction === 'end', 'Completed with reaction end');
     expect(row.reactionText).toMatch(/^WebChat\.endChat after \d+ ms \(CXLensFinalize\)/);
     expect(await panel.$eval('[data-testid="session-mode"]', (el) => el.getAttribute('data-mode'))).toBe('sync');
     expect(await injectedMessages(page)).toEqual([]);
-    await waitFor(() => demo.agent.session(sessionId).ended, 'the chat ended at the agent');
+    await waitFor(() => suite.demo.agent.session(sessionId).ended, 'the chat ended at the agent');
   });
 
   it('switched off: Finalizing changes nothing in the page and the reaction turns to none after the window', async () => {
     const { page, panel, sessionId } = await chatReady('/chat.html');
     await setFinalize(panel, true);
     await setFinalize(panel, false);
-    demo.agent.setState(sessionId, 'Finalizing');
+    suite.demo.agent.setState(sessionId, 'Finalizing');
 
     const pending = await waitForStateRow(panel, (r) => r.state === 'Finalizing' && r.reaction !== null, 'Finalizing with a reaction cell');
     expect(['pending', 'none']).toContain(pending.reaction);
@@ -89,17 +72,17 @@ describe('finalize handler from the States tab', () => {
   });
 
   it('stays on across a reload: the new document gets the handler, and it fires there', async () => {
-    const { page, panel } = await openStates(lens, `${demo.urls.domainA}/chat.html`);
-    pages.push(page);
+    const { page, panel } = await openStates(suite.lens, `${suite.demo.urls.domainA}/chat.html`);
+    suite.pages.push(page);
     await setFinalize(panel, true);
     await page.reload({ waitUntil: 'domcontentloaded' });
     // Installed again by the service worker in the new top document (the log starts over).
     await waitFor(async () => (await panel.$eval('[data-testid="toggle-finalize"]', (el) => (el as HTMLInputElement).checked)), 'the switch still on');
     await waitFor(async () => (await finalizeStatus(panel)).state === 'installed', 'installed in the reloaded page');
 
-    const sessionId = await startChat(page, demo);
-    await agentJoinsAndSaysHi(page, demo, sessionId);
-    demo.agent.setState(sessionId, 'Finalizing');
+    const sessionId = await startChat(page, suite.demo);
+    await agentJoinsAndSaysHi(page, suite.demo, sessionId);
+    suite.demo.agent.setState(sessionId, 'Finalizing');
     await page.waitForFunction((text) =>
       [...document.querySelectorAll('[data-testid="chat-message"][data-type="injected"]')].some((m) => m.textContent?.includes(text)), {}, NOTICE);
     await waitForStateRow(panel, (r) => r.state === 'Finalizing' && r.reaction === 'inject', 'reaction inject after the reload');
@@ -120,7 +103,7 @@ describe('finalize handler from the States tab', () => {
     });
     await page.waitForFunction(() => (window as any).CXLensFinalizeHandler?.status().options?.text.startsWith('This conversation is closed.'));
 
-    demo.agent.setState(sessionId, 'Finalizing');
+    suite.demo.agent.setState(sessionId, 'Finalizing');
     await page.waitForFunction((text) =>
       [...document.querySelectorAll('[data-testid="chat-message"][data-type="injected"]')].some((m) => m.textContent?.includes(text)), {}, NOTICE);
     await waitForStateRow(panel, (r) => r.state === 'Finalizing' && r.reaction === 'inject', 'reaction inject');

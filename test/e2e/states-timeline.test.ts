@@ -1,30 +1,14 @@
 // Interaction states (issue 3) in the real CX Lens panel: the timeline's edge-case flag, a
 // malformed poll response marked without breaking anything, and the network source on its own
 // (a page whose bus CX Lens cannot see, and responses that finished before the panel opened).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'puppeteer-core';
-import { DEMO_API_KEY, SESSIONS_PATH, startDemo, type Demo } from '../demo/server/index.mjs';
-import { launch, openLensPanel, openPage, sleep, waitFor, type Lens } from './harness';
-import {
-  agentJoinsAndSaysHi, clearSiteData, customerSays, devtoolsRecording, openStates, stateRows, startChat, waitForStateRow,
-} from './states-driver';
+import { describe, expect, it } from 'vitest';
+import { DEMO_API_KEY, SESSIONS_PATH } from '../demo/server/index.mjs';
+import { openLensPanel, openPage, sleep, waitFor } from './harness';
+import { startChat } from './demo-driver';
+import { demoSuite } from './demo-suite';
+import { agentJoinsAndSaysHi, customerSays, devtoolsRecording, openStates, stateRows, waitForStateRow } from './states-driver';
 
-let demo: Demo;
-let lens: Lens;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  demo = await startDemo({ port: 0, apiPort: 0, pollTimeoutMs: 600 });
-  lens = await launch();
-});
-afterAll(async () => {
-  await lens?.close();
-  await demo?.close();
-});
-afterEach(async () => {
-  for (const p of pages.splice(0)) await p.close().catch(() => {});
-  await clearSiteData(lens.browser, demo);
-});
+const suite = demoSuite({ pollTimeoutMs: 600 });
 
 async function problems(panel: import('puppeteer-core').Frame) {
   return panel.$$eval('[data-testid="states-problem"]', (els) => els.map((el) => ({
@@ -34,15 +18,15 @@ async function problems(panel: import('puppeteer-core').Frame) {
 
 describe('states timeline', () => {
   it('flags a customer message after Finalizing that opened a new segment', async () => {
-    const { page, panel } = await openStates(lens, `${demo.urls.domainA}/chat.html`);
-    pages.push(page);
-    const sessionId = await startChat(page, demo);
-    await agentJoinsAndSaysHi(page, demo, sessionId);
-    demo.agent.setState(sessionId, 'Finalizing');
+    const { page, panel } = await openStates(suite.lens, `${suite.demo.urls.domainA}/chat.html`);
+    suite.pages.push(page);
+    const sessionId = await startChat(page, suite.demo);
+    await agentJoinsAndSaysHi(page, suite.demo, sessionId);
+    suite.demo.agent.setState(sessionId, 'Finalizing');
     await waitForStateRow(panel, (r) => r.state === 'Finalizing', 'Finalizing');
     expect(await panel.$('[data-testid="segment-flag"]')).toBeNull();
 
-    await customerSays(page, demo, sessionId, 'Thanks a lot!');
+    await customerSays(page, suite.demo, sessionId, 'Thanks a lot!');
     const flag = await waitFor(() => panel.$('[data-testid="segment-flag"]'), 'the segment flag');
     expect(await flag.evaluate((el) => [el.getAttribute('data-after-state'), (el as HTMLElement).innerText]))
       .toEqual(['Finalizing', expect.stringContaining('The customer wrote after Finalizing: this opened segment 2')]);
@@ -58,14 +42,14 @@ describe('states timeline', () => {
   });
 
   it('marks a malformed poll response without breaking the page or the panel', async () => {
-    const { page, panel } = await openStates(lens, `${demo.urls.domainA}/chat.html`);
-    pages.push(page);
+    const { page, panel } = await openStates(suite.lens, `${suite.demo.urls.domainA}/chat.html`);
+    suite.pages.push(page);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    const sessionId = await startChat(page, demo);
-    await agentJoinsAndSaysHi(page, demo, sessionId);
-    demo.agent.malformedNextPoll(sessionId);
-    demo.agent.setState(sessionId, 'Finalizing');
+    const sessionId = await startChat(page, suite.demo);
+    await agentJoinsAndSaysHi(page, suite.demo, sessionId);
+    suite.demo.agent.malformedNextPoll(sessionId);
+    suite.demo.agent.setState(sessionId, 'Finalizing');
 
     const problem = await waitFor(async () => (await problems(panel)).find((p) => p.code === 'malformed-response'), 'the malformed response marked');
     expect(problem.source).toBe('network');
@@ -75,12 +59,12 @@ describe('states timeline', () => {
     await waitForStateRow(panel, (r) => r.state === 'Finalizing' && r.source.includes('network'), 'Finalizing from the malformed response');
 
     // The page keeps chatting, the panel keeps following.
-    demo.agent.say(sessionId, 'Anything else?');
+    suite.demo.agent.say(sessionId, 'Anything else?');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="chat-message"]')].some((m) => m.textContent?.includes('Anything else?')));
     // While another tab is shown the States view rests; shown again, it is up to date.
     await panel.$eval('[data-testid="tab-bus"]', (el) => (el as HTMLElement).click());
-    demo.agent.setState(sessionId, 'Completed');
-    await waitFor(() => demo.agent.session(sessionId).messages.some((m) => m.data?.interactionState === 'Completed'), 'Completed sent');
+    suite.demo.agent.setState(sessionId, 'Completed');
+    await waitFor(() => suite.demo.agent.session(sessionId).messages.some((m) => m.data?.interactionState === 'Completed'), 'Completed sent');
     await sleep(1500);
     expect((await stateRows(panel)).map((r) => r.state)).not.toContain('Completed');
     await panel.$eval('[data-testid="tab-states"]', (el) => (el as HTMLElement).click());
@@ -91,10 +75,10 @@ describe('states timeline', () => {
 
   it('reads states from the network alone: a page with no Widgets bus, its responses from before the panel opened', async () => {
     // A hand-written chat client (plain fetch, no Widgets): the hook has no bus to tap here.
-    const { page, devtools } = await openPage(lens.browser, `${demo.urls.domainA}/`);
-    pages.push(page);
+    const { page, devtools } = await openPage(suite.lens.browser, `${suite.demo.urls.domainA}/`);
+    suite.pages.push(page);
     await devtoolsRecording(devtools);
-    const api = `${demo.urls.api}${SESSIONS_PATH}`;
+    const api = `${suite.demo.urls.api}${SESSIONS_PATH}`;
     const sessionId = await page.evaluate(async (api, key) => {
       const res = await fetch(api, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ data: { firstName: 'Ann' } }) });
       const token: string = (await res.json()).data.clientToken;
@@ -112,9 +96,9 @@ describe('states timeline', () => {
       poll();
       return sessionId;
     }, api, DEMO_API_KEY);
-    demo.agent.join(sessionId);
-    demo.agent.setState(sessionId, 'Finalizing');
-    await waitFor(() => demo.agent.session(sessionId).interactionState === 'Finalizing', 'Finalizing set');
+    suite.demo.agent.join(sessionId);
+    suite.demo.agent.setState(sessionId, 'Finalizing');
+    await waitFor(() => suite.demo.agent.session(sessionId).interactionState === 'Finalizing', 'Finalizing set');
     const polls = await page.evaluate(() => (window as any).pollCount as number);
     await page.waitForFunction((n) => (window as any).pollCount > n + 1, {}, polls); // the client has fetched it
 
@@ -125,7 +109,7 @@ describe('states timeline', () => {
     expect(early.source).toBe('network');
 
     // And live responses after it opened.
-    demo.agent.setState(sessionId, 'Completed');
+    suite.demo.agent.setState(sessionId, 'Completed');
     const live = await waitForStateRow(panel, (r) => r.state === 'Completed', 'Completed read live');
     expect(live.source).toBe('network');
     expect((await stateRows(panel)).map((r) => `${r.state}:${r.source}`)).toEqual(['Active:network', 'Finalizing:network', 'Completed:network']);
