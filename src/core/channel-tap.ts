@@ -109,6 +109,9 @@ export class ChannelTap {
   onMessage(event: MessageLike): void {
     try {
       if (event.isTrusted === false) return; // dispatched by a script of this page, not a cross-frame message
+      // A window posting to itself is not cross-frame traffic (CX Lens's own batches are such
+      // posts). Decided before reading `data`, whose getter copies the whole payload into this world.
+      if (event.source === this.env.self) return;
       const { data, origin } = event;
       if (isOwnTraffic(data)) return;
       const channel = isChannelMessage(data);
@@ -118,7 +121,6 @@ export class ChannelTap {
       let peer: ChannelRecord['peer'];
       let peerUrl: string | null = null;
       if (source === null || source === undefined) peer = 'none';
-      else if (source === this.env.self) peer = 'self';
       else if (source === this.env.parent) peer = 'parent';
       else if ((peerUrl = this.env.childFrameUrl(source)) !== null) peer = 'child';
       else peer = 'other';

@@ -62,6 +62,15 @@ describe('channel tap: what it records', () => {
     expect(records[1]!.data).toEqual({ hello: 'ads' });
   });
 
+  it("never reads the data of a window's posts to itself (CX Lens's own batches): its getter copies the payload", () => {
+    const w = world();
+    let reads = 0;
+    const event = { origin: PAGE, source: w.self, get data() { reads++; return { type: 'cx-lens-cookie/load', v: 1, id: 'x', name: 's' }; } };
+    w.tap.onMessage(event);
+    expect(reads).toBe(0);
+    expect(w.of('channel')).toEqual([]);
+  });
+
   it('names the parent and error replies', () => {
     const w = world({ top: false, origin: IFRAME });
     w.tap.onMessage({ data: { type: 'cx-lens-cookie/load', v: 1, id: 'r-1', name: 'sess' }, origin: 'http://127.0.0.2:8780', source: w.parent });
