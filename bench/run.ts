@@ -12,7 +12,7 @@ import { startDemo } from '../test/demo/server/index.mjs';
 import { launch, openLensPanel, openPage, serviceWorker, sleep, EXTENSION_ID } from '../test/e2e/harness';
 
 const N = 20_000;
-const ROUNDS = 7;
+const ROUNDS = 11;
 const PANEL_ROWS = 100_000;
 
 /** The benchmark's naive relay: wraps every plugin's publish and posts one message per event,

@@ -7,6 +7,7 @@ import { BusView } from './views/BusView';
 import { CookieView } from './views/CookieView';
 import { InjectionView } from './views/InjectionView';
 import { StatesView } from './views/StatesView';
+import { readSetting, writeSetting } from './storage';
 
 const TABS = [
   { id: 'bus', title: 'Bus', View: BusView },
@@ -19,12 +20,12 @@ const TAB_KEY = 'cx-lens.tab';
 
 export function App({ model }: { model: LogModel }) {
   const [tab, setTab] = useState<TabId>(() => {
-    const saved = safeGet(TAB_KEY);
+    const saved = readSetting(TAB_KEY);
     return TABS.some((t) => t.id === saved) ? (saved as TabId) : 'bus';
   });
   const choose = (id: TabId) => {
     setTab(id);
-    safeSet(TAB_KEY, id);
+    writeSetting(TAB_KEY, id);
   };
   return (
     <div class="app">
@@ -54,20 +55,4 @@ function Status({ model }: { model: LogModel }) {
   useModel(model);
   const now = useNow(500);
   return <StatusLine model={model} now={now} />;
-}
-
-function safeGet(key: string): string | null {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function safeSet(key: string, value: string): void {
-  try {
-    localStorage.setItem(key, value);
-  } catch {
-    /* storage unavailable */
-  }
 }

@@ -1,6 +1,7 @@
 // Preact hooks over the LogModel: re-render on model changes (at most once a frame) and a clock.
 import { useEffect, useState } from 'preact/hooks';
 import type { LogModel } from '../src/core/log-model';
+import { readSetting } from './storage';
 
 /** Re-renders the calling component after model changes, coalesced to one render per frame
  *  (bursts of 20,000 events must not render 20,000 times). Returns the model's version. */
@@ -40,10 +41,6 @@ export function useNow(intervalMs = 1000): number {
 
 /** A boolean from the panel's localStorage ('1' / '0'), or `initial`. */
 export function readFlag(key: string, initial: boolean): boolean {
-  try {
-    const v = localStorage.getItem(key);
-    return v === null ? initial : v === '1';
-  } catch {
-    return initial;
-  }
+  const v = readSetting(key);
+  return v === null ? initial : v === '1';
 }

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { LogModel } from '../../src/core/log-model';
 import type { CookieProviderOptions, InjectRecord } from '../../src/core/protocol';
 import { isCookieName } from '../../src/cookie/cookie-values';
+import { readJsonSetting, writeJsonSetting } from '../storage';
 
 const OPTIONS_KEY = 'cx-lens.cookieProviderOptions';
 
@@ -111,18 +112,10 @@ function statusText(state: string, record: InjectRecord | undefined, workerError
 }
 
 function saved(): CookieProviderOptions | null {
-  try {
-    const value = JSON.parse(localStorage.getItem(OPTIONS_KEY) ?? 'null');
-    return value && typeof value.cookieName === 'string' && typeof value.iframeUrl === 'string' ? value : null;
-  } catch {
-    return null;
-  }
+  const value = readJsonSetting(OPTIONS_KEY) as Partial<CookieProviderOptions> | null;
+  return value && typeof value.cookieName === 'string' && typeof value.iframeUrl === 'string' ? (value as CookieProviderOptions) : null;
 }
 
 function save(options: CookieProviderOptions): void {
-  try {
-    localStorage.setItem(OPTIONS_KEY, JSON.stringify(options));
-  } catch {
-    /* storage unavailable */
-  }
+  writeJsonSetting(OPTIONS_KEY, options);
 }

@@ -9,6 +9,7 @@ import { FINALIZE_STATES } from '../../src/core/interaction-states';
 import { formatClock } from '../../src/core/summary';
 import { DEFAULT_TEXT as DEFAULT_FINALIZE_TEXT } from '../../src/inject/finalize-core';
 import { describeInjectRecord, finalizeStatus, latestInject } from './StatesStatus';
+import { readJsonSetting, writeJsonSetting } from '../storage';
 
 const DEFAULT_OPTIONS: FinalizeOptions = { text: DEFAULT_FINALIZE_TEXT, behaviour: 'follow-async', states: [...FINALIZE_STATES] };
 const OPTIONS_KEY = 'cx-lens.finalizeOptions';
@@ -197,24 +198,16 @@ function summaryOf(o: FinalizeOptions): string {
 }
 
 function savedOptions(): FinalizeOptions {
-  try {
-    const saved = JSON.parse(localStorage.getItem(OPTIONS_KEY) ?? 'null') as Partial<FinalizeOptions> | null;
-    if (!saved) return DEFAULT_OPTIONS;
-    const states = Array.isArray(saved.states) ? FINALIZE_STATES.filter((s) => saved.states!.includes(s)) : [];
-    return {
-      text: typeof saved.text === 'string' && saved.text.trim() ? saved.text : DEFAULT_FINALIZE_TEXT,
-      behaviour: BEHAVIOURS.some((b) => b.value === saved.behaviour) ? saved.behaviour! : 'follow-async',
-      states: states.length ? states : [...FINALIZE_STATES],
-    };
-  } catch {
-    return DEFAULT_OPTIONS;
-  }
+  const saved = readJsonSetting(OPTIONS_KEY) as Partial<FinalizeOptions> | null;
+  if (!saved || typeof saved !== 'object') return DEFAULT_OPTIONS;
+  const states = Array.isArray(saved.states) ? FINALIZE_STATES.filter((s) => saved.states!.includes(s)) : [];
+  return {
+    text: typeof saved.text === 'string' && saved.text.trim() ? saved.text : DEFAULT_FINALIZE_TEXT,
+    behaviour: BEHAVIOURS.some((b) => b.value === saved.behaviour) ? saved.behaviour! : 'follow-async',
+    states: states.length ? states : [...FINALIZE_STATES],
+  };
 }
 
 function saveOptions(options: FinalizeOptions): void {
-  try {
-    localStorage.setItem(OPTIONS_KEY, JSON.stringify(options));
-  } catch {
-    /* storage unavailable: the options last for this panel */
-  }
+  writeJsonSetting(OPTIONS_KEY, options);
 }

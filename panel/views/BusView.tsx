@@ -10,6 +10,7 @@ import { BusList } from '../components/BusList';
 import { DetailPane } from '../components/DetailPane';
 import { downloadText } from '../clipboard';
 import { useModel, useNow } from '../hooks';
+import { writeSetting } from '../storage';
 
 export const PRESERVE_LOG_KEY = 'cx-lens.preserveLog';
 
@@ -32,11 +33,7 @@ export function BusView({ model }: { model: LogModel }) {
 
   const togglePreserve = (on: boolean) => {
     model.setPreserveLog(on);
-    try {
-      localStorage.setItem(PRESERVE_LOG_KEY, on ? '1' : '0');
-    } catch {
-      /* storage unavailable: the setting lasts for this panel */
-    }
+    writeSetting(PRESERVE_LOG_KEY, on ? '1' : '0');
   };
 
   const exportLog = () => {

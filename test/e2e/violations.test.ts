@@ -91,7 +91,8 @@ describe('violations', () => {
     expect(Date.now() - t0).toBeLessThan(5_000);
 
     // Every message in scope is either in the log or in the "not recorded" count: at the iframe K junk and
-    // K loads; at the page K replies, and each self-post twice (received, and posted on this window).
+    // K loads; at the page K replies, and each self-post once, as posted on this window (a window's
+    // message to itself is not cross-frame traffic: its receipt is not recorded again).
     const accounted = async () => {
       const logged = await panel.$eval('[data-testid="channel-count"]', (el) => Number(el.getAttribute('data-count')));
       const skipped = await panel.$eval('[data-testid="channel-gap"]', (el) => Number(el.getAttribute('data-count'))).catch(() => 0);
@@ -100,14 +101,14 @@ describe('violations', () => {
     let last = await accounted();
     const waitForTotal = (expected: number) => waitFor(async () => (last = await accounted()).total === expected, `all ${expected} messages accounted for`, 20_000)
       .catch(() => { throw new Error(`accounted ${JSON.stringify(last)}, expected ${expected}`); });
-    await waitForTotal(before.length + 5 * K);
+    await waitForTotal(before.length + 4 * K);
 
     // Once the rate limit has refilled, the channel is recorded again: a cookieTest after the flood.
     await sleep(1500);
     await page.click('[data-testid="cookie-test-button"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="cookie-test"]')?.textContent === 'disabled', { timeout: 15_000 });
-    await waitForTotal(before.length + 5 * K + 2);
-    expect(last.skipped).toBeGreaterThan(4 * K);
+    await waitForTotal(before.length + 4 * K + 2);
+    expect(last.skipped).toBeGreaterThan(3 * K);
     // The rate limit kept what was recorded small: bursts plus the refill over a few seconds.
     expect(last.logged).toBeLessThan(before.length + 2 * (CHANNEL_BURST + OTHER_BURST) + 400);
     const gap = await panel.$eval('[data-testid="channel-gap"]', (el) => (el as HTMLElement).innerText);
