@@ -2,8 +2,9 @@
 //
 // 1. Page cost of N publishes with one subscriber on the demo bus (bench.html), DevTools open in
 //    every configuration: (a) without CX Lens, (b) with CX Lens capturing and its panel open,
-//    (c) without CX Lens but with a naive relay (below) that posts one message per event.
-//    Rounds alternate a, c, b; medians are compared.
+//    (c) without CX Lens but with a naive relay (below) that posts one message per event, and
+//    (b0) with CX Lens capturing in a tab whose CX Lens panel was never opened (events are kept
+//    in the page's buffer, nothing is streamed). Rounds alternate a, c, b0, b; medians are compared.
 // 2. Delivery: how many of N reach the panel, and the time until the last one shows.
 // 3. Panel: time to render a 100,000-row log and to filter it; heap of worker and panel after.
 import type { Browser, Frame, Page } from 'puppeteer-core';
@@ -116,18 +117,21 @@ async function main() {
     await naivePage.evaluateOnNewDocument(NAME_SHIM);
     await naivePage.evaluateOnNewDocument(naiveRelay);
     await naivePage.goto(url, { waitUntil: 'load' });
+    const quietPage = (await openPage(lens.browser, url)).page; // its DevTools never shows CX Lens
     const { page: lensPage, devtools } = await openPage(lens.browser, url);
     await lensPage.evaluateOnNewDocument(NAME_SHIM);
     await lensPage.waitForFunction('typeof window.runPublishes === "function"');
     const panel = await openLensPanel(devtools);
-    for (const target of [untapped, lensPage, panel]) await shim(target);
+    for (const target of [untapped, quietPage, lensPage, panel]) await shim(target);
+    await quietPage.waitForFunction('typeof window.runPublishes === "function"');
 
     // 1. Page cost. One warm-up round, then ROUNDS rounds alternating a, c, b.
-    const times = { a: [] as number[], b: [] as number[], c: [] as number[] };
+    const times = { a: [] as number[], b: [] as number[], c: [] as number[], b0: [] as number[] };
     await panel.click('[data-testid="clear"]');
     for (let round = 0; round <= ROUNDS; round++) {
       const a = (await publishRun(untapped)).ms;
       const c = (await publishRun(naivePage)).ms;
+      const b0 = (await publishRun(quietPage)).ms;
       const b = (await publishRun(lensPage)).ms;
       // The next round starts with an idle pipeline: this round's records have all reached the
       // panel, and the panel is cleared and settled, so nothing of CX Lens is still busy on the
@@ -135,10 +139,10 @@ async function main() {
       await whenCount(panel, 'total', N, 30_000);
       await panel.click('[data-testid="clear"]');
       await sleep(300);
-      if (round > 0) { times.a.push(a); times.b.push(b); times.c.push(c); }
+      if (round > 0) { times.a.push(a); times.b.push(b); times.c.push(c); times.b0.push(b0); }
     }
     const naiveGot = await naivePage.evaluate(() => (window as any).naiveReceived());
-    const [a, b, c] = [median(times.a), median(times.b), median(times.c)];
+    const [a, b, c, b0] = [median(times.a), median(times.b), median(times.c), median(times.b0)];
 
     // 2. Delivery, on a fresh document: every Bench.tick row counted through the filter.
     await lensPage.reload({ waitUntil: 'load' });
@@ -183,8 +187,8 @@ async function main() {
       chromium: await lens.browser.version(),
       publishes: N,
       rounds: ROUNDS,
-      pageCostMs: { a_untapped: a, b_cxLens: b, c_naiveRelay: c, all: times },
-      ratios: { b_over_a: b / a, extra_b_over_extra_c: (b - a) / (c - a), c_over_a: c / a },
+      pageCostMs: { a_untapped: a, b_cxLens: b, c_naiveRelay: c, b0_cxLensPanelClosed: b0, all: times },
+      ratios: { b_over_a: b / a, extra_b_over_extra_c: (b - a) / (c - a), c_over_a: c / a, b0_over_a: b0 / a, extra_b0_over_extra_c: (b0 - a) / (c - a) },
       naiveMessagesReceived: naiveGot,
       delivery: { delivered, of: N, lastShownAfterMs: lastShownAt ? lastShownAt - startedAt : null },
       panel: { rows: PANEL_ROWS, renderMs: renderedAt ? renderedAt - renderStart : null, filterMs: filters, heapMB: heap },
@@ -195,6 +199,7 @@ async function main() {
     console.log(`\nCX Lens benchmark (${results.chromium}), ${N} publishes, median of ${ROUNDS} rounds`);
     console.log(`  page cost  (a) untapped ${fmt(a)} ms   (b) CX Lens ${fmt(b)} ms   (c) naive relay ${fmt(c)} ms`);
     console.log(`  b/a = ${fmt(b / a, 3)}  (target ≤ 1.10)    (b−a)/(c−a) = ${fmt((b - a) / (c - a), 3)}  (target ≤ 0.05)    c/a = ${fmt(c / a, 2)}`);
+    console.log(`  (b0) CX Lens capturing, its panel not open: ${fmt(b0)} ms   b0/a = ${fmt(b0 / a, 3)}    (b0−a)/(c−a) = ${fmt((b0 - a) / (c - a), 3)}`);
     console.log(`  delivery   ${delivered} of ${N} reached the panel; the last showed ${results.delivery.lastShownAfterMs ?? 'never'} ms after the first publish`);
     console.log(`  panel      ${PANEL_ROWS} rows rendered in ${results.panel.renderMs ?? 'timeout'} ms; filter: ${Object.entries(filters).map(([k, v]) => `${k} ${fmt(v)} ms`).join(', ')}`);
     console.log(`  heap       worker ${heap.worker === null ? '?' : fmt(heap.worker)} MB, panel ${heap.panel === null ? '?' : fmt(heap.panel)} MB`);
