@@ -82,11 +82,18 @@ function send(message: ContentToWorker): void {
   }
 }
 
-/** The page can post anything with our source tag: keep only objects with a string `t`. */
+/** The page can post anything with our source tag: a record without a string `t` is kept as a
+ *  `malformed` record, so the panel marks it instead of losing it. */
 function sanitize(records: unknown[]): CaptureRecord[] {
-  const out: CaptureRecord[] = [];
-  for (const r of records) {
-    if (r && typeof r === 'object' && typeof (r as { t?: unknown }).t === 'string') out.push(r as CaptureRecord);
+  return records.map((r) => (r && typeof r === 'object' && typeof (r as { t?: unknown }).t === 'string' ? (r as CaptureRecord) : malformed(r)));
+}
+
+function malformed(value: unknown): CaptureRecord {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
   }
-  return out;
+  return { t: 'malformed', seq: 0, time: Date.now(), reason: 'a record without a kind (t) in a CX Lens batch', value: text.slice(0, 500) } as unknown as CaptureRecord;
 }
