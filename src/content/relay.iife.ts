@@ -5,8 +5,9 @@
 import { BUFFER_CAP_KEY, RecordBuffer, bufferCapSetting } from '../core/record-buffer';
 import {
   CONTENT_PORT, DEFAULT_BUFFER_CAP, PROTOCOL_VERSION, isPageBatch,
-  type CaptureRecord, type ContentToWorker, type WorkerToContent,
+  type Chunk, type ContentToWorker, type WorkerToContent,
 } from '../core/protocol';
+import { encodeRecords } from '../core/chunks';
 import { Backoff } from '../core/backoff';
 
 const docId = crypto.randomUUID();
@@ -20,9 +21,13 @@ window.addEventListener('message', (event) => {
   // Our own traffic: the page's message listeners never see it (this listener is registered at
   // document_start, before any of theirs), so a page that parses every message cannot trip on it.
   event.stopImmediatePropagation();
-  const kept = buffer.push(sanitize(event.data.records));
-  if (streaming && kept.length) {
-    send({ type: 'records', docId, records: kept, dropped: buffer.dropped, replay: false });
+  // The hook's batches arrive as one JSON string, kept and forwarded as is: records are never
+  // rebuilt here, on the page's main thread. Batches of objects (injected scripts) are written once.
+  const batch = event.data;
+  const { json, count } = 'json' in batch ? batch : encodeRecords(batch.records);
+  const chunk = buffer.push(json, count);
+  if (streaming) {
+    send({ type: 'chunks', docId, chunks: [chunk], dropped: buffer.dropped, replay: false });
     buffer.delivered(buffer.lastSeq);
   }
 }, true);
@@ -63,11 +68,9 @@ function onWorkerMessage(message: WorkerToContent): void {
   if (message.type === 'stream') {
     backoff.reset();
     streaming = true;
-    const records = buffer.since(message.since);
-    // Chunked so that one message stays well below Chrome's per-message limit.
-    for (let i = 0; i < records.length || i === 0; i += 500) {
-      send({ type: 'records', docId, records: records.slice(i, i + 500), dropped: buffer.dropped, replay: true });
-    }
+    // A few chunks per message, so that one message stays well below Chrome's per-message limit.
+    const chunks = buffer.since(message.since);
+    for (const group of groups(chunks)) send({ type: 'chunks', docId, chunks: group, dropped: buffer.dropped, replay: true });
     buffer.delivered(buffer.lastSeq);
   } else if (message.type === 'hold') {
     streaming = false;
@@ -82,18 +85,18 @@ function send(message: ContentToWorker): void {
   }
 }
 
-/** The page can post anything with our source tag: a record without a string `t` is kept as a
- *  `malformed` record, so the panel marks it instead of losing it. */
-function sanitize(records: unknown[]): CaptureRecord[] {
-  return records.map((r) => (r && typeof r === 'object' && typeof (r as { t?: unknown }).t === 'string' ? (r as CaptureRecord) : malformed(r)));
-}
-
-function malformed(value: unknown): CaptureRecord {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = Object.prototype.toString.call(value);
+/** Chunks in groups of at most ~8 MB of JSON; always at least one group, so the panel learns the
+ *  dropped count even when there is nothing to replay. */
+function groups(chunks: Chunk[]): Chunk[][] {
+  const out: Chunk[][] = [[]];
+  let size = 0;
+  for (const chunk of chunks) {
+    if (size + chunk.json.length > 8_000_000 && out[out.length - 1]!.length) {
+      out.push([]);
+      size = 0;
+    }
+    out[out.length - 1]!.push(chunk);
+    size += chunk.json.length;
   }
-  return { t: 'malformed', seq: 0, time: Date.now(), reason: 'a record without a kind (t) in a CX Lens batch', value: text.slice(0, 500) } as unknown as CaptureRecord;
+  return out;
 }

@@ -72,6 +72,9 @@ type Registration = (typeof REGISTRATIONS)[number];
 
 const { getOwnPropertyDescriptor, defineProperty, getPrototypeOf, isExtensible, keys: objectKeys } = Object;
 const { apply } = Reflect;
+const { stringify } = JSON;
+const objectPrototype = Object.prototype;
+const arrayPrototype = Array.prototype;
 const objectProto = Object.prototype;
 
 /** A record made by emit(): already copied, sent as is. */
@@ -651,7 +654,13 @@ class BusTap {
         const record = this.finish(item);
         if (record) records.push(record);
       }
-      if (records.length) this.env.post({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', records });
+      if (!records.length) return;
+      // One string: it crosses to the content script and on to the panel without being rebuilt.
+      // Unless the page gave every object a toJSON, which would change what JSON says: then objects.
+      const plainJson = !('toJSON' in objectPrototype) && !('toJSON' in arrayPrototype);
+      this.env.post(plainJson
+        ? { source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', json: stringify(records), count: records.length }
+        : { source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', records });
     } catch {
       /* a batch lost to a broken postMessage must not break the page */
     }

@@ -1,5 +1,6 @@
 import { PROTOCOL_VERSION, type CaptureRecord, type FrameInfo, type PanelToWorker, type WorkerToPanel } from './protocol';
 import { Backoff } from './backoff';
+import { decodeChunks } from './chunks';
 
 /** The port the panel uses, without chrome.*: tests pass a fake. */
 export interface FeedPort {
@@ -98,9 +99,8 @@ export class PanelFeed {
       case 'frame-gone':
         this.listener.frameGone(message.docId);
         break;
-      case 'records': {
-        const last = this.cursors[message.docId] ?? 0;
-        const fresh = message.records.filter((r) => r.seq > last);
+      case 'chunks': {
+        const fresh = decodeChunks(message.chunks, this.cursors[message.docId] ?? 0);
         if (fresh.length) this.cursors[message.docId] = fresh[fresh.length - 1]!.seq;
         if (fresh.length || message.dropped) this.listener.records(message.docId, fresh, message.dropped);
         break;

@@ -220,13 +220,23 @@ export type CaptureRecord =
 // ---------------------------------------------------------------------------------------------
 // Hop 1: page hook → content script (window.postMessage, same window).
 
-export interface PageBatch {
+/** One batch: its records as a JSON array string (what the page hook sends: a string crosses
+ *  to the content script and on to the panel without being rebuilt), or as objects (what the
+ *  extension's injected scripts send when the hook is missing). The hook leaves seq at 0: the
+ *  content script numbers records as they arrive, so the numbering stays strictly increasing even
+ *  if the page posts look-alike batches. */
+export type PageBatch = {
   source: typeof PAGE_SOURCE;
   v: typeof PROTOCOL_VERSION;
   type: 'batch';
-  /** The hook leaves seq at 0: the content script numbers records as they arrive, so the
-   *  numbering stays strictly increasing even if the page posts look-alike batches. */
-  records: CaptureRecord[];
+} & ({ json: string; count: number } | { records: CaptureRecord[] });
+
+/** Records numbered firstSeq, firstSeq + 1, ..., as a JSON array string. The content script keeps
+ *  and forwards chunks as they are; the panel parses them. */
+export interface Chunk {
+  firstSeq: number;
+  count: number;
+  json: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,7 +244,7 @@ export interface PageBatch {
 
 export type ContentToWorker =
   | { type: 'hello'; v: number; docId: string; url: string; origin: string; top: boolean; timeOrigin: number }
-  | { type: 'records'; docId: string; records: CaptureRecord[]; dropped: number; replay: boolean };
+  | { type: 'chunks'; docId: string; chunks: Chunk[]; dropped: number; replay: boolean };
 
 export type WorkerToContent =
   /** A panel watches this tab: send every kept record with seq > since (replay: true), then each
@@ -271,7 +281,7 @@ export type PanelToWorker =
 export type WorkerToPanel =
   | { type: 'frame'; frame: FrameInfo }
   | { type: 'frame-gone'; docId: string }
-  | { type: 'records'; docId: string; records: CaptureRecord[]; dropped: number; replay: boolean }
+  | { type: 'chunks'; docId: string; chunks: Chunk[]; dropped: number; replay: boolean }
   | { type: 'error'; message: string }
   /** The tab's injection settings, sent on subscribe and after every change. */
   | { type: 'injection'; settings: InjectionSettings; error?: { feature: InjectFeature | 'simulate'; message: string } };
@@ -309,6 +319,8 @@ export const BATCH_MAX_RECORDS = 500;
 
 export function isPageBatch(data: unknown): data is PageBatch {
   if (typeof data !== 'object' || data === null) return false;
-  const d = data as Partial<PageBatch>;
-  return d.source === PAGE_SOURCE && d.v === PROTOCOL_VERSION && d.type === 'batch' && Array.isArray(d.records);
+  const d = data as Record<string, unknown>;
+  if (d.source !== PAGE_SOURCE || d.v !== PROTOCOL_VERSION || d.type !== 'batch') return false;
+  if (typeof d.json === 'string') return typeof d.count === 'number' && Number.isInteger(d.count) && d.count > 0 && d.count <= 100_000;
+  return Array.isArray(d.records);
 }

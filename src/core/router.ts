@@ -58,14 +58,15 @@ export class Router {
       for (const panel of watchers) safePost(panel.port, { type: 'frame', frame: conn.frame });
       this.startOrHold(conn);
       this.onDocument(conn.tabId, conn.frame);
-    } else if (msg.type === 'records') {
+    } else if (msg.type === 'chunks') {
       if (!conn.frame) return;
       const watchers = this.panelsOf(conn.tabId);
       if (watchers.length === 0) {
         safePost(conn.port, { type: 'hold' });
         return;
       }
-      const out: WorkerToPanel = { type: 'records', docId: conn.frame.docId, records: msg.records, dropped: msg.dropped, replay: msg.replay };
+      // Passed on as they are: the worker never parses the records.
+      const out: WorkerToPanel = { type: 'chunks', docId: conn.frame.docId, chunks: msg.chunks, dropped: msg.dropped, replay: msg.replay };
       for (const panel of watchers) safePost(panel.port, out);
     }
   }

@@ -66,7 +66,8 @@ afterAll(async () => {
 });
 
 async function recordsOf(frame: Pick<Page, 'evaluate'>): Promise<CaptureRecord[]> {
-  return frame.evaluate(() => (window as any).__batches.flatMap((b: { records: unknown[] }) => b.records));
+  // A batch carries its records as one JSON string (or, rarely, as objects).
+  return frame.evaluate(() => (window as any).__batches.flatMap((b: { json?: string; records?: unknown[] }) => (typeof b.json === 'string' ? JSON.parse(b.json) : b.records)));
 }
 
 describe('page hook in Chromium', () => {

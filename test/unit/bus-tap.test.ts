@@ -191,13 +191,23 @@ function widgetsApp(win: any, bus: any, transport?: unknown) {
 // ---------------------------------------------------------------------------------------------
 // A window-like object and the hook's env.
 
+/** The records of a posted batch: a JSON string (the hook's usual form) or objects. */
+function batchRecords(batch: PageBatch): CaptureRecord[] {
+  if ('json' in batch) {
+    const records = JSON.parse(batch.json) as CaptureRecord[];
+    expect(records).toHaveLength(batch.count);
+    return records;
+  }
+  return batch.records;
+}
+
 function setup(win: any = {}) {
   const clock = new FakeClock();
   const batches: PageBatch[] = [];
   const handle = installHook(win, { ...bind(clock), post: (batch) => batches.push(structuredClone(batch)) });
   const records = () => {
     clock.advance(BATCH_INTERVAL_MS);
-    return batches.flatMap((b) => b.records);
+    return batches.flatMap(batchRecords);
   };
   const of = <T extends CaptureRecord['t']>(t: T) => records().filter((r) => r.t === t) as Extract<CaptureRecord, { t: T }>[];
   const events = () => of('event') as EventRecord[];
@@ -645,8 +655,28 @@ describe('batching and the handle', () => {
     t.clock.advance(BATCH_INTERVAL_MS);
     const added = t.batches.slice(before);
     expect(added).toHaveLength(1);
-    expect(added[0]).toMatchObject({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch' });
-    expect(added[0].records.map((r) => (r as EventRecord).name)).toEqual(Array.from({ length: 100 }, (_, i) => 'P.e' + i));
+    expect(added[0]).toMatchObject({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', count: 100 });
+    expect(typeof (added[0] as { json?: unknown }).json).toBe('string');
+    expect(batchRecords(added[0]!).map((r) => (r as EventRecord).name)).toEqual(Array.from({ length: 100 }, (_, i) => 'P.e' + i));
+  });
+
+  it('posts objects instead of JSON when the page gave every object a toJSON', () => {
+    const t = setup();
+    const { bus } = createBus();
+    t.win.CXBus = bus;
+    const p = bus.registerPlugin('P');
+    t.clock.advance(BATCH_INTERVAL_MS);
+    const before = t.batches.length;
+    (Object.prototype as any).toJSON = () => 'hijacked';
+    try {
+      p.publish('e', { i: 1 });
+      t.clock.advance(BATCH_INTERVAL_MS);
+    } finally {
+      delete (Object.prototype as any).toJSON;
+    }
+    const added = t.batches.slice(before);
+    expect('records' in added[0]!).toBe(true);
+    expect(batchRecords(added[0]!).map((r) => (r as EventRecord).name)).toEqual(['P.e']);
   });
 
   it('emit() adds a safely copied record; interfaces lists the tapped plugins', () => {

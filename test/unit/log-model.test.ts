@@ -3,6 +3,7 @@ import { LogModel, NO_PAGE_AFTER_MS, captureStatus, type BusRow, type Row } from
 import { PanelFeed, type FeedPort } from '../../src/core/panel-feed';
 import type { CaptureRecord, FrameInfo, HookStatus, PanelToWorker, WorkerToPanel } from '../../src/core/protocol';
 import { MASK } from '../../src/core/secrets';
+import { chunkOf } from './chunk-helpers';
 
 let seq = 0;
 const ev = (name: string, data: unknown = {}): CaptureRecord =>
@@ -185,7 +186,7 @@ describe('LogModel clear, pause, caps', () => {
       feed.start();
       const records = [ev('A.one'), ev('A.two')];
       ports[0]!.deliver({ type: 'frame', frame: frame('a') });
-      ports[0]!.deliver({ type: 'records', docId: 'a', records, dropped: 0, replay: false });
+      ports[0]!.deliver({ type: 'chunks', docId: 'a', chunks: chunkOf(records), dropped: 0, replay: false });
       m.clear();
       expect(m.rows).toEqual([]);
       expect(m.records).toEqual([]);
@@ -194,7 +195,7 @@ describe('LogModel clear, pause, caps', () => {
       vi.advanceTimersByTime(10_000);
       expect(ports).toHaveLength(2);
       ports[1]!.deliver({ type: 'frame', frame: frame('a') });
-      ports[1]!.deliver({ type: 'records', docId: 'a', records: [...records, ev('A.three')], dropped: 0, replay: true });
+      ports[1]!.deliver({ type: 'chunks', docId: 'a', chunks: chunkOf([...records, ev('A.three')]), dropped: 0, replay: true });
       feed.stop();
       expect(names(m.rows)).toEqual(['A.three']);
       expect(m.counts.event).toBe(1);

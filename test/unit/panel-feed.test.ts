@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PanelFeed, type FeedListener, type FeedPort } from '../../src/core/panel-feed';
 import { Backoff } from '../../src/core/backoff';
 import type { CaptureRecord, PanelToWorker, WorkerToPanel } from '../../src/core/protocol';
+import { chunkOf } from './chunk-helpers';
 
 class FakeFeedPort implements FeedPort {
   sent: PanelToWorker[] = [];
@@ -39,7 +40,7 @@ describe('PanelFeed', () => {
     const { l, got } = listener();
     new PanelFeed(42, () => port, l).start();
     expect(port.sent[0]).toMatchObject({ type: 'subscribe', tabId: 42, cursors: {} });
-    port.deliver({ type: 'records', docId: 'd', records: [rec(1), rec(2)], dropped: 0, replay: false });
+    port.deliver({ type: 'chunks', docId: 'd', chunks: chunkOf([rec(1), rec(2)]), dropped: 0, replay: false });
     expect(got).toEqual([{ docId: 'd', seqs: [1, 2], dropped: 0 }]);
   });
 
@@ -47,8 +48,8 @@ describe('PanelFeed', () => {
     const port = new FakeFeedPort();
     const { l, got } = listener();
     new PanelFeed(1, () => port, l).start();
-    port.deliver({ type: 'records', docId: 'd', records: [rec(1), rec(2), rec(3)], dropped: 0, replay: false });
-    port.deliver({ type: 'records', docId: 'd', records: [rec(2), rec(3), rec(4)], dropped: 0, replay: true });
+    port.deliver({ type: 'chunks', docId: 'd', chunks: chunkOf([rec(1), rec(2), rec(3)]), dropped: 0, replay: false });
+    port.deliver({ type: 'chunks', docId: 'd', chunks: chunkOf([rec(2), rec(3), rec(4)]), dropped: 0, replay: true });
     expect(got.map((g) => g.seqs)).toEqual([[1, 2, 3], [4]]);
   });
 
@@ -57,8 +58,8 @@ describe('PanelFeed', () => {
     const { l, states } = listener();
     const feed = new PanelFeed(5, () => { const p = new FakeFeedPort(); ports.push(p); return p; }, l, new Backoff(100, 5000, () => 1));
     feed.start();
-    ports[0].deliver({ type: 'records', docId: 'a', records: [rec(7)], dropped: 0, replay: false });
-    ports[0].deliver({ type: 'records', docId: 'b', records: [rec(3)], dropped: 0, replay: false });
+    ports[0].deliver({ type: 'chunks', docId: 'a', chunks: chunkOf([rec(7)]), dropped: 0, replay: false });
+    ports[0].deliver({ type: 'chunks', docId: 'b', chunks: chunkOf([rec(3)]), dropped: 0, replay: false });
     ports[0].disconnect();
     expect(states).toEqual(['connected', 'reconnecting']);
     expect(ports).toHaveLength(1);
@@ -96,7 +97,7 @@ describe('PanelFeed', () => {
     const port = new FakeFeedPort();
     const { l, got } = listener();
     new PanelFeed(1, () => port, l).start();
-    port.deliver({ type: 'records', docId: 'd', records: [], dropped: 17, replay: true });
+    port.deliver({ type: 'chunks', docId: 'd', chunks: chunkOf([]), dropped: 17, replay: true });
     expect(got).toEqual([{ docId: 'd', seqs: [], dropped: 17 }]);
   });
 });

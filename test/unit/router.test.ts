@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Router, type PortLike } from '../../src/core/router';
 import { PROTOCOL_VERSION, type CaptureRecord, type ContentToWorker } from '../../src/core/protocol';
+import { chunkOf } from './chunk-helpers';
 
 class FakePort<T> implements PortLike<T> {
   sent: T[] = [];
@@ -38,8 +39,8 @@ describe('Router', () => {
     expect(content.sent.at(-1)).toEqual({ type: 'stream', since: 12 });
     expect(panel.sent[0]).toMatchObject({ type: 'frame', frame: { docId: 'd1', frameId: 0, top: true, seenAt: 1000 } });
 
-    router.contentMessage(cconn, { type: 'records', docId: 'd1', records: [rec(13)], dropped: 2, replay: true });
-    expect(panel.sent.at(-1)).toEqual({ type: 'records', docId: 'd1', records: [rec(13)], dropped: 2, replay: true });
+    router.contentMessage(cconn, { type: 'chunks', docId: 'd1', chunks: chunkOf([rec(13)]), dropped: 2, replay: true });
+    expect(panel.sent.at(-1)).toEqual({ type: 'chunks', docId: 'd1', chunks: chunkOf([rec(13)]), dropped: 2, replay: true });
   });
 
   it('routes by tab: a panel never sees another tab', () => {
@@ -47,7 +48,7 @@ describe('Router', () => {
     router.contentMessage(cconn, hello('d1'));
     const panel = new FakePort<any>();
     router.panelMessage(router.panelConnected(panel), { type: 'subscribe', v: PROTOCOL_VERSION, tabId: 8, cursors: {} });
-    router.contentMessage(cconn, { type: 'records', docId: 'd1', records: [rec(1)], dropped: 0, replay: false });
+    router.contentMessage(cconn, { type: 'chunks', docId: 'd1', chunks: chunkOf([rec(1)]), dropped: 0, replay: false });
     expect(panel.sent).toEqual([]);
   });
 
@@ -100,7 +101,7 @@ describe('Router', () => {
     const panel = new FakePort<any>();
     router.panelMessage(router.panelConnected(panel), { type: 'subscribe', v: PROTOCOL_VERSION, tabId: 7, cursors: {} });
     router.contentMessage(cconn, { ...hello('d1'), v: 99 } as ContentToWorker);
-    router.contentMessage(cconn, { type: 'records', docId: 'd1', records: [rec(1)], dropped: 0, replay: false });
+    router.contentMessage(cconn, { type: 'chunks', docId: 'd1', chunks: chunkOf([rec(1)]), dropped: 0, replay: false });
     expect(panel.sent).toEqual([]);
     expect(content.sent).toEqual([]);
   });
@@ -111,6 +112,6 @@ describe('Router', () => {
     const dead = new FakePort<any>();
     router.panelMessage(router.panelConnected(dead), { type: 'subscribe', v: PROTOCOL_VERSION, tabId: 7, cursors: {} });
     dead.closed = true;
-    expect(() => router.contentMessage(cconn, { type: 'records', docId: 'd1', records: [rec(1)], dropped: 0, replay: false })).not.toThrow();
+    expect(() => router.contentMessage(cconn, { type: 'chunks', docId: 'd1', chunks: chunkOf([rec(1)]), dropped: 0, replay: false })).not.toThrow();
   });
 });
