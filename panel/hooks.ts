@@ -1,6 +1,7 @@
 // Preact hooks over the LogModel: re-render on model changes (at most once a frame) and a clock.
 import { useEffect, useState } from 'preact/hooks';
-import type { LogModel } from '../src/core/log-model';
+import type { LogModel, PanelCommand } from '../src/core/log-model';
+import type { InjectFeature, InjectOptions } from '../src/core/protocol';
 import { readSetting } from './storage';
 
 /** Re-renders the calling component after model changes, coalesced to one render per frame
@@ -43,4 +44,33 @@ export function useNow(intervalMs = 1000): number {
 export function readFlag(key: string, initial: boolean): boolean {
   const v = readSetting(key);
   return v === null ? initial : v === '1';
+}
+
+/**
+ * An injection switch of the inspected tab. The switch lives in the service worker (per tab, kept
+ * across reloads): `on` is what the worker reports; `checked` follows a click at once, until the
+ * worker's settings (or its error) confirm or undo it. `options` are the ones being edited; the
+ * worker's win when they change (panel reopened, another panel of the tab changed them).
+ */
+export function useInjectionSwitch<F extends InjectFeature>(model: LogModel, feature: F, initial: () => InjectOptions[F]) {
+  const settings = model.injection.settings[feature] as InjectOptions[F] | undefined;
+  const on = settings !== undefined;
+  const [options, setOptions] = useState<InjectOptions[F]>(() => settings ?? initial());
+  const [wanted, setWanted] = useState<boolean | null>(null); // clicked, not confirmed yet
+  const settingsKey = JSON.stringify(settings ?? null);
+  useEffect(() => {
+    setWanted(null);
+    if (settings) setOptions(settings);
+  }, [settingsKey]);
+  const errorTime = model.injection.error?.time;
+  useEffect(() => setWanted(null), [errorTime]);
+
+  /** Sends the switch: options to switch on (or update), null to switch off. `click` marks the
+   *  switch as moved until the worker answers. False when the worker is not connected. */
+  const send = (next: InjectOptions[F] | null, click: boolean): boolean => {
+    const sent = model.send({ type: 'inject', feature, options: next } as PanelCommand);
+    if (click) setWanted(sent ? next !== null : null);
+    return sent;
+  };
+  return { on, settings, options, setOptions, wanted, checked: wanted ?? on, switching: wanted !== null && wanted !== on, send };
 }

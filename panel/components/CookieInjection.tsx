@@ -7,6 +7,7 @@ import type { LogModel } from '../../src/core/log-model';
 import type { CookieProviderOptions, InjectRecord } from '../../src/core/protocol';
 import { isCookieName } from '../../src/cookie/cookie-values';
 import { readJsonSetting, writeJsonSetting } from '../storage';
+import { useInjectionSwitch } from '../hooks';
 
 const OPTIONS_KEY = 'cx-lens.cookieProviderOptions';
 
@@ -32,19 +33,10 @@ export function optionsError(options: CookieProviderOptions): string | null {
 }
 
 export function CookieInjection({ model, detected, record }: Props) {
-  const settings = model.injection.settings['cookie-provider'];
-  const on = settings !== undefined;
-  const [options, setOptions] = useState<CookieProviderOptions>(() => settings ?? saved() ?? { cookieName: detected.cookieName ?? '', iframeUrl: detected.iframeUrl ?? '' });
-  const [wanted, setWanted] = useState<boolean | null>(null);
+  const { on, options, setOptions, checked, switching, send } = useInjectionSwitch(
+    model, 'cookie-provider', () => saved() ?? { cookieName: detected.cookieName ?? '', iframeUrl: detected.iframeUrl ?? '' },
+  );
   const [error, setError] = useState<string | null>(null);
-
-  const settingsKey = JSON.stringify(settings ?? null);
-  useEffect(() => {
-    setWanted(null);
-    if (settings) setOptions(settings);
-  }, [settingsKey]);
-  const errorTime = model.injection.error?.time;
-  useEffect(() => setWanted(null), [errorTime]);
   // Prefill empty inputs from what the page shows, once it shows it.
   useEffect(() => {
     setOptions((o) => ({ cookieName: o.cookieName || detected.cookieName || '', iframeUrl: o.iframeUrl || detected.iframeUrl || '' }));
@@ -57,15 +49,12 @@ export function CookieInjection({ model, detected, record }: Props) {
       return;
     }
     if (checked) save(options);
-    const sent = model.send({ type: 'inject', feature: 'cookie-provider', options: checked ? options : null });
+    const sent = send(checked ? options : null, true);
     setError(sent ? null : 'Not connected to the CX Lens service worker: try again in a moment.');
-    setWanted(sent ? checked : null);
   };
 
   const workerError = model.injection.error?.feature === 'cookie-provider' ? model.injection.error.message : null;
-  const switching = wanted !== null && wanted !== on;
   const state = switching ? 'switching' : workerError ? 'failed' : on ? record?.state ?? 'on' : 'off';
-  const checked = wanted ?? on;
 
   return (
     <section class="cookie-inject" aria-label="Inject the cookie provider">

@@ -10,6 +10,7 @@ import { formatClock } from '../../src/core/summary';
 import { DEFAULT_TEXT as DEFAULT_FINALIZE_TEXT } from '../../src/inject/finalize-core';
 import { describeInjectRecord, finalizeStatus, latestInject } from './StatesStatus';
 import { readJsonSetting, writeJsonSetting } from '../storage';
+import { useInjectionSwitch } from '../hooks';
 
 const DEFAULT_OPTIONS: FinalizeOptions = { text: DEFAULT_FINALIZE_TEXT, behaviour: 'follow-async', states: [...FINALIZE_STATES] };
 const OPTIONS_KEY = 'cx-lens.finalizeOptions';
@@ -27,42 +28,24 @@ interface Props {
 }
 
 export function StatesFinalizeBar({ model, topDocId }: Props) {
-  const settings = model.injection.settings.finalize;
-  const on = settings !== undefined;
-  const [options, setOptions] = useState<FinalizeOptions>(() => settings ?? savedOptions());
-  const [wanted, setWanted] = useState<boolean | null>(null); // clicked, not confirmed yet
+  const { on, settings, options, setOptions, wanted, checked, switching, send: sendSwitch } = useInjectionSwitch(model, 'finalize', savedOptions);
   const [sendError, setSendError] = useState<string | null>(null);
   const [showOptions, setShowOptions] = useState(false);
 
-  // The worker's settings win (panel reopened, another panel of the same tab changed them).
-  const settingsKey = JSON.stringify(settings ?? null);
-  useEffect(() => {
-    setWanted(null);
-    if (settings) setOptions(settings);
-  }, [settingsKey]);
-  const errorTime = model.injection.error?.time;
-  useEffect(() => setWanted(null), [errorTime]);
-
-  const send = (options: FinalizeOptions | null): void => {
-    const ok = model.send({ type: 'inject', feature: 'finalize', options });
+  const send = (next: FinalizeOptions | null, click: boolean): void => {
+    const ok = sendSwitch(next, click);
     setSendError(ok ? null : 'not connected to the CX Lens service worker: try again in a moment');
-    if (!ok) setWanted(null);
   };
 
-  const toggle = (checked: boolean): void => {
-    setWanted(checked);
-    send(checked ? options : null);
-  };
+  const toggle = (checked: boolean): void => send(checked ? options : null, true);
 
   const change = (next: FinalizeOptions): void => {
     setOptions(next);
     saveOptions(next);
-    if (on) send(next);
+    if (on) send(next, false);
   };
 
   const status = finalizeStatus({ records: model.records, topDocId, settings, error: model.injection.error });
-  const checked = wanted ?? on;
-  const switching = wanted !== null && wanted !== on;
 
   return (
     <section class="finalize-bar" aria-label="Finalize handler">
