@@ -6,22 +6,23 @@ import {
   CONTENT_PORT, PANEL_PORT,
   type ContentToWorker, type InjectFeature, type InjectionSettings, type PanelToWorker,
 } from '../core/protocol';
-import * as pageFunctions from './page-functions';
-import type { PageResult } from './page-functions';
+import { callPageApi, type PageResult } from './page-functions';
 
 /** Packaged file and page functions of each injectable feature. */
 const FEATURES = {
-  finalize: { file: 'finalize-handler.js', install: pageFunctions.installFinalize, uninstall: pageFunctions.uninstallFinalize },
-  'cookie-provider': { file: 'cookie-provider-inject.js', install: pageFunctions.installCookieProvider, uninstall: pageFunctions.uninstallCookieProvider },
+  finalize: { file: 'finalize-handler.js', api: 'CXLensFinalizeHandler' },
+  'cookie-provider': { file: 'cookie-provider-inject.js', api: 'CXLensCookieInjection' },
 } as const;
 const SETTINGS_KEY = 'injection';
 
 const host: InjectionHost = {
   async install(tabId, feature, options) {
-    await runInPage(tabId, FEATURES[feature].file, FEATURES[feature].install as (o: unknown) => PageResult, [options]);
+    // The finalize handler is told it was installed by the extension (not by the site itself).
+    const installOptions = feature === 'finalize' ? { ...(options as object), source: 'extension' } : options;
+    await runInPage(tabId, FEATURES[feature].file, FEATURES[feature].api, 'install', [installOptions]);
   },
   async uninstall(tabId, feature) {
-    await runInPage(tabId, null, FEATURES[feature].uninstall as (o: unknown) => PageResult, []);
+    await runInPage(tabId, null, FEATURES[feature].api, 'uninstall', []);
   },
   async loadSettings() {
     return ((await chrome.storage.session.get(SETTINGS_KEY))[SETTINGS_KEY] as Record<string, InjectionSettings>) ?? {};
@@ -84,17 +85,19 @@ async function setFeature(tabId: number, feature: InjectFeature, options: unknow
 
 /** Runs a packaged file (if any) and then a page function in the tab's top frame, main world,
  *  without waiting for the document to finish loading. Throws the page function's error. */
-async function runInPage(tabId: number, file: string | null, func: (arg: any) => PageResult | Promise<PageResult>, args: unknown[]): Promise<void> {
+/** Runs a packaged file (if any), then `api.method(...args)` through callPageApi, in the tab's top
+ *  frame, main world, without waiting for the document to finish loading. Throws the page's error. */
+async function runInPage(tabId: number, file: string | null, api: string, method: string, args: unknown[]): Promise<void> {
   const target = { tabId, frameIds: [0] };
   if (file) await chrome.scripting.executeScript({ target, world: 'MAIN', injectImmediately: true, files: [file] });
-  const [result] = await chrome.scripting.executeScript({ target, world: 'MAIN', injectImmediately: true, func, args: args as [unknown] });
+  const [result] = await chrome.scripting.executeScript({ target, world: 'MAIN', injectImmediately: true, func: callPageApi, args: [api, method, args] });
   const outcome = result?.result as PageResult | undefined;
   if (!outcome?.ok) throw new Error(outcome?.error ?? 'the page did not run the injected script');
 }
 
 async function simulate(tabId: number, state: string): Promise<void> {
   try {
-    await runInPage(tabId, 'simulate-state.js', pageFunctions.simulateState, [state]);
+    await runInPage(tabId, 'simulate-state.js', 'CXLensSimulate', 'deliver', [state]);
   } catch (error) {
     router.toPanels(tabId, { type: 'injection', settings: await injection.settings(tabId), error: { feature: 'simulate', message: errorText(error) } });
   }

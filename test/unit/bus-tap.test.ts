@@ -644,16 +644,26 @@ describe('never changes or breaks the page', () => {
 });
 
 describe('batching and the handle', () => {
-  it('one postMessage per batch, in call order, with the protocol envelope', () => {
+  /** A tapped plugin 'P' whose earlier batches (registration, status) are already sent; `sent()`
+   *  flushes and returns the batches posted since. */
+  function tappedPlugin() {
     const t = setup();
     const { bus } = createBus();
     t.win.CXBus = bus;
     const p = bus.registerPlugin('P');
     t.clock.advance(BATCH_INTERVAL_MS);
     const before = t.batches.length;
+    const sent = () => {
+      t.clock.advance(BATCH_INTERVAL_MS);
+      return t.batches.slice(before);
+    };
+    return { p, sent };
+  }
+
+  it('one postMessage per batch, in call order, with the protocol envelope', () => {
+    const { p, sent } = tappedPlugin();
     for (let i = 0; i < 100; i++) p.publish('e' + i, { i });
-    t.clock.advance(BATCH_INTERVAL_MS);
-    const added = t.batches.slice(before);
+    const added = sent();
     expect(added).toHaveLength(1);
     expect(added[0]).toMatchObject({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', count: 100 });
     expect(typeof (added[0] as { json?: unknown }).json).toBe('string');
@@ -661,20 +671,15 @@ describe('batching and the handle', () => {
   });
 
   it('posts objects instead of JSON when the page gave every object a toJSON', () => {
-    const t = setup();
-    const { bus } = createBus();
-    t.win.CXBus = bus;
-    const p = bus.registerPlugin('P');
-    t.clock.advance(BATCH_INTERVAL_MS);
-    const before = t.batches.length;
+    const { p, sent } = tappedPlugin();
+    let added: PageBatch[];
     (Object.prototype as any).toJSON = () => 'hijacked';
     try {
       p.publish('e', { i: 1 });
-      t.clock.advance(BATCH_INTERVAL_MS);
+      added = sent();
     } finally {
       delete (Object.prototype as any).toJSON;
     }
-    const added = t.batches.slice(before);
     expect('records' in added[0]!).toBe(true);
     expect(batchRecords(added[0]!).map((r) => (r as EventRecord).name)).toEqual(['P.e']);
   });
