@@ -1,12 +1,12 @@
 // The panel's frame: a tab bar (Bus plus the feature views), the active view, the status line.
 import { useState } from 'preact/hooks';
-import type { LogModel } from '../src/core/log-model';
+import type { LogModel } from './model/tab-store';
 import { StatusLine } from './components/StatusLine';
 import { useModel, useNow } from './hooks';
-import { BusView } from './views/BusView';
-import { CookieView } from './views/CookieView';
-import { InjectionView } from './views/InjectionView';
-import { StatesView } from './views/StatesView';
+import { BusView } from './bus/BusView';
+import { CookieView } from './cookies/CookieView';
+import { InjectionView } from './injection/InjectionView';
+import { StatesView } from './states/StatesView';
 import { readSetting, writeSetting } from './storage';
 
 const TABS = [

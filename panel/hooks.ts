@@ -1,7 +1,7 @@
 // Preact hooks over the LogModel: re-render on model changes (at most once a frame) and a clock.
 import { useEffect, useState } from 'preact/hooks';
-import type { LogModel, PanelCommand } from '../src/core/log-model';
-import type { InjectFeature, InjectOptions } from '../src/core/protocol';
+import type { LogModel, PanelCommand } from './model/tab-store';
+import type { InjectFeature, InjectOptions } from '../src/shared/protocol';
 import { readSetting } from './storage';
 
 /** Re-renders the calling component after model changes, coalesced to one render per frame

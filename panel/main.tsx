@@ -1,11 +1,11 @@
 // Panel entry: one LogModel for the inspected tab, fed by PanelFeed, rendered by App.
 import { render } from 'preact';
-import { LogModel } from '../src/core/log-model';
-import { PanelFeed } from '../src/core/panel-feed';
+import { LogModel } from './model/tab-store';
+import { PanelFeed } from './model/feed';
 import { App } from './App';
 import { readFlag } from './hooks';
 import { connectWorker } from './port';
-import { PRESERVE_LOG_KEY } from './views/BusView';
+import { PRESERVE_LOG_KEY } from './bus/BusView';
 import './panel.css';
 
 function applyTheme(theme: string | undefined): void {

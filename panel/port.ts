@@ -1,6 +1,6 @@
 // The chrome.runtime port behind PanelFeed: the only chrome.* the feed needs.
-import { PANEL_PORT } from '../src/core/protocol';
-import type { FeedPort } from '../src/core/panel-feed';
+import { PANEL_PORT } from '../src/shared/protocol';
+import type { FeedPort } from './model/feed';
 
 export function connectWorker(): FeedPort {
   const port = chrome.runtime.connect({ name: PANEL_PORT });

@@ -12,11 +12,11 @@ const outDir = resolve(root, process.env.CX_LENS_DIST ?? 'dist');
 
 /** entry (source) → output file name in dist/. Entries that do not exist yet are skipped. */
 export const STANDALONE = [
-  { entry: 'src/inject/finalize-handler.ts', out: 'finalize-handler.js' },
-  { entry: 'src/inject/simulate.ts', out: 'simulate-state.js' },
+  { entry: 'src/page/inject/finalize-handler.ts', out: 'finalize-handler.js' },
+  { entry: 'src/page/inject/simulate.ts', out: 'simulate-state.js' },
   { entry: 'src/cookie/cookie-provider.ts', out: 'cookie-provider.min.js' },
   { entry: 'src/cookie/iframe.ts', out: 'iframe.min.js' },
-  { entry: 'src/inject/cookie-provider-inject.ts', out: 'cookie-provider-inject.js' },
+  { entry: 'src/page/inject/cookie-provider-inject.ts', out: 'cookie-provider-inject.js' },
 ];
 /** Static files copied as they are: source → dist path. */
 export const STATIC = [

@@ -1,9 +1,9 @@
 // Collapsible tree of a captured payload (a Copied value), with `$cx` markers rendered as what
 // they stand for. Everything from the page is rendered as text.
 import { useState } from 'preact/hooks';
-import type { Copied, CopyMarker } from '../../src/core/protocol';
-import { MASK } from '../../src/core/secrets';
-import { isMarker, markerLabel, summarize } from '../../src/core/summary';
+import type { Copied, CopyMarker } from '../../src/shared/protocol';
+import { MASK } from '../model/secrets';
+import { isMarker, markerLabel, summarize } from '../model/summary';
 
 /** Markers that stand for a value exactly (not a loss). */
 const VALUE_MARKERS = new Set(['undefined', 'number', 'bigint', 'symbol', 'date', 'regexp']);

@@ -1,10 +1,10 @@
 // The capture status line: what is being captured and, when nothing is, why; per-frame details.
 import { useEffect, useState } from 'preact/hooks';
-import type { LogModel } from '../../src/core/log-model';
-import { DEFAULT_BUFFER_CAP } from '../../src/core/protocol';
-import { BUFFER_CAP_KEY, MAX_BUFFER_CAP, MIN_BUFFER_CAP, bufferCapSetting } from '../../src/core/record-buffer';
-import { captureStatus } from '../../src/core/log-model';
-import { formatCount } from '../../src/core/summary';
+import type { LogModel } from '../model/tab-store';
+import { DEFAULT_BUFFER_CAP } from '../../src/shared/protocol';
+import { BUFFER_CAP_KEY, MAX_BUFFER_CAP, MIN_BUFFER_CAP, bufferCapSetting } from '../../src/content/record-buffer';
+import { captureStatus } from '../model/tab-store';
+import { formatCount } from '../model/summary';
 
 export function StatusLine({ model, now }: { model: LogModel; now: number }) {
   const s = captureStatus(model, now);

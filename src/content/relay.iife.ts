@@ -2,13 +2,13 @@
 // numbers and keeps them (RecordBuffer), and sends them to the service worker while a panel
 // watches this tab. Accepts only data from the page, never instructions: the page cannot drive
 // the extension through this script.
-import { BUFFER_CAP_KEY, RecordBuffer, bufferCapSetting } from '../core/record-buffer';
+import { BUFFER_CAP_KEY, RecordBuffer, bufferCapSetting } from './record-buffer';
 import {
   CONTENT_PORT, DEFAULT_BUFFER_CAP, PROTOCOL_VERSION, isPageBatch,
   type Chunk, type ContentToWorker, type WorkerToContent,
-} from '../core/protocol';
-import { encodeRecords } from '../core/chunks';
-import { Backoff } from '../core/backoff';
+} from '../shared/protocol';
+import { encodeRecords } from '../shared/chunks';
+import { Backoff } from '../shared/backoff';
 
 const docId = crypto.randomUUID();
 const buffer = new RecordBuffer(DEFAULT_BUFFER_CAP);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import type { Page } from 'puppeteer-core';
 import { DIST, launch, waitFor, type Lens } from './harness';
-import type { CaptureRecord, EventRecord, HookStatusRecord } from '../../src/core/protocol';
+import type { CaptureRecord, EventRecord, HookStatusRecord } from '../../src/shared/protocol';
 
 const PORT = 8750;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
@@ -72,7 +72,7 @@ async function recordsOf(frame: Pick<Page, 'evaluate'>): Promise<CaptureRecord[]
 
 describe('page hook in Chromium', () => {
   it('is built as a self-contained classic script', () => {
-    const source = readFileSync(join(DIST, 'src/hook/page-hook.iife.js'), 'utf8');
+    const source = readFileSync(join(DIST, 'src/page/page-hook.iife.js'), 'utf8');
     expect(() => new vm.Script(source)).not.toThrow(); // a classic script: no import/export statements
     expect(source).not.toMatch(/\bimport\s*\(/); // nor a dynamic import of another chunk
   });

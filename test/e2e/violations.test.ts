@@ -3,7 +3,7 @@
 // Default profile (third-party cookies blocked): none of this needs the iframe's cookie.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../demo/server/index.mjs';
-import { CHANNEL_BURST, OTHER_BURST } from '../../src/core/channel-tap';
+import { CHANNEL_BURST, OTHER_BURST } from '../../src/page/channel-tap';
 import { launch, sleep, waitFor, type Lens } from './harness';
 import { channelRows, facts, openCookieSync, violations, waitForSync } from './cookie-driver';
 

@@ -1,0 +1,168 @@
+// The virtualized bus list: fixed-height rows, only the visible ones (plus a few) in the DOM.
+// Follows the newest rows while scrolled to the bottom, like the Console.
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { LogModel, Row } from '../model/tab-store';
+import { PENDING_WARN_MS } from '../model/tab-store';
+import { formatClock, formatDuration } from '../model/summary';
+
+export const ROW_HEIGHT = 20;
+const OVERSCAN = 8;
+
+interface Props {
+  model: LogModel;
+  rows: Row[];
+  /** Changes whenever `rows` may have changed (the array is updated in place). */
+  version: number;
+  selectedKey: number | null;
+  onSelect(row: Row): void;
+  now: number;
+}
+
+/** Index of the row with this key in a key-ordered list, or -1. */
+export function indexOfKey(rows: readonly Row[], key: number | null): number {
+  if (key === null) return -1;
+  let lo = 0;
+  let hi = rows.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const k = rows[mid]!.key;
+    if (k === key) return mid;
+    if (k < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+export function BusList({ model, rows, version, selectedKey, onSelect, now }: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(400);
+  const following = useRef(true);
+  const total = rows.length * ROW_HEIGHT;
+
+  useLayoutEffect(() => {
+    const el = scroller.current!;
+    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
+    observer.observe(el);
+    setHeight(el.clientHeight);
+    return () => observer.disconnect();
+  }, []);
+
+  // Keep showing the newest rows while the user has not scrolled up.
+  useLayoutEffect(() => {
+    const el = scroller.current!;
+    if (following.current) el.scrollTop = el.scrollHeight;
+    // Also catches the browser clamping scrollTop when the list shrank (filter, clear).
+    setScrollTop(el.scrollTop);
+  }, [version, total]);
+
+  const selectedIndex = indexOfKey(rows, selectedKey);
+
+  // Bring the selected row into view when the selection moves (keyboard).
+  useEffect(() => {
+    if (selectedIndex < 0) return;
+    const el = scroller.current!;
+    const top = (selectedIndex + 1) * ROW_HEIGHT; // below the sticky header row
+    if (top < el.scrollTop + ROW_HEIGHT) el.scrollTop = top - ROW_HEIGHT;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+  }, [selectedKey]);
+
+  const onScroll = () => {
+    const el = scroller.current!;
+    following.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT / 2;
+    setScrollTop(el.scrollTop);
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (!rows.length) return;
+    const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 2);
+    const from = selectedIndex < 0 ? (e.key === 'ArrowUp' ? rows.length : -1) : selectedIndex;
+    const moves: Record<string, number> = {
+      ArrowDown: from + 1, ArrowUp: from - 1, PageDown: from + page, PageUp: from - page, Home: 0, End: rows.length - 1,
+    };
+    const to = moves[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    const index = Math.min(rows.length - 1, Math.max(0, to));
+    following.current = index === rows.length - 1;
+    onSelect(rows[index]!);
+  };
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  const visible = rows.slice(first, last);
+
+  return (
+    <div class="list" ref={scroller} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown} role="grid" aria-rowcount={rows.length} data-testid="bus-list">
+      <div class="row head" role="row">
+        <span class="c-time">Time</span>
+        <span class="c-kind">Kind</span>
+        <span class="c-name">Name</span>
+        <span class="c-source">By</span>
+        <span class="c-summary">Summary</span>
+        <span class="c-outcome">Outcome</span>
+      </div>
+      <div class="rows" style={{ height: `${total}px` }}>
+        {visible.map((row, i) => (
+          <RowView key={row.key} model={model} row={row} index={first + i} selected={row.key === selectedKey} onSelect={onSelect} now={now} />
+        ))}
+      </div>
+      {rows.length === 0 && <div class="list-empty">No bus traffic{model.counts.event + model.counts.command + model.counts.plugin + model.counts.other ? ' matches the filter' : ' yet'}.</div>}
+    </div>
+  );
+}
+
+function RowView({ model, row, index, selected, onSelect, now }: { model: LogModel; row: Row; index: number; selected: boolean; onSelect(row: Row): void; now: number }) {
+  const style = { transform: `translateY(${index * ROW_HEIGHT}px)` };
+  // Stripes by position in the list, not in the DOM (which changes as the list scrolls).
+  const stripe = index % 2 ? ' alt' : '';
+  if (row.kind === 'nav') {
+    return (
+      <div class={`row nav${selected ? ' selected' : ''}`} style={style} data-testid="nav-separator" data-url={row.url} onClick={() => onSelect(row)} role="row">
+        <span class="c-time">{formatClock(row.time)}</span>
+        <span class="nav-text" title={row.url}>Navigated to {row.url}</span>
+      </div>
+    );
+  }
+  const outcome = row.kind === 'command' ? model.outcomeOf(row) : undefined;
+  const pendingFor = outcome === 'pending' ? now - row.time : 0;
+  const stale = pendingFor > PENDING_WARN_MS;
+  return (
+    <div
+      class={`row k-${row.kind}${stripe}${selected ? ' selected' : ''}${outcome ? ` o-${outcome}` : ''}${stale ? ' stale' : ''}`}
+      style={style}
+      role="row"
+      aria-selected={selected}
+      data-testid="bus-row"
+      data-kind={row.kind}
+      data-name={row.name}
+      data-outcome={outcome}
+      data-stale={stale ? 'true' : undefined}
+      data-truncated={row.truncated ? 'true' : undefined}
+      onClick={() => onSelect(row)}
+    >
+      <span class="c-time">{formatClock(row.time)}</span>
+      <span class="c-kind">{row.kind === 'other' ? String(row.record.t) : row.kind}</span>
+      <span class="c-name" title={row.name}>{row.name}</span>
+      <span class="c-source" title={row.source}>{row.source}</span>
+      <span class="c-summary" title={row.summary}>
+        {row.truncated && <span class="cut-mark" title="Payload cut or replaced by the page-side copier: see the detail pane">✂</span>}
+        {row.summary}
+      </span>
+      <span class="c-outcome">{outcome && <OutcomeCell outcome={outcome} pendingFor={pendingFor} stale={stale} row={row} />}</span>
+    </div>
+  );
+}
+
+function OutcomeCell({ outcome, pendingFor, stale, row }: { outcome: string; pendingFor: number; stale: boolean; row: Row }) {
+  if (outcome === 'pending') {
+    return (
+      <span title={stale ? 'No outcome after 5 s: the bus never settles a command whose name does not exist' : 'Waiting for the command to settle'}>
+        {stale ? '⚠ ' : ''}pending {formatDuration(pendingFor)}
+      </span>
+    );
+  }
+  const icon = outcome === 'resolved' ? '✓' : outcome === 'rejected' ? '✗' : '⊘';
+  const took = row.kind !== 'nav' && row.outcome ? formatDuration(row.outcome.time - row.time) : '';
+  return <span title={`${outcome} after ${took}`}>{icon} {outcome}</span>;
+}

@@ -1,0 +1,125 @@
+// The selected row's full record: fields, payload trees, copy as JSON, secrets masked by default.
+import { useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import type { LogModel, Row } from '../model/tab-store';
+import { PENDING_WARN_MS } from '../model/tab-store';
+import type { CommandRecord, Copied, EventRecord, PluginRecord } from '../../src/shared/protocol';
+import { maskSecrets } from '../model/secrets';
+import { formatClock, formatDuration } from '../model/summary';
+import { copyText } from '../clipboard';
+import { JsonTree } from '../components/JsonTree';
+
+interface Props {
+  row: Row | null;
+  model: LogModel;
+  now: number;
+  showSecrets: boolean;
+  onShowSecrets(show: boolean): void;
+}
+
+/** The JSON "Copy as JSON" puts on the clipboard: the record, its outcome, and its frame. */
+export function rowJson(row: Row, model: LogModel, showSecrets: boolean): string {
+  const url = model.docs.get(row.docId)?.frame.url;
+  const value = row.kind === 'nav'
+    ? { navigated: row.url, time: row.time }
+    : { ...row.record, ...(row.kind === 'command' ? { outcome: row.outcome ?? 'pending' } : {}), frame: url };
+  const shown = showSecrets ? value : maskSecrets(value as unknown as Copied).value;
+  return JSON.stringify(shown, null, 2);
+}
+
+export function DetailPane({ row, model, now, showSecrets, onShowSecrets }: Props) {
+  const [copyState, setCopyState] = useState('');
+  if (!row) {
+    return <div class="detail empty" data-testid="detail">Select a row to see its full record.</div>;
+  }
+  const mask = (v: Copied) => (showSecrets ? { value: v, masked: 0 } : maskSecrets(v));
+  const doc = model.docs.get(row.docId);
+  const frameText = doc ? `${doc.frame.url || row.docId}${doc.frame.top ? ' (top)' : ' (iframe)'}` : row.docId;
+
+  const copy = async () => {
+    const ok = await copyText(rowJson(row, model, showSecrets));
+    setCopyState(ok ? 'Copied' : 'Copy failed');
+    setTimeout(() => setCopyState(''), 1500);
+  };
+
+  const header = (
+    <div class="detail-bar">
+      <button type="button" data-testid="copy-json" onClick={copy}>Copy as JSON</button>
+      <label class="check" title="Secrets (API keys, tokens, passwords, cookie values, JWTs) are masked by default">
+        <input type="checkbox" data-testid="show-secrets" checked={showSecrets} onChange={(e) => onShowSecrets((e.target as HTMLInputElement).checked)} />
+        Show secrets
+      </label>
+      <span class="copy-state" data-testid="copy-status" aria-live="polite">{copyState}</span>
+    </div>
+  );
+
+  if (row.kind === 'nav') {
+    return (
+      <div class="detail" data-testid="detail">
+        {header}
+        <h2>Navigated</h2>
+        <Fields items={[['URL', row.url], ['at', formatClock(row.time)]]} />
+      </div>
+    );
+  }
+
+  const sections: ComponentChildren[] = [];
+  let masked = 0;
+  const tree = (title: string, value: Copied) => {
+    const m = mask(value);
+    masked += m.masked;
+    sections.push(
+      <section key={`${row.key}:${title}`}>
+        <h3>{title}</h3>
+        <JsonTree value={m.value} />
+      </section>,
+    );
+  };
+  const fields: [string, string][] = [['time', formatClock(row.time)]];
+  const r = row.record;
+  if (row.kind === 'event') {
+    const e = r as EventRecord;
+    fields.push(['publisher', row.source], ['via', String(e.via)]);
+    if (e.subscriber) fields.push(['replayed to', String(e.subscriber)]);
+    tree('Data', e.data);
+  } else if (row.kind === 'command') {
+    const c = r as CommandRecord;
+    fields.push(['commander', row.source], ['call id', String(c.id)]);
+    tree('Options', c.options);
+    const o = row.outcome;
+    if (o) {
+      fields.push(['outcome', `${o.outcome} after ${formatDuration(o.time - row.time)}`]);
+      tree(o.outcome === 'resolved' ? 'Resolved with' : o.outcome === 'rejected' ? 'Rejected with' : 'Cancelled', o.value);
+    } else {
+      const waited = now - row.time;
+      fields.push(['outcome', `pending for ${formatDuration(waited)}${waited > PENDING_WARN_MS ? ': no outcome yet. The bus never settles a command whose name does not exist.' : ''}`]);
+    }
+  } else if (row.kind === 'plugin') {
+    const p = r as PluginRecord;
+    fields.push(['plugin', row.source], ['action', String(p.action)], ['accepted', p.ok === false ? 'no (refused by the bus)' : 'yes']);
+    tree('Names', (Array.isArray(p.names) ? p.names : []) as Copied);
+  } else {
+    fields.push(['record type', String(r.t)]);
+    tree('Record', r as unknown as Copied);
+  }
+  fields.push(['frame', frameText], ['seq', String(r.seq)]);
+  if (row.truncated) fields.push(['truncated', 'yes: cut or replaced in the page (marked below)']);
+
+  return (
+    <div class="detail" data-testid="detail" data-key={row.key}>
+      {header}
+      <h2 title={row.name}>{row.name} <span class={`badge kind-${row.kind}`}>{row.kind}</span></h2>
+      <Fields items={fields} />
+      {sections}
+      {masked > 0 && !showSecrets && <p class="hint" data-testid="masked-count">{masked} secret{masked === 1 ? '' : 's'} masked</p>}
+    </div>
+  );
+}
+
+function Fields({ items }: { items: [string, string][] }) {
+  return (
+    <dl class="fields">
+      {items.map(([k, v]) => [<dt key={`${k}-t`}>{k}</dt>, <dd key={`${k}-d`}>{v}</dd>])}
+    </dl>
+  );
+}

@@ -1,0 +1,79 @@
+// Masking of secrets in captured payloads: API keys, tokens, passwords, cookie values and
+// JWT-looking strings are replaced before the panel shows them, unless the user asks to see them.
+import type { Copied } from '../../src/shared/protocol';
+
+export const MASK = '•••• (masked)';
+
+/** Key names (lowercased, without `-`, `_`, spaces) whose values are always secret. */
+const SECRET_KEYS = new Set([
+  'authorization', 'proxyauthorization', 'cookie', 'cookies', 'setcookie',
+  'password', 'passwd', 'pwd', 'secret', 'token', 'apikey', 'xapikey', 'xnexusclientkey',
+]);
+/** Suffixes that make a key secret: clientToken, accessToken, clientSecret, x-nexus-client-key... */
+const SECRET_SUFFIXES = ['token', 'password', 'secret', 'apikey', 'clientkey'];
+
+/** A JWT: base64url of `{"` (eyJ) header, payload, optional signature. */
+const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+
+export function isSecretKey(key: string): boolean {
+  const k = key.toLowerCase().replace(/[-_\s]/g, '');
+  return SECRET_KEYS.has(k) || SECRET_SUFFIXES.some((s) => k.endsWith(s));
+}
+
+/** Replaces every JWT-looking part of a string. */
+export function maskString(s: string): string {
+  if (!s.includes('eyJ')) return s; // fast path: most strings
+  JWT.lastIndex = 0;
+  return s.replace(JWT, MASK);
+}
+
+/** Whether a value under a secret key is worth masking: empty values help debugging as they are. */
+function hasContent(v: Copied): boolean {
+  return v !== null && v !== false && v !== '';
+}
+
+export interface Masked {
+  value: Copied;
+  /** How many values were masked. */
+  masked: number;
+}
+
+/**
+ * A copy of the tree with secrets masked: values of secret keys (whatever their type), the
+ * `value` of `{name: <secret key>, value}` pairs (header lists), and JWT-looking strings anywhere.
+ * Subtrees without secrets are shared, not copied. Marker objects (`$cx`) are walked like any object.
+ */
+export function maskSecrets(value: Copied): Masked {
+  let masked = 0;
+  const walk = (v: Copied): Copied => {
+    if (typeof v === 'string') {
+      const s = maskString(v);
+      if (s !== v) masked++;
+      return s;
+    }
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) {
+      let out: Copied[] | null = null;
+      for (let i = 0; i < v.length; i++) {
+        const item = walk(v[i]);
+        if (item !== v[i]) (out ??= v.slice())[i] = item;
+      }
+      return out ?? v;
+    }
+    const pairSecret = typeof v.name === 'string' && isSecretKey(v.name) && 'value' in v;
+    let out: { [key: string]: Copied } | null = null;
+    for (const key of Object.keys(v)) {
+      const item = v[key];
+      let next: Copied;
+      if ((isSecretKey(key) || (pairSecret && key === 'value')) && hasContent(item)) {
+        next = MASK;
+        masked++;
+      } else {
+        next = walk(item);
+      }
+      if (next !== item) (out ??= { ...v })[key] = next;
+    }
+    return out ?? v;
+  };
+  return { value: walk(value), masked };
+}

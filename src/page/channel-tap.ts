@@ -1,0 +1,371 @@
+// The channel hook's logic (issue 4): in every frame, records the cookie channel's messages and any
+// cross-origin message between this frame and another, and the frame's cookie-sync facts.
+// Written against a small env so it runs on fakes in node tests; src/page/channel-hook.iife.ts
+// passes the real window.
+//
+// What a page script can see in Chromium: a `message` event for every message delivered to this
+// frame (sender origin, source window), and calls of this window's own `postMessage` (an own
+// property of each window, not of Window.prototype). A post to a cross-origin window goes through
+// a per-realm built-in that cannot be replaced, so each cross-frame message is recorded once, by
+// the hook of the frame that receives it; its targetOrigin is seen only for posts to a window of
+// the sender's own origin.
+//
+// Cost: a message outside the scope (same-origin, not the channel's) costs a type check and a
+// string compare. Recorded messages are rate-limited per kind (token buckets); what a flood
+// pushes past the limit is counted and sent as a `channel-gap` record, never dropped silently.
+import { carriesSessionData, isChannelMessage, maskSessionData, MessageType, operationOf } from '../cookie/channel';
+import { fingerprint, readCookie } from '../cookie/cookie-values';
+import {
+  PAGE_SOURCE,
+  type ChannelGapRecord, type ChannelRecord, type CookieFactEntry, type CookieFactsRecord, type Copied,
+} from '../shared/protocol';
+
+/** Token buckets: burst size and sustained rate (records per second) of each kind. Channel
+ *  messages have their own bucket, so a flood of other messages cannot starve them. */
+export const CHANNEL_BURST = 100;
+export const CHANNEL_PER_SECOND = 20;
+export const OTHER_BURST = 50;
+export const OTHER_PER_SECOND = 5;
+/** Skipped messages are reported at most this often. */
+export const GAP_REPORT_MS = 1000;
+/** Facts are re-read at most this often, and this long after the traffic that triggers them
+ *  (so the iframe's and the provider's own handlers of the same message have run). */
+export const FACTS_DELAY_MS = 250;
+export const MAX_COOKIES = 50;
+export const MAX_FRAMES = 20;
+export const MAX_TRUSTED_ENTRIES = 100;
+/** Strings in facts (urls, names, list entries) are cut to this. */
+export const MAX_FACT_CHARS = 500;
+/** A string payload is cut to this before it is copied. */
+export const MAX_STRING_PAYLOAD = 2000;
+
+export interface ChannelEnv {
+  now(): number;
+  setTimer(fn: () => void, ms: number): unknown;
+  /** This window and its parent (null in the top frame). */
+  self: unknown;
+  parent: unknown;
+  origin: string;
+  url(): string;
+  /** Sends a record (through the page hook's handle). */
+  emit(record: ChannelRecord | ChannelGapRecord | CookieFactsRecord): void;
+  /** The src of this document's <iframe> whose window is `win`; null when `win` is no child frame. */
+  childFrameUrl(win: unknown): string | null;
+  /** TRUSTED_DOMAINS read by name in this realm. */
+  trustedDomains(): { declared: false } | { declared: true; value: unknown };
+  providerGlobals(): { cookieProvider: boolean; extension: boolean; injected: boolean };
+  /** src of this document's <iframe> elements. */
+  iframeUrls(): string[];
+  /** document.cookie, or null when it cannot be read. */
+  cookieString(): string | null;
+  /** Expiry of each cookie by name (cookieStore), or null where there is no cookieStore. */
+  cookieExpiries(): Promise<Map<string, number | null>> | null;
+}
+
+/** What a listener gets from a MessageEvent. */
+export interface MessageLike {
+  data: unknown;
+  origin: string;
+  source: unknown;
+  isTrusted?: boolean;
+}
+
+class TokenBucket {
+  private tokens: number;
+  private last: number;
+  constructor(private readonly burst: number, private readonly perSecond: number, now: number) {
+    this.tokens = burst;
+    this.last = now;
+  }
+  take(now: number): boolean {
+    if (now > this.last) {
+      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perSecond) / 1000);
+      this.last = now;
+    }
+    if (this.tokens < 1) return false;
+    this.tokens--;
+    return true;
+  }
+}
+
+type Obj = Record<string, unknown>;
+
+export class ChannelTap {
+  private readonly channelBucket: TokenBucket;
+  private readonly otherBucket: TokenBucket;
+  private gap: { channel: number; other: number; from: number; to: number; origins: Map<string, number> } | null = null;
+  private sawRequest = false;
+  private sawReply = false;
+  private factsTimer = false;
+  private lastFactsAt = -Infinity;
+  private lastFacts = '';
+
+  constructor(private readonly env: ChannelEnv) {
+    this.channelBucket = new TokenBucket(CHANNEL_BURST, CHANNEL_PER_SECOND, env.now());
+    this.otherBucket = new TokenBucket(OTHER_BURST, OTHER_PER_SECOND, env.now());
+  }
+
+  /** A `message` event delivered to this frame. Never throws. */
+  onMessage(event: MessageLike): void {
+    try {
+      if (event.isTrusted === false) return; // dispatched by a script of this page, not a cross-frame message
+      // A window posting to itself is not cross-frame traffic (CX Lens's own batches are such
+      // posts). Decided before reading `data`, whose getter copies the whole payload into this world.
+      if (event.source === this.env.self) return;
+      const { data, origin } = event;
+      if (isOwnTraffic(data)) return;
+      const channel = isChannelMessage(data);
+      if (!channel && origin === this.env.origin) return; // same-origin traffic of the page: out of scope
+      if (!this.admit(channel, origin)) return;
+      const source = event.source;
+      let peer: ChannelRecord['peer'];
+      let peerUrl: string | null = null;
+      if (source === null || source === undefined) peer = 'none';
+      else if (source === this.env.parent) peer = 'parent';
+      else if ((peerUrl = this.env.childFrameUrl(source)) !== null) peer = 'child';
+      else peer = 'other';
+      const record = this.record('in', peer, origin, this.env.origin, data, channel);
+      if (peerUrl !== null) record.peerUrl = cut(peerUrl);
+      this.env.emit(record);
+      if (channel) this.channelTraffic(record);
+    } catch {
+      /* never break the page's message delivery */
+    }
+  }
+
+  /** A call of this window's own postMessage that returned normally. Never throws. */
+  onPost(message: unknown, targetOrigin: unknown): void {
+    try {
+      if (isOwnTraffic(message) || !isChannelMessage(message)) return; // only channel posts: the rest is the page's own business
+      if (!this.admit(true, this.env.origin)) return;
+      const target = targetOfPost(targetOrigin);
+      const record = this.record('out', 'self', this.env.origin, this.env.origin, message, true);
+      record.targetOrigin = cut(target);
+      record.delivered = target === '*' || target === '/' || originOf(target) === this.env.origin;
+      this.env.emit(record);
+    } catch {
+      /* never break the page's postMessage */
+    }
+  }
+
+  /** DOMContentLoaded, load, a cookie change: re-read the facts if this frame has a role. */
+  refresh(): void {
+    this.scheduleFacts();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** Takes a token for one record, or counts the message as skipped. */
+  private admit(channel: boolean, origin: string): boolean {
+    const now = this.env.now();
+    if ((channel ? this.channelBucket : this.otherBucket).take(now)) return true;
+    let gap = this.gap;
+    if (!gap) {
+      gap = this.gap = { channel: 0, other: 0, from: now, to: now, origins: new Map() };
+      this.env.setTimer(() => this.reportGap(), GAP_REPORT_MS);
+    }
+    if (channel) gap.channel++;
+    else gap.other++;
+    gap.to = now;
+    const key = gap.origins.has(origin) || gap.origins.size < 20 ? origin : '(other origins)';
+    gap.origins.set(key, (gap.origins.get(key) ?? 0) + 1);
+    return false;
+  }
+
+  private reportGap(): void {
+    const gap = this.gap;
+    this.gap = null;
+    if (!gap) return;
+    const origins = [...gap.origins].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([origin, count]) => ({ origin: cut(origin), count }));
+    try {
+      this.env.emit({ t: 'channel-gap', seq: 0, time: gap.to, channel: gap.channel, other: gap.other, from: gap.from, to: gap.to, origins });
+    } catch {
+      /* nothing to report to */
+    }
+  }
+
+  private record(direction: 'in' | 'out', peer: ChannelRecord['peer'], senderOrigin: string, receiverOrigin: string, data: unknown, channel: boolean): ChannelRecord {
+    const record: ChannelRecord = {
+      t: 'channel', seq: 0, time: this.env.now(), direction, peer, senderOrigin: cut(String(senderOrigin)), receiverOrigin: cut(receiverOrigin),
+      channel, carriesSession: false, data: null,
+    };
+    if (channel) {
+      const message = data as Obj;
+      record.type = cut(String(message.type));
+      if (typeof message.id === 'string') record.id = cut(message.id);
+      if (message.type === MessageType.reply) {
+        if (typeof message.ok === 'boolean') record.ok = message.ok;
+        const error = message.error;
+        if (isObj(error) && typeof error.code === 'string') record.errorCode = cut(error.code);
+      }
+      record.carriesSession = carriesSessionData(data);
+      record.data = maskPayload(data);
+    } else {
+      record.data = (typeof data === 'string' && data.length > MAX_STRING_PAYLOAD
+        ? { $cx: 'string', head: data.slice(0, MAX_STRING_PAYLOAD), length: data.length }
+        : data) as Copied; // the hook handle's emit copies it safely and boundedly
+    }
+    return record;
+  }
+
+  private channelTraffic(record: ChannelRecord): void {
+    if (record.peer === 'parent' && record.type && operationOf(record.type)) this.sawRequest = true;
+    else if (record.peer === 'child' && record.type === MessageType.reply) this.sawReply = true;
+    else return;
+    this.scheduleFacts();
+  }
+
+  private role(): { role: CookieFactsRecord['role']; trusted?: { declared: false } | { declared: true; value: unknown } } | null {
+    const trusted = this.env.parent !== null ? this.env.trustedDomains() : { declared: false as const };
+    if (trusted.declared || this.sawRequest) return { role: 'iframe', trusted };
+    const globals = this.env.providerGlobals();
+    if (this.sawReply || globals.cookieProvider || globals.injected) return { role: 'page' };
+    return null;
+  }
+
+  private scheduleFacts(): void {
+    if (this.factsTimer) return;
+    this.factsTimer = true;
+    const wait = Math.max(FACTS_DELAY_MS, this.lastFactsAt + FACTS_DELAY_MS - this.env.now());
+    this.env.setTimer(() => {
+      this.factsTimer = false;
+      this.lastFactsAt = this.env.now();
+      this.collectFacts().catch(() => {});
+    }, wait);
+  }
+
+  private async collectFacts(): Promise<void> {
+    const role = this.role();
+    if (!role) return;
+    const record: CookieFactsRecord = { t: 'cookie-facts', seq: 0, time: 0, role: role.role, url: cut(this.env.url()), origin: cut(this.env.origin), cookies: [] };
+    if (role.role === 'iframe') record.trustedDomains = role.trusted?.declared ? trustedStrings(role.trusted.value) : null;
+    else {
+      record.provider = this.env.providerGlobals();
+      record.frames = this.env.iframeUrls().slice(0, MAX_FRAMES).map((url) => ({ url: cut(url), origin: originOf(url) ?? '' }));
+    }
+    const cookieString = this.env.cookieString();
+    if (cookieString === null) record.cookiesUnreadable = true;
+    else {
+      let expiries: Map<string, number | null> | null = null;
+      try {
+        expiries = await this.env.cookieExpiries();
+      } catch {
+        /* expiry unknown */
+      }
+      const { entries, leftOut } = cookieFacts(cookieString, expiries);
+      record.cookies = entries;
+      if (leftOut) record.cookiesLeftOut = leftOut;
+    }
+    const json = JSON.stringify(record);
+    if (json === this.lastFacts) return;
+    this.lastFacts = json;
+    record.time = this.env.now();
+    this.env.emit(record);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pure helpers (exported for tests and the panel)
+
+/** CX Lens's own page-hook batches: never recorded. */
+function isOwnTraffic(data: unknown): boolean {
+  try {
+    return isObj(data) && data.source === PAGE_SOURCE;
+  } catch {
+    return false;
+  }
+}
+
+/** A channel message with its cookie values masked (maskSessionData masks string values; a value
+ *  of any other type in the same place is masked too). */
+export function maskPayload(data: unknown): Copied {
+  const masked = maskSessionData(data) as Obj;
+  if (masked.type === MessageType.save && 'value' in masked && typeof masked.value !== 'string') {
+    return { ...masked, value: '<masked>' } as Copied;
+  }
+  if (masked.type === MessageType.reply && isObj(masked.result) && 'value' in masked.result && typeof masked.result.value !== 'string') {
+    return { ...masked, result: { ...masked.result, value: '<masked>' } } as Copied;
+  }
+  return masked as Copied;
+}
+
+/** TRUSTED_DOMAINS as strings (bounded), or the type's name when it is not an array. */
+export function trustedStrings(value: unknown): string[] | string {
+  if (!Array.isArray(value)) return value === null ? 'null' : typeof value;
+  return value.slice(0, MAX_TRUSTED_ENTRIES).map((entry) => cut(safeString(entry)));
+}
+
+/** The frame's cookies as facts: names, lengths and fingerprints, never values. */
+export function cookieFacts(cookieString: string, expiries: Map<string, number | null> | null): { entries: CookieFactEntry[]; leftOut: number } {
+  const entries: CookieFactEntry[] = [];
+  const seen = new Set<string>();
+  let leftOut = 0;
+  for (const pair of cookieString.split(';')) {
+    const eq = pair.indexOf('=');
+    const name = (eq < 0 ? '' : pair.slice(0, eq)).trim();
+    if (!name || seen.has(name)) continue;
+    seen.add(name);
+    if (entries.length >= MAX_COOKIES) {
+      leftOut++;
+      continue;
+    }
+    const value = readCookie(cookieString, name) ?? '';
+    const entry: CookieFactEntry = { name: cut(name), length: value.length, value: fingerprint(value), session: sessionFingerprint(value) };
+    if (expiries?.has(name)) entry.expires = expiries.get(name)!;
+    entries.push(entry);
+  }
+  return { entries, leftOut };
+}
+
+/**
+ * The fingerprint of the session a cookie value names. Widgets' async session cookie is JSON
+ * `{messageIndex, token}` (URI-encoded by its cookie library) and is rewritten after every new
+ * message: the token names the session, the index only says how far the transcript was read.
+ */
+export function sessionFingerprint(value: string): string {
+  if (value.length <= 8192) {
+    try {
+      let text = value;
+      if (!text.startsWith('{')) text = decodeURIComponent(text);
+      if (text.startsWith('{')) {
+        const parsed: unknown = JSON.parse(text);
+        if (isObj(parsed) && typeof parsed.token === 'string' && parsed.token) return fingerprint(parsed.token);
+      }
+    } catch {
+      /* not JSON: the raw value names the session */
+    }
+  }
+  return fingerprint(value);
+}
+
+/** The targetOrigin of postMessage(message, targetOrigin) or postMessage(message, {targetOrigin}). */
+function targetOfPost(argument: unknown): string {
+  if (argument === undefined) return '/';
+  if (isObj(argument)) return argument.targetOrigin === undefined ? '/' : String(argument.targetOrigin);
+  return String(argument);
+}
+
+export function originOf(url: string): string | null {
+  try {
+    const origin = new URL(url).origin;
+    return origin === 'null' ? null : origin;
+  } catch {
+    return null;
+  }
+}
+
+function isObj(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null;
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return '(unprintable)';
+  }
+}
+
+function cut(text: string): string {
+  return text.length > MAX_FACT_CHARS ? text.slice(0, MAX_FACT_CHARS) + '…' : text;
+}

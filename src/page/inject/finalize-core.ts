@@ -1,0 +1,277 @@
+// The finalize handler of the Digital Channels guide ("Close the chat when an agent
+// disconnects"), made safe to inject: on a Finalizing/Completed InteractionStateChange it
+// notifies the customer (WebChat.injectMessage) or ends the chat (WebChat.endChat).
+// It registers its own bus plugin so that uninstall removes exactly its own callback
+// (unsubscribe removes all of a plugin's callbacks for an event, facts §1.4).
+import type { Copied, FinalizeOptions as PanelFinalizeOptions } from '../../shared/protocol';
+import { FINALIZE_STATES, normaliseIndex } from '../../shared/interaction-states';
+import {
+  emitRecord, errorText, findRegisterPlugin, isAsyncChat,
+  type BusDeferred, type BusInterface, type PageWindow,
+} from './bus-and-hook';
+
+export const PLUGIN_NAME = 'CXLensFinalize';
+export const MESSAGE_EVENT = 'WebChatService.messageReceived';
+export const DEFAULT_TEXT =
+  'Thank you for your query. Please do not respond to this automated message if you do not have additional questions.';
+export type Behaviour = PanelFinalizeOptions['behaviour'];
+export const BEHAVIOURS: readonly Behaviour[] = ['follow-async', 'always-notify', 'always-end'];
+
+/** Bus lookups: every FAST_POLL_MS for FAST_POLL_FOR_MS after install, then every SLOW_POLL_MS. */
+export const FAST_POLL_MS = 100;
+export const FAST_POLL_FOR_MS = 3000;
+export const SLOW_POLL_MS = 1000;
+/** Message keys remembered to fire once per message. */
+const SEEN_CAP = 1000;
+
+/** The panel's options, plus who installed it. */
+export interface FinalizeOptions extends PanelFinalizeOptions {
+  source: 'extension' | 'site';
+}
+
+export interface FinalizeStatus {
+  state: 'not-installed' | 'waiting' | 'installed' | 'failed';
+  /** Human-readable: "waiting for the bus", the error of a failure. */
+  message?: string;
+  options: FinalizeOptions | null;
+  /** The bus it is registered on. */
+  bus?: 'CXBus' | 'QuickBus';
+  lastFired?: { time: number; state: string; action: 'inject' | 'end'; messageId?: string };
+  /** Why the last fired command was rejected, e.g. "No chat session to inject into." */
+  lastError?: string;
+  /** Option values that were not understood and were replaced by defaults. */
+  warnings?: string[];
+}
+
+export interface FinalizeHandlerApi {
+  install(options?: unknown): FinalizeStatus;
+  uninstall(): FinalizeStatus;
+  status(): FinalizeStatus;
+}
+
+/** Reads install() options; anything not understood falls back to the default, with a warning. */
+export function readOptions(input: unknown): { options: FinalizeOptions; warnings: string[] } {
+  const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const warnings: string[] = [];
+  const options: FinalizeOptions = { text: DEFAULT_TEXT, behaviour: 'follow-async', states: [...FINALIZE_STATES], source: 'extension' };
+  if (o.text !== undefined) {
+    if (typeof o.text === 'string' && o.text.trim() !== '') options.text = o.text;
+    else warnings.push('text must be a non-empty string: the default text is used');
+  }
+  if (o.behaviour !== undefined) {
+    if ((BEHAVIOURS as readonly unknown[]).includes(o.behaviour)) options.behaviour = o.behaviour as Behaviour;
+    else warnings.push(`behaviour must be one of ${BEHAVIOURS.join(', ')}: follow-async is used`);
+  }
+  if (o.states !== undefined) {
+    const states = Array.isArray(o.states) ? o.states.filter((s): s is string => typeof s === 'string' && s !== '') : [];
+    if (states.length) options.states = states;
+    else warnings.push('states must be a non-empty list of state names: Finalizing and Completed are used');
+  }
+  if (o.source === 'site' || o.source === 'extension') options.source = o.source;
+  return { options, warnings };
+}
+
+interface StateMessage {
+  state: string;
+  key: string;
+  id?: string;
+  index?: string;
+  synthetic: boolean;
+}
+
+/** The guide's choice: the last InteractionStateChange of `originalMessages`. */
+function lastStateMessage(data: unknown): StateMessage | null {
+  const list = (data as { originalMessages?: unknown } | null)?.originalMessages;
+  if (!Array.isArray(list)) return null;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const m = list[i] as { type?: unknown; event?: unknown; data?: { interactionState?: unknown }; id?: unknown; index?: unknown; utcTime?: unknown } | null;
+    if (!m || m.type !== 'System' || m.event !== 'InteractionStateChange') continue;
+    const state = m.data?.interactionState;
+    if (typeof state !== 'string' || !state) return null;
+    const id = typeof m.id === 'string' && m.id ? m.id : undefined;
+    const index = normaliseIndex(m.index);
+    const out: StateMessage = {
+      state,
+      key: id ?? index ?? `${state}@${String(m.utcTime)}`,
+      synthetic: (data as { cxLensSynthetic?: unknown }).cxLensSynthetic === true,
+    };
+    if (id) out.id = id;
+    if (index) out.index = index;
+    return out;
+  }
+  return null;
+}
+
+export function createFinalizeHandler(win: PageWindow): FinalizeHandlerApi {
+  let options: FinalizeOptions | null = null;
+  let warnings: string[] = [];
+  let state: FinalizeStatus['state'] = 'not-installed';
+  let message: string | undefined;
+  let bus: FinalizeStatus['bus'];
+  // Kept across uninstall: the bus never frees a plugin name, so a reinstall reuses it.
+  let iface: BusInterface | null = null;
+  let subscribed = false;
+  let pollTimer: ReturnType<typeof setTimeout> | undefined;
+  let waitingSince = 0;
+  let lastFired: FinalizeStatus['lastFired'];
+  let lastError: string | undefined;
+  const seen = new Set<string>();
+
+  const status = (): FinalizeStatus => {
+    const s: FinalizeStatus = { state, options: options && { ...options, states: [...options.states] } };
+    if (message) s.message = message;
+    if (bus) s.bus = bus;
+    if (lastFired) s.lastFired = { ...lastFired };
+    if (lastError) s.lastError = lastError;
+    if (warnings.length) s.warnings = [...warnings];
+    return s;
+  };
+
+  const report = (recordState: 'installed' | 'waiting' | 'fired' | 'failed' | 'removed', detail: { [key: string]: Copied }) =>
+    emitRecord(win, 'finalize', recordState, detail);
+
+  const optionsDetail = (): Copied => (options ? { ...options, states: [...options.states] } : null);
+
+  const fail = (error: string): void => {
+    state = 'failed';
+    message = error;
+    report('failed', { error, options: optionsDetail() });
+  };
+
+  const stopPolling = (): void => {
+    if (pollTimer !== undefined) clearTimeout(pollTimer);
+    pollTimer = undefined;
+  };
+
+  /** Registers (once) and subscribes; returns false while there is no bus yet. */
+  const attach = (): boolean => {
+    if (!iface) {
+      const found = findRegisterPlugin(win);
+      if (!found) return false;
+      const result = found.register(PLUGIN_NAME);
+      if (!result) {
+        fail(`registerPlugin('${PLUGIN_NAME}') returned false: the name is taken or registration is locked`);
+        return true;
+      }
+      iface = result;
+      bus = found.via;
+    }
+    if (iface.subscribe(MESSAGE_EVENT, onMessageReceived) === false) {
+      fail(`subscribe('${MESSAGE_EVENT}') returned false`);
+      return true;
+    }
+    subscribed = true;
+    state = 'installed';
+    message = undefined;
+    report('installed', { bus: bus ?? null, options: optionsDetail(), warnings });
+    return true;
+  };
+
+  const poll = (): void => {
+    pollTimer = undefined;
+    if (state !== 'waiting') return;
+    try {
+      if (attach()) return;
+    } catch (e) {
+      fail(errorText(e));
+      return;
+    }
+    const delay = Date.now() - waitingSince < FAST_POLL_FOR_MS ? FAST_POLL_MS : SLOW_POLL_MS;
+    pollTimer = setTimeout(poll, delay);
+  };
+
+  function onMessageReceived(e: { data?: unknown }): void {
+    try {
+      if (!subscribed || !options) return;
+      const data = e?.data as { restoring?: unknown; oldMessages?: unknown } | undefined;
+      const found = lastStateMessage(data);
+      if (!found || seen.has(found.key)) return;
+      remember(found.key);
+      // Restores and history pages replay states that were live before: the page already had
+      // its chance to react to them, so they never fire (docs/finalize-handler.md).
+      if (data?.restoring === true || data?.oldMessages === true) return;
+      if (!options.states.includes(found.state)) return;
+      fire(found);
+    } catch (err) {
+      fail(errorText(err));
+    }
+  }
+
+  function remember(key: string): void {
+    seen.add(key);
+    if (seen.size > SEEN_CAP) seen.delete(seen.values().next().value as string);
+  }
+
+  function fire(found: StateMessage): void {
+    const opts = options!;
+    const isAsync = isAsyncChat(win);
+    const action: 'inject' | 'end' =
+      opts.behaviour === 'always-notify' ? 'inject' : opts.behaviour === 'always-end' ? 'end' : isAsync ? 'inject' : 'end';
+    const deferred = action === 'inject'
+      ? iface!.command('WebChat.injectMessage', { type: 'text', text: opts.text, bubble: { time: false } })
+      : iface!.command('WebChat.endChat');
+    const time = Date.now();
+    lastFired = { time, state: found.state, action };
+    lastError = undefined;
+    if (found.id) lastFired.messageId = found.id;
+    const detail: { [key: string]: Copied } = {
+      state: found.state,
+      action,
+      command: action === 'inject' ? 'WebChat.injectMessage' : 'WebChat.endChat',
+      behaviour: opts.behaviour,
+      async: isAsync,
+      messageId: found.id ?? null,
+      index: found.index ?? null,
+      synthetic: found.synthetic,
+    };
+    report('fired', detail);
+    onRejected(deferred, (reason) => {
+      lastError = errorText(reason);
+      report('failed', { ...detail, error: lastError });
+    });
+  }
+
+  function onRejected(deferred: BusDeferred | undefined, cb: (reason: unknown) => void): void {
+    if (deferred && typeof deferred.fail === 'function') deferred.fail(cb);
+  }
+
+  return {
+    install(input?: unknown): FinalizeStatus {
+      try {
+        ({ options, warnings } = readOptions(input));
+        if (subscribed) {
+          report('installed', { bus: bus ?? null, options: optionsDetail(), warnings, updated: true });
+          return status();
+        }
+        stopPolling();
+        state = 'waiting';
+        message = 'waiting for the bus';
+        if (!attach()) {
+          report('waiting', { message, options: optionsDetail() });
+          waitingSince = Date.now();
+          pollTimer = setTimeout(poll, FAST_POLL_MS);
+        }
+      } catch (e) {
+        fail(errorText(e));
+      }
+      return status();
+    },
+    uninstall(): FinalizeStatus {
+      try {
+        stopPolling();
+        const wasOn = state !== 'not-installed';
+        if (subscribed && iface) iface.unsubscribe(MESSAGE_EVENT);
+        subscribed = false;
+        state = 'not-installed';
+        message = undefined;
+        options = null;
+        warnings = [];
+        if (wasOn) report('removed', {});
+      } catch (e) {
+        fail(errorText(e));
+      }
+      return status();
+    },
+    status,
+  };
+}

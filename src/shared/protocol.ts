@@ -1,0 +1,326 @@
+// The CX Lens message protocol: every shape that crosses a hop (page → content script →
+// service worker → panel). Pure types and constants, no chrome.* imports. See docs/ARCHITECTURE.md.
+
+/** Bumped when any message shape below changes incompatibly. Every hop checks it. */
+export const PROTOCOL_VERSION = 1;
+
+/** `source` tag of window.postMessage traffic from the page hook to the content script. */
+export const PAGE_SOURCE = 'cx-lens-page';
+/** runtime.connect port names. */
+export const CONTENT_PORT = 'cx-lens-content';
+export const PANEL_PORT = 'cx-lens-panel';
+
+/** A value copied out of the page by safeCopy: plain JSON, with `$cx` marker objects for what
+ *  could not be copied as is (see src/page/safe-copy.ts and CopyMarker). */
+export type Copied = null | boolean | number | string | Copied[] | { [key: string]: Copied };
+
+/** Marker objects inside a Copied tree. Real payload keys never start with `$cx`, and the
+ *  copier escapes a page object that has a `$cx` key (it becomes `$cx:escaped`). */
+export type CopyMarker =
+  | { $cx: 'cycle'; path: string }
+  | { $cx: 'function'; name: string }
+  | { $cx: 'dom'; description: string }
+  | { $cx: 'jquery'; length: number; description: string }
+  | { $cx: 'window' }
+  | { $cx: 'string'; head: string; length: number } // string cut to the cap
+  | { $cx: 'array'; items: Copied[]; length: number } // array cut to the cap
+  | { $cx: 'object'; entries: { [key: string]: Copied }; keys: number } // object cut to the cap
+  | { $cx: 'depth'; type: string } // nesting deeper than the cap
+  | { $cx: 'budget' } // node budget of this payload used up
+  | { $cx: 'threw'; message: string } // a getter (or proxy trap) threw
+  | { $cx: 'undefined' }
+  | { $cx: 'number'; value: 'NaN' | 'Infinity' | '-Infinity' }
+  | { $cx: 'bigint'; value: string }
+  | { $cx: 'symbol'; description: string }
+  | { $cx: 'date'; iso: string }
+  | { $cx: 'regexp'; source: string; flags: string }
+  | { $cx: 'error'; name: string; message: string; stack?: string }
+  | { $cx: 'map'; entries: Copied[]; size: number }
+  | { $cx: 'set'; items: Copied[]; size: number }
+  | { $cx: 'escaped'; value: Copied };
+
+/** Where a captured bus event came from. */
+export type EventVia = 'publish' | 'publishDirect' | 'republish' | 'replay' | 'data' | 'synthetic';
+
+/** Final state of a command. `pending` is never sent: a command without an outcome is pending. */
+export type CommandOutcome = 'resolved' | 'rejected' | 'cancelled';
+
+interface RecordBase {
+  /** Sequence number, strictly increasing per document (docId), set by the content script.
+   *  Used for replay and dedup. */
+  seq: number;
+  /** ms since epoch, taken in the page when the call happened. */
+  time: number;
+  /** true when the copier lost anything of this record's payload: a cap, a function / DOM node /
+   *  jQuery object / window replaced by its description, a getter that threw. Lossless markers
+   *  (cycle, undefined, NaN, Date, Map...) do not set it. */
+  truncated?: boolean;
+}
+
+/** A published bus event, e.g. WebChat.opened. */
+export interface EventRecord extends RecordBase {
+  t: 'event';
+  /** Full name, `<publisher>.<event>`. */
+  name: string;
+  publisher: string;
+  via: EventVia;
+  data: Copied;
+  /** For via 'replay': the plugin whose late subscribe received the sticky data. */
+  subscriber?: string;
+}
+
+/** A bus command call, e.g. WebChat.open. Its outcome arrives later as an OutcomeRecord. */
+export interface CommandRecord extends RecordBase {
+  t: 'command';
+  /** Call id, unique per document; OutcomeRecord.id refers to it. */
+  id: number;
+  name: string;
+  commander: string;
+  options: Copied;
+}
+
+export interface OutcomeRecord extends RecordBase {
+  t: 'outcome';
+  id: number;
+  outcome: CommandOutcome;
+  /** Resolved value, or the rejection reason. */
+  value: Copied;
+}
+
+/** Registration on the bus: plugins, commands, events, before hooks, subscriptions. */
+export interface PluginRecord extends RecordBase {
+  t: 'plugin';
+  action: 'registerPlugin' | 'registerCommand' | 'registerEvents' | 'before' | 'subscribe' | 'unsubscribe';
+  plugin: string;
+  /** Command or event names involved (full names where the bus makes them full). */
+  names: string[];
+  /** false when the bus refused (registerPlugin returned false, subscribe returned false). */
+  ok: boolean;
+}
+
+/** What the hook knows about its page; sent when it changes. */
+export interface HookStatusRecord extends RecordBase {
+  t: 'status';
+  status: HookStatus;
+}
+
+export interface HookStatus {
+  /** `CXBus` global seen and tapped. */
+  cxbus: 'absent' | 'tapped' | 'untappable';
+  /** `_genesys.widgets.bus` (QuickBus) seen. */
+  quickBus: boolean;
+  /** Plugin interfaces the hook has (seen registering, or reached on a late attach), in order. */
+  plugins: string[];
+  /** Human-readable problems, e.g. "plugin App interface is frozen: its calls are not captured". */
+  problems: string[];
+  /** Read from window._genesys.widgets.webchat.transport (issue 3: async mode). */
+  transport?: { type?: string; dataURL?: string; asyncEnabled?: boolean };
+}
+
+/** Status of code CX Lens injected into the page (issue 3): the finalize handler
+ *  (dist/finalize-handler.js) and the interaction-state simulator (dist/simulate-state.js). */
+export interface InjectRecord extends RecordBase {
+  t: 'inject';
+  /** cookie-provider (issue 4): installed, waiting (no bus yet: saves start when one appears),
+   *  removed, failed. */
+  feature: 'finalize' | 'simulate' | 'cookie-provider';
+  /** finalize: installed → waiting (no bus yet) → installed → fired… → removed; failed on errors.
+   *  simulate: delivered or failed. */
+  state: 'installed' | 'waiting' | 'fired' | 'delivered' | 'failed' | 'removed';
+  /** e.g. {state:'Finalizing', action:'inject', messageId} for fired, {error} for failed. */
+  detail: { [key: string]: Copied };
+}
+
+/** A cross-frame message the channel hook saw (issue 4, src/page/channel-tap.ts): a cookie-channel
+ *  message (docs/cookie-channel.md) or any cross-origin message between this frame and another.
+ *  `in`: a message event delivered to this frame. `out`: a call of this window's own postMessage,
+ *  i.e. a post to this window by this frame (or a same-origin frame); Chromium gives page scripts
+ *  no way to see posts to cross-origin windows, so those are seen only at their receiver. */
+export interface ChannelRecord extends RecordBase {
+  t: 'channel';
+  direction: 'in' | 'out';
+  /** The other window: for `in` the event's source, for `out` this window itself ('self'). */
+  peer: 'parent' | 'child' | 'self' | 'other' | 'none';
+  /** For a child frame: its <iframe> element's src, when the element is in this document. */
+  peerUrl?: string;
+  senderOrigin: string;
+  receiverOrigin: string;
+  /** `out` only: the targetOrigin passed to postMessage. */
+  targetOrigin?: string;
+  /** `out` only: false when targetOrigin does not match this window, so the browser drops it. */
+  delivered?: boolean;
+  /** A cookie-channel message (its type starts with cx-lens-cookie/). */
+  channel: boolean;
+  /** Channel messages: the message type, request id, and for replies ok / error code. */
+  type?: string;
+  id?: string;
+  ok?: boolean;
+  errorCode?: string;
+  /** Carried a session cookie value (masked in `data`). */
+  carriesSession: boolean;
+  /** The message, cookie values masked (maskSessionData), copied boundedly. */
+  data: Copied;
+}
+
+/** Cross-frame messages the channel hook did not record (a flood past its rate limit), counted. */
+export interface ChannelGapRecord extends RecordBase {
+  t: 'channel-gap';
+  /** Messages not recorded since the previous gap record, by kind. */
+  channel: number;
+  other: number;
+  /** When the first and last of them arrived. */
+  from: number;
+  to: number;
+  /** Sender origins of the skipped messages, most frequent first (at most 5). */
+  origins: { origin: string; count: number }[];
+}
+
+/** One cookie as a frame holds it. Values never leave the frame: only their length and
+ *  fingerprints (cookie-values.ts fingerprint). */
+export interface CookieFactEntry {
+  name: string;
+  length: number;
+  /** Fingerprint of the raw value. */
+  value: string;
+  /** Fingerprint of the session the value names: its `token` when the value is Widgets' session
+   *  JSON ({messageIndex, token}, maybe URI-encoded), else the raw value's fingerprint. */
+  session: string;
+  /** ms epoch; null for a session cookie; omitted when the browser cannot tell (no cookieStore). */
+  expires?: number | null;
+}
+
+/** What a frame knows of the cross-domain cookie sync (issue 4), sent when it changes. */
+export interface CookieFactsRecord extends RecordBase {
+  t: 'cookie-facts';
+  /** iframe: a frame that declares TRUSTED_DOMAINS or answers channel requests; page: a frame with
+   *  a CookieProvider, CX Lens's injected provider, or channel replies from a child. */
+  role: 'page' | 'iframe';
+  url: string;
+  origin: string;
+  /** iframe: TRUSTED_DOMAINS read by name, entries as strings; null when not declared; a string
+   *  naming the type when it is not an array. */
+  trustedDomains?: string[] | null | string;
+  /** page: the cookie provider globals found. */
+  provider?: { cookieProvider: boolean; extension: boolean; injected: boolean };
+  /** page: its <iframe> elements (src and origin), at most 20. */
+  frames?: { url: string; origin: string }[];
+  /** The frame's cookies (at most 50, by name), values as fingerprints only. */
+  cookies: CookieFactEntry[];
+  /** Cookies left out past the cap. */
+  cookiesLeftOut?: number;
+  /** document.cookie could not be read (a sandboxed frame). */
+  cookiesUnreadable?: boolean;
+}
+
+/** Every record kind; a feature adds its own `t` values to this union. */
+export type CaptureRecord =
+  | EventRecord | CommandRecord | OutcomeRecord | PluginRecord | HookStatusRecord | InjectRecord
+  | ChannelRecord | ChannelGapRecord | CookieFactsRecord;
+
+// ---------------------------------------------------------------------------------------------
+// Hop 1: page hook → content script (window.postMessage, same window).
+
+/** One batch: its records as a JSON array string (what the page hook sends: a string crosses
+ *  to the content script and on to the panel without being rebuilt), or as objects (what the
+ *  extension's injected scripts send when the hook is missing). The hook leaves seq at 0: the
+ *  content script numbers records as they arrive, so the numbering stays strictly increasing even
+ *  if the page posts look-alike batches. */
+export type PageBatch = {
+  source: typeof PAGE_SOURCE;
+  v: typeof PROTOCOL_VERSION;
+  type: 'batch';
+} & ({ json: string; count: number } | { records: CaptureRecord[] });
+
+/** Records numbered firstSeq, firstSeq + 1, ..., as a JSON array string. The content script keeps
+ *  and forwards chunks as they are; the panel parses them. */
+export interface Chunk {
+  firstSeq: number;
+  count: number;
+  json: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hop 2: content script ⇄ service worker (port CONTENT_PORT, one per frame).
+
+export type ContentToWorker =
+  | { type: 'hello'; v: number; docId: string; url: string; origin: string; top: boolean; timeOrigin: number }
+  | { type: 'chunks'; docId: string; chunks: Chunk[]; dropped: number; replay: boolean };
+
+export type WorkerToContent =
+  /** A panel watches this tab: send every kept record with seq > since (replay: true), then each
+   *  new record as it comes. One message, so nothing can slip between the replay and the stream. */
+  | { type: 'stream'; since: number }
+  /** No panel watches: keep buffering, send nothing. */
+  | { type: 'hold' };
+
+// ---------------------------------------------------------------------------------------------
+// Hop 3: panel ⇄ service worker (port PANEL_PORT, one per open panel).
+
+/** One document (frame) of the inspected tab, as the worker knows it. */
+export interface FrameInfo {
+  docId: string;
+  frameId: number;
+  url: string;
+  origin: string;
+  top: boolean;
+  /** ms epoch when the worker first heard of it. */
+  seenAt: number;
+}
+
+export type PanelToWorker =
+  /** Watch a tab. cursors: last seq the panel holds per docId; the worker asks each frame to
+   *  replay what follows. Sent again after every reconnect. */
+  | { type: 'subscribe'; v: number; tabId: number; cursors: Record<string, number> }
+  | { type: 'unsubscribe' }
+  /** Switch an injected feature on (options) or off (null) for the watched tab. It stays on across
+   *  reloads and navigations of that tab until switched off. Only the panel can send this. */
+  | { type: 'inject'; feature: InjectFeature; options: InjectOptions[InjectFeature] | null }
+  /** Deliver a synthetic InteractionStateChange to the page's messageReceived subscribers. */
+  | { type: 'simulate'; state: string };
+
+export type WorkerToPanel =
+  | { type: 'frame'; frame: FrameInfo }
+  | { type: 'frame-gone'; docId: string }
+  | { type: 'chunks'; docId: string; chunks: Chunk[]; dropped: number; replay: boolean }
+  | { type: 'error'; message: string }
+  /** The tab's injection settings, sent on subscribe and after every change. */
+  | { type: 'injection'; settings: InjectionSettings; error?: { feature: InjectFeature | 'simulate'; message: string } };
+
+// ---------------------------------------------------------------------------------------------
+// Injection: packaged files run in the inspected page's main world (chrome.scripting).
+
+export type InjectFeature = 'finalize' | 'cookie-provider';
+
+export interface FinalizeOptions {
+  text: string;
+  /** follow-async: notify when transport.async.enabled, else end (the guide's behaviour). */
+  behaviour: 'follow-async' | 'always-notify' | 'always-end';
+  states: string[];
+}
+
+export interface CookieProviderOptions {
+  cookieName: string;
+  iframeUrl: string;
+}
+
+export interface InjectOptions {
+  finalize: FinalizeOptions;
+  'cookie-provider': CookieProviderOptions;
+}
+
+/** What is switched on for one tab. */
+export type InjectionSettings = { [F in InjectFeature]?: InjectOptions[F] };
+
+/** Ring buffer cap for the records a document keeps before a panel reads them. */
+export const DEFAULT_BUFFER_CAP = 5000;
+/** The hook flushes a batch at most this often (ms), or sooner when it is full. */
+export const BATCH_INTERVAL_MS = 50;
+export const BATCH_MAX_RECORDS = 500;
+
+export function isPageBatch(data: unknown): data is PageBatch {
+  if (typeof data !== 'object' || data === null) return false;
+  const d = data as Record<string, unknown>;
+  if (d.source !== PAGE_SOURCE || d.v !== PROTOCOL_VERSION || d.type !== 'batch') return false;
+  if (typeof d.json === 'string') return typeof d.count === 'number' && Number.isInteger(d.count) && d.count > 0 && d.count <= 100_000;
+  return Array.isArray(d.records);
+}

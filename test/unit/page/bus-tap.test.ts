@@ -1,0 +1,767 @@
+import { describe, expect, it } from 'vitest';
+import vm from 'node:vm';
+import { CANCEL_MESSAGE, HOOK_KEY, IDLE_TIMEOUT_MS, installHook, pageEnv, type HookHandle } from '../../../src/page/bus-tap';
+import {
+  BATCH_INTERVAL_MS, PAGE_SOURCE, PROTOCOL_VERSION,
+  type CaptureRecord, type CommandRecord, type EventRecord, type HookStatus, type OutcomeRecord, type PageBatch, type PluginRecord,
+} from '../../../src/shared/protocol';
+import { FakeClock } from '../fakes/fake-clock';
+
+// ---------------------------------------------------------------------------------------------
+// A small CXBus that follows GENESYS-WIDGETS-FACTS.md §1: an interface per plugin, a global
+// CXBus without publish whose calls are made as the plugin "CXBus", the bus's own deferred
+// (done/fail, a `then` that registers but returns undefined), sticky republish replayed to late
+// subscribers, `before` hooks that cancel, a command to a missing name that never settles.
+// Delivery is synchronous. Like a naive emulation, publishDirect and data(key, value) go through
+// the interface's own publish: the tap must not count those twice.
+
+type Fn = (...args: any[]) => any;
+
+function makeDeferred() {
+  let state: 'pending' | 'resolved' | 'rejected' = 'pending';
+  let settled: unknown;
+  const done: Fn[] = [];
+  const fail: Fn[] = [];
+  const promise = {
+    done(fn: Fn) {
+      if (state === 'resolved') fn(settled);
+      else if (state === 'pending') done.push(fn);
+      return promise;
+    },
+    fail(fn: Fn) {
+      if (state === 'rejected') fn(settled);
+      else if (state === 'pending') fail.push(fn);
+      return promise;
+    },
+    then(ok?: Fn, ko?: Fn): undefined {
+      if (ok) promise.done(ok);
+      if (ko) promise.fail(ko);
+      return undefined; // does not chain
+    },
+    state: () => state,
+  };
+  return {
+    resolve(value?: unknown) {
+      if (state !== 'pending') return;
+      state = 'resolved';
+      settled = value;
+      done.forEach((fn) => fn(value));
+    },
+    reject(reason?: unknown) {
+      if (state !== 'pending') return;
+      state = 'rejected';
+      settled = reason;
+      fail.forEach((fn) => fn(reason));
+    },
+    promise: () => promise,
+  };
+}
+
+interface BusOptions {
+  freezeInterfaces?: boolean;
+  unlocked?: boolean;
+}
+
+function createBus(options: BusOptions = {}) {
+  const plugins = new Map<string, { iface: any; commands: Map<string, Fn>; events: string[] }>();
+  const subscribers = new Map<string, { plugin: string; cb: Fn }[]>();
+  const sticky = new Map<string, unknown>();
+  const befores = new Map<string, Fn[]>();
+  const store = new Map<string, unknown>();
+  const made = { interfaces: [] as any[], promises: [] as any[] };
+
+  function deliver(publisher: string, evt: string, data: unknown) {
+    const event = { time: Date.now(), publisher, event: `${publisher}.${evt}`, data: data === undefined ? {} : data };
+    for (const s of [...(subscribers.get(event.event) ?? [])]) s.cb(event);
+    return event;
+  }
+
+  function command(commander: string, name: string, data: unknown = {}) {
+    const full = name.includes('.') ? name : `${commander}.${name}`;
+    const deferred = makeDeferred();
+    const promise = deferred.promise();
+    made.promises.push(promise);
+    let opts = data;
+    for (const hook of befores.get(full) ?? []) {
+      opts = hook(opts);
+      if (!opts || typeof opts !== 'object') {
+        deferred.reject(CANCEL_MESSAGE);
+        return promise;
+      }
+    }
+    const [pluginName, cmd] = [full.slice(0, full.indexOf('.')), full.slice(full.indexOf('.') + 1)];
+    const plugin = plugins.get(pluginName);
+    if (!plugin) {
+      deferred.reject('Could not load plugin file in given location. Check your plugins path option.');
+      return promise;
+    }
+    const handler = plugin.commands.get(cmd);
+    if (handler) handler({ time: Date.now(), commander, command: full, deferred, data: opts });
+    return promise; // no such command: pending forever
+  }
+
+  function makeInterface(ns: string) {
+    const iface = {
+      publish(evt: string, data?: unknown) {
+        if (!plugins.has(ns)) return false;
+        deliver(ns, evt, data);
+        return true;
+      },
+      publishDirect(evt: string, data?: unknown) {
+        return this.publish(evt, data);
+      },
+      republish(evt: string, data?: unknown) {
+        sticky.set(`${ns}.${evt}`, deliver(ns, evt, data));
+        return true;
+      },
+      subscribe(event: string, cb: Fn) {
+        if (typeof cb !== 'function') return false;
+        if (!subscribers.has(event)) subscribers.set(event, []);
+        subscribers.get(event)!.push({ plugin: ns, cb });
+        if (sticky.has(event)) cb(sticky.get(event));
+        return event;
+      },
+      unsubscribe(event: string) {
+        subscribers.set(event, (subscribers.get(event) ?? []).filter((s) => s.plugin !== ns));
+      },
+      command: (name: string, data?: unknown) => command(ns, name, data),
+      before(name: string, fn: Fn) {
+        const full = name.includes('.') ? name : `${ns}.${name}`;
+        if (!befores.has(full)) befores.set(full, []);
+        befores.get(full)!.push(fn);
+      },
+      registerCommand(name: string, handler: Fn) {
+        plugins.get(ns)!.commands.set(name, handler);
+      },
+      registerEvents(list: string[] | string) {
+        plugins.get(ns)!.events.push(...(Array.isArray(list) ? list : [list]));
+      },
+      namespace: () => ns,
+      data(key: string, value?: unknown) {
+        if (arguments.length < 2) return store.get(key.includes('.') ? key : `${ns}.${key}`);
+        const last = store.get(`${ns}.${key}`);
+        if (last === value) return;
+        store.set(`${ns}.${key}`, value);
+        const change = { last, value, time: Date.now() };
+        this.publish('data', change);
+        this.publish(`data.${key}`, change);
+        this.publish(`data.${key}:${JSON.stringify(value)}`, change);
+      },
+      registry() {
+        return Object.fromEntries([...plugins].map(([name, p]) => [name, { events: p.events, commands: [...p.commands.keys()] }]));
+      },
+      ready() {},
+    };
+    return iface;
+  }
+
+  function register(name: string) {
+    if (plugins.has(name)) return false;
+    const iface = makeInterface(name);
+    plugins.set(name, { iface, commands: new Map(), events: [] });
+    made.interfaces.push(iface);
+    return options.freezeInterfaces ? Object.freeze(iface) : iface;
+  }
+
+  const self = makeInterface('CXBus');
+  plugins.set('CXBus', { iface: self, commands: new Map(), events: [] });
+  const bus: any = {
+    registerPlugin: register,
+    command: (name: string, data?: unknown) => self.command(name, data),
+    subscribe: (event: string, cb: Fn) => self.subscribe(event, cb),
+    data: (key: string, value?: unknown) => (value === undefined ? self.data(key) : self.data(key, value)),
+    configure() {},
+    loadPlugin() {},
+  };
+  if (options.unlocked) bus.getPluginInterface = (name: string) => plugins.get(name)?.iface;
+  return { bus, made };
+}
+
+/** What the Widgets App does: registers QuickBus and puts it on _genesys.widgets.bus. */
+function widgetsApp(win: any, bus: any, transport?: unknown) {
+  const quick = bus.registerPlugin('QuickBus');
+  quick.registerPlugin = bus.registerPlugin;
+  win._genesys = win._genesys ?? {};
+  win._genesys.widgets = win._genesys.widgets ?? {};
+  if (transport) win._genesys.widgets.webchat = { transport };
+  win._genesys.widgets.bus = quick;
+  return quick;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A window-like object and the hook's env.
+
+/** The records of a posted batch: a JSON string (the hook's usual form) or objects. */
+function batchRecords(batch: PageBatch): CaptureRecord[] {
+  if ('json' in batch) {
+    const records = JSON.parse(batch.json) as CaptureRecord[];
+    expect(records).toHaveLength(batch.count);
+    return records;
+  }
+  return batch.records;
+}
+
+function setup(win: any = {}) {
+  const clock = new FakeClock();
+  const batches: PageBatch[] = [];
+  const handle = installHook(win, { ...bind(clock), post: (batch) => batches.push(structuredClone(batch)) });
+  const records = () => {
+    clock.advance(BATCH_INTERVAL_MS);
+    return batches.flatMap(batchRecords);
+  };
+  const of = <T extends CaptureRecord['t']>(t: T) => records().filter((r) => r.t === t) as Extract<CaptureRecord, { t: T }>[];
+  const events = () => of('event') as EventRecord[];
+  const status = (): HookStatus => of('status').at(-1)!.status;
+  return { win, clock, batches, handle, records, events, of, status };
+}
+
+function bind(clock: FakeClock) {
+  return { now: clock.now, setTimer: clock.setTimer, clearTimer: clock.clearTimer };
+}
+
+const names = (rs: { name: string }[]) => rs.map((r) => r.name);
+
+// ---------------------------------------------------------------------------------------------
+
+describe('finding the bus', () => {
+  it('a bus assigned after the hook (inline <head> script) is tapped synchronously: its first event is captured', () => {
+    const t = setup();
+    const { bus } = createBus();
+    t.win.CXBus = bus;
+    const inline = t.win.CXBus.registerPlugin('Inline');
+    inline.publish('first', { n: 1 });
+    expect(t.win.CXBus).toBe(bus); // transparent: exactly what was set
+    const desc = Object.getOwnPropertyDescriptor(t.win, 'CXBus')!;
+    expect(desc.configurable).toBe(true);
+    expect(desc.enumerable).toBe(true);
+    const events = t.events();
+    expect(events[0]).toMatchObject({ t: 'event', name: 'Inline.first', publisher: 'Inline', via: 'publish', data: { n: 1 }, seq: 0 });
+    expect(t.of('plugin')[0]).toMatchObject({ action: 'registerPlugin', plugin: 'Inline', ok: true });
+    expect(t.status()).toMatchObject({ cxbus: 'tapped', plugins: ['Inline'], problems: [] });
+  });
+
+  it('a top-level `var CXBus = ...` in a later classic script goes through the accessor', () => {
+    const context = vm.createContext({});
+    const global = vm.runInContext('globalThis', context);
+    const t = setup(global);
+    context.createBus = () => createBus().bus;
+    vm.runInContext("var CXBus = createBus(); CXBus.registerPlugin('Script').publish('loaded', { ok: true });", context);
+    expect(t.events()).toEqual([expect.objectContaining({ name: 'Script.loaded', data: { ok: true } })]);
+  });
+
+  it('the first status says no bus yet; the hook installs once (idempotent) and hides its handle', () => {
+    const t = setup();
+    expect(t.records()[0]).toMatchObject({ t: 'status', status: { cxbus: 'absent', quickBus: false, plugins: [] } });
+    const again = installHook(t.win, { ...bind(t.clock), post: () => { throw new Error('second hook posted'); } });
+    expect(again).toBe(t.handle);
+    expect(t.win[HOOK_KEY]).toBe(t.handle);
+    expect(Object.keys(t.win)).not.toContain(HOOK_KEY.toString());
+    expect(Object.getOwnPropertyDescriptor(t.win, HOOK_KEY)!.enumerable).toBe(false);
+    const { bus } = createBus();
+    t.win.CXBus = bus;
+    bus.registerPlugin('P').publish('once');
+    expect(names(t.events())).toEqual(['P.once']);
+  });
+
+  it('a bus that existed before the hook (late attach): taps the global and QuickBus, names what it cannot reach', () => {
+    const win: any = {};
+    const { bus } = createBus();
+    win.CXBus = bus;
+    const early = bus.registerPlugin('Early');
+    const quick = widgetsApp(win, bus);
+    const t = setup(win);
+    early.publish('unseen');
+    quick.publish('seen');
+    win.CXBus.command('Early.go', { a: 1 });
+    bus.registerPlugin('Later').publish('hello');
+    expect(names(t.events())).toEqual(['QuickBus.seen', 'Later.hello']);
+    expect(t.of('command')[0]).toMatchObject({ name: 'Early.go', commander: 'CXBus', options: { a: 1 } });
+    const status = t.status();
+    expect(status).toMatchObject({ cxbus: 'tapped', quickBus: true });
+    expect(status.plugins).toEqual(['QuickBus', 'Later']);
+    expect(status.problems.join('\n')).toMatch(/Early/);
+    expect(status.problems.join('\n')).not.toMatch(/QuickBus/);
+  });
+
+  it('late attach on an unlocked bus reaches every plugin through getPluginInterface', () => {
+    const win: any = {};
+    const { bus } = createBus({ unlocked: true });
+    win.CXBus = bus;
+    const early = bus.registerPlugin('Early');
+    widgetsApp(win, bus);
+    const t = setup(win);
+    early.publish('now-seen');
+    expect(names(t.events())).toEqual(['Early.now-seen']);
+    expect(t.status().problems).toEqual([]);
+    expect(t.handle.interfaces.get('Early')).toBe(early);
+  });
+
+  it('a replaced CXBus is tapped too', () => {
+    const t = setup();
+    const first = createBus().bus;
+    const second = createBus().bus;
+    t.win.CXBus = first;
+    first.registerPlugin('A').publish('one');
+    t.win.CXBus = second;
+    expect(t.win.CXBus).toBe(second);
+    second.registerPlugin('A').publish('two');
+    expect(names(t.events())).toEqual(['A.one', 'A.two']);
+  });
+
+  it('_genesys.widgets.bus: found when _genesys is assigned with it, and when the App adds it later', () => {
+    const t = setup();
+    const quickOnly = createBus().bus.registerPlugin('QuickBus');
+    t.win._genesys = { widgets: { bus: quickOnly } };
+    quickOnly.publish('direct'); // seen synchronously: the assignment of _genesys is watched
+    expect(names(t.events())).toEqual(['QuickBus.direct']);
+    expect(t.status().quickBus).toBe(true);
+
+    const u = setup();
+    const { bus } = createBus();
+    u.win._genesys = { widgets: { main: {} } };
+    u.win.CXBus = bus;
+    widgetsApp(u.win, bus);
+    u.clock.advance(BATCH_INTERVAL_MS);
+    expect(u.status().quickBus).toBe(true);
+  });
+
+  it('a bus put in place with defineProperty (our accessor replaced) is found at the next check', () => {
+    const t = setup();
+    t.clock.advance(BATCH_INTERVAL_MS);
+    const { bus } = createBus();
+    Object.defineProperty(t.win, 'CXBus', { value: bus, configurable: true, writable: true });
+    t.handle.emit({ t: 'note' }); // any record makes a batch, and each batch checks again
+    t.clock.advance(BATCH_INTERVAL_MS);
+    bus.registerPlugin('Found').publish('x');
+    expect(names(t.events())).toEqual(['Found.x']);
+  });
+
+  it('reads the transport config (type, dataURL, async) and never its headers', () => {
+    const t = setup();
+    const { bus } = createBus();
+    t.win.CXBus = bus;
+    widgetsApp(t.win, bus, {
+      type: 'pureengage-v3-rest', dataURL: 'https://api.example.com/nexus/v3', async: { enabled: true },
+      headers: { 'x-api-key': 'SECRET-KEY' },
+    });
+    const records = t.records();
+    const status = t.status();
+    expect(status.transport).toEqual({ type: 'pureengage-v3-rest', dataURL: 'https://api.example.com/nexus/v3', asyncEnabled: true });
+    expect(JSON.stringify(records)).not.toContain('SECRET-KEY');
+  });
+});
+
+describe('events', () => {
+  it('publish, publishDirect, republish and data changes, each once, in order', () => {
+    const t = setup();
+    const { bus } = createBus();
+    t.win.CXBus = bus;
+    const p = bus.registerPlugin('WebChat');
+    p.publish('opened', { a: 1 });
+    p.publishDirect('direct');
+    p.republish('ready', { r: true });
+    p.data('open', true);
+    p.data('open', true); // unchanged: the bus publishes nothing
+    const events = t.events();
+    expect(events.map((e) => [e.name, e.via])).toEqual([
+      ['WebChat.opened', 'publish'],
+      ['WebChat.direct', 'publishDirect'],
+      ['WebChat.ready', 'republish'],
+      ['WebChat.data.open', 'data'],
+    ]);
+    expect(events[1].data).toEqual({}); // the bus defaults data to {}
+    expect(events[3].data).toEqual({ last: { $cx: 'undefined' }, value: true });
+  });
+
+  it('events published inside handle.synthetic() are marked synthetic, and only those', () => {
+    const t = setup();
+    const { bus } = createBus();
+    t.win.CXBus = bus;
+    const service = bus.registerPlugin('WebChatService');
+    expect(t.handle.synthetic(() => service.publish('messageReceived', { cxLensSynthetic: true }))).toBe(true);
+    service.publish('messageReceived', { real: true });
+    expect(() => t.handle.synthetic(() => { throw new Error('x'); })).toThrow('x');
+    service.publish('after', {});
+    expect(t.events().map((e) => e.via)).toEqual(['synthetic', 'publish', 'publish']);
+  });
+
+  it('a late subscriber to a republished event gets a replay record naming it', () => {
+    const t = setup();
+    const { bus } = createBus();
+    t.win.CXBus = bus;
+    const app = bus.registerPlugin('App');
+    app.republish('ready', { config: 1 });
+    const seen: unknown[] = [];
+    const ext = bus.registerPlugin('Ext');
+    ext.subscribe('App.ready', (e: unknown) => seen.push(e));
+    ext.subscribe('App.other', () => {});
+    bus.subscribe('App.ready', () => {}); // the global subscribes as "CXBus"
+    expect(seen).toHaveLength(1); // the page still gets its replay
+    const replays = t.events().filter((e) => e.via === 'replay');
+    expect(replays).toEqual([
+      expect.objectContaining({ name: 'App.ready', publisher: 'App', subscriber: 'Ext', data: { config: 1 } }),
+      expect.objectContaining({ name: 'App.ready', publisher: 'App', subscriber: 'CXBus' }),
+    ]);
+  });
+
+  it('payloads: top level as at the call, deeper levels as at the flush; hostile ones marked', () => {
+    const t = setup();
+    const { bus } = createBus();
+    t.win.CXBus = bus;
+    const p = bus.registerPlugin('P');
+    const data: any = { status: 'before', nested: { n: 1 } };
+    p.publish('mutated', data);
+    data.status = 'after';
+    data.nested.n = 2;
+    const cyclic: any = { name: 'c' };
+    cyclic.self = cyclic;
+    p.publish('cyclic', cyclic);
+    p.publish('big', { text: 'x'.repeat(5_000_000) });
+    const [mutated, cyc, big] = t.events();
+    expect(mutated.data).toEqual({ status: 'before', nested: { n: 2 } });
+    expect(mutated.truncated).toBeUndefined();
+    expect((cyc.data as any).self.self).toEqual({ $cx: 'cycle', path: '$.self' });
+    expect((big.data as any).text).toMatchObject({ $cx: 'string', length: 5_000_000 });
+    expect(big.truncated).toBe(true);
+  });
+});
+
+describe('commands', () => {
+  function withPlugins() {
+    const t = setup();
+    const { bus, made } = createBus();
+    t.win.CXBus = bus;
+    const chat = bus.registerPlugin('WebChat');
+    let later: any;
+    chat.registerCommand('open', (e: any) => e.deferred.resolve({ opened: true }));
+    chat.registerCommand('fail', (e: any) => e.deferred.reject('no agents'));
+    chat.registerCommand('later', (e: any) => (later = e.deferred));
+    const page = bus.registerPlugin('Page');
+    return { t, bus, made, chat, page, resolveLater: (v: unknown) => later.resolve(v) };
+  }
+
+  it('records commander, full name and options, and each outcome: resolved, rejected, cancelled', () => {
+    const { t, bus, page } = withPlugins();
+    page.command('WebChat.open', { form: { firstname: 'Ann' } });
+    bus.command('WebChat.fail');
+    page.before('WebChat.open', () => false);
+    page.command('WebChat.open');
+    page.command('Missing.thing');
+    const commands = t.of('command') as CommandRecord[];
+    const outcomes = t.of('outcome') as OutcomeRecord[];
+    expect(commands.map((c) => [c.name, c.commander])).toEqual([
+      ['WebChat.open', 'Page'], ['WebChat.fail', 'CXBus'], ['WebChat.open', 'Page'], ['Missing.thing', 'Page'],
+    ]);
+    expect(commands[0].options).toEqual({ form: { firstname: 'Ann' } });
+    expect(commands[1].options).toEqual({});
+    const byId = new Map(outcomes.map((o) => [o.id, o]));
+    expect(byId.get(commands[0].id)).toMatchObject({ outcome: 'resolved', value: { opened: true } });
+    expect(byId.get(commands[1].id)).toMatchObject({ outcome: 'rejected', value: 'no agents' });
+    expect(byId.get(commands[2].id)).toMatchObject({ outcome: 'cancelled', value: CANCEL_MESSAGE });
+    expect(byId.get(commands[3].id)).toMatchObject({ outcome: 'rejected' });
+    expect(new Set(commands.map((c) => c.id)).size).toBe(4);
+  });
+
+  it('a command name the plugin does not have stays pending (no outcome); a late resolve arrives in a later batch', () => {
+    const { t, chat, page, resolveLater } = withPlugins();
+    page.command('WebChat.nope');
+    chat.command('later'); // no dot: the caller's own namespace
+    const commands = t.of('command') as CommandRecord[];
+    expect(commands.map((c) => [c.name, c.commander])).toEqual([['WebChat.nope', 'Page'], ['WebChat.later', 'WebChat']]);
+    expect(t.of('outcome')).toEqual([]);
+    const batches = t.batches.length;
+    resolveLater('done');
+    expect(t.of('outcome')).toEqual([expect.objectContaining({ id: commands[1].id, outcome: 'resolved', value: 'done' })]);
+    expect(t.batches.length).toBe(batches + 1);
+  });
+
+  it("listens with the bus deferred's own done/fail when it has them (no then needed)", () => {
+    const t = setup();
+    const callbacks: { done?: Fn; fail?: Fn } = {};
+    const deferred = {
+      done(fn: Fn) { callbacks.done = fn; return deferred; },
+      fail(fn: Fn) { callbacks.fail = fn; return deferred; },
+    };
+    const iface = { command: () => deferred, namespace: () => 'Old' };
+    t.win._genesys = { widgets: { bus: iface } };
+    expect(iface.command()).toBe(deferred);
+    callbacks.done!({ v: 1 });
+    expect(t.of('outcome')).toEqual([expect.objectContaining({ outcome: 'resolved', value: { v: 1 } })]);
+  });
+
+  it('a native-promise result is watched with then(ok, fail)', async () => {
+    const t = setup();
+    const iface = {
+      command: (name: string) => (name === 'ok' ? Promise.resolve(7) : Promise.reject(new Error(CANCEL_MESSAGE))),
+      namespace: () => 'Native',
+    };
+    t.win._genesys = { widgets: { bus: iface } };
+    const ok = iface.command('ok');
+    const ko = iface.command('ko');
+    await ok;
+    await ko.catch(() => {});
+    const outcomes = t.of('outcome');
+    expect(outcomes.map((o) => [o.outcome, o.value])).toEqual([['resolved', 7], ['cancelled', expect.objectContaining({ $cx: 'error' })]]);
+  });
+});
+
+describe('registrations', () => {
+  it('records registerPlugin (also refused ones), registerCommand, registerEvents, before, subscribe, unsubscribe', () => {
+    const t = setup();
+    const { bus } = createBus();
+    t.win.CXBus = bus;
+    const p = bus.registerPlugin('WebChat');
+    expect(bus.registerPlugin('WebChat')).toBe(false);
+    p.registerCommand('open', () => {});
+    p.registerEvents(['opened', 'closed']);
+    p.before('WebChatService.startChat', (o: unknown) => o);
+    p.subscribe('App.ready', () => {});
+    p.subscribe('App.ready'); // no callback: the bus refuses
+    p.unsubscribe('App.ready');
+    const rows = (t.of('plugin') as PluginRecord[]).map((r) => [r.action, r.plugin, r.names, r.ok]);
+    expect(rows).toEqual([
+      ['registerPlugin', 'WebChat', [], true],
+      ['registerPlugin', 'WebChat', [], false],
+      ['registerCommand', 'WebChat', ['WebChat.open'], true],
+      ['registerEvents', 'WebChat', ['WebChat.opened', 'WebChat.closed'], true],
+      ['before', 'WebChat', ['WebChatService.startChat'], true],
+      ['subscribe', 'WebChat', ['App.ready'], true],
+      ['subscribe', 'WebChat', ['App.ready'], false],
+      ['unsubscribe', 'WebChat', ['App.ready'], true],
+    ]);
+  });
+
+  it('plugins registered through QuickBus.registerPlugin are tapped too', () => {
+    const t = setup();
+    const { bus } = createBus();
+    t.win.CXBus = bus;
+    const quick = widgetsApp(t.win, bus);
+    quick.registerPlugin('MyExtension').publish('hi');
+    expect(names(t.events())).toEqual(['MyExtension.hi']);
+    expect([...t.handle.interfaces.keys()]).toEqual(['QuickBus', 'MyExtension']);
+  });
+});
+
+describe('never changes or breaks the page', () => {
+  it('return values and `this` are the original ones', () => {
+    const t = setup();
+    const { bus, made } = createBus();
+    t.win.CXBus = bus;
+    const p = bus.registerPlugin('P');
+    expect(p).toBe(made.interfaces[0]);
+    expect(p.publish('x')).toBe(true);
+    expect(p.subscribe('P.x', () => {})).toBe('P.x');
+    const promise = p.command('P.none');
+    expect(promise).toBe(made.promises.at(-1));
+    expect(promise.then(() => {})).toBeUndefined(); // still the bus's own non-chaining then
+
+    let seenThis: unknown;
+    let seenArgs: unknown[] = [];
+    const sentinel = { returned: true };
+    const custom = {
+      publish(this: unknown, ...args: unknown[]) {
+        seenThis = this;
+        seenArgs = args;
+        return sentinel;
+      },
+    };
+    t.win._genesys = { widgets: { bus: custom } };
+    const other = { other: true };
+    expect(custom.publish.call(other, 'evt')).toBe(sentinel);
+    expect(seenThis).toBe(other);
+    expect(seenArgs).toEqual(['evt']); // same argument count: no added undefined
+  });
+
+  it('a page callback that throws still throws the same error to the page', () => {
+    const t = setup();
+    const { bus } = createBus();
+    t.win.CXBus = bus;
+    const p = bus.registerPlugin('P');
+    const error = new Error('page bug');
+    p.subscribe('P.boom', () => {
+      throw error;
+    });
+    let caught: unknown;
+    try {
+      p.publish('boom');
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBe(error);
+    p.registerCommand('explode', () => {
+      throw error;
+    });
+    expect(() => p.command('explode')).toThrow(error);
+    expect(names(t.events())).toEqual(['P.boom']);
+    const outcome = t.of('outcome')[0];
+    expect(outcome).toMatchObject({ outcome: 'rejected', value: { $cx: 'error', message: 'page bug' } });
+  });
+
+  it('a frozen interface is reported, not forced, and keeps working', () => {
+    const t = setup();
+    const { bus } = createBus({ freezeInterfaces: true });
+    t.win.CXBus = bus;
+    let frozen: any;
+    expect(() => (frozen = bus.registerPlugin('Frozen'))).not.toThrow();
+    expect(Object.isFrozen(frozen)).toBe(true);
+    expect(frozen.publish('x')).toBe(true);
+    expect(t.events()).toEqual([]);
+    expect(t.status().problems).toEqual([expect.stringMatching(/plugin Frozen is frozen/)]);
+    expect(t.handle.interfaces.get('Frozen')).toBe(frozen);
+  });
+
+  it('a frozen CXBus is reported as untappable', () => {
+    const t = setup();
+    const { bus } = createBus();
+    expect(() => (t.win.CXBus = Object.freeze(bus))).not.toThrow();
+    expect(t.win.CXBus).toBe(bus);
+    expect(t.status()).toMatchObject({ cxbus: 'untappable', problems: [expect.stringMatching(/CXBus is frozen/)] });
+  });
+
+  it('hostile payloads (throwing getters, proxies) never break a publish', () => {
+    const t = setup();
+    const { bus } = createBus();
+    t.win.CXBus = bus;
+    const p = bus.registerPlugin('P');
+    const trap = () => {
+      throw new Error('trap');
+    };
+    const proxy = new Proxy({}, { get: trap, ownKeys: trap, getPrototypeOf: trap });
+    const getter = {
+      get bad(): never {
+        throw new Error('getter');
+      },
+    };
+    const received: unknown[] = [];
+    p.subscribe('P.proxy', (e: any) => received.push(e.data));
+    expect(p.publish('proxy', proxy)).toBe(true);
+    expect(p.publish('getter', getter)).toBe(true);
+    expect(received[0]).toBe(proxy);
+    const [a, b] = t.events();
+    expect(a).toMatchObject({ data: { $cx: 'threw' }, truncated: true });
+    expect(b).toMatchObject({ data: { bad: { $cx: 'threw', message: 'getter' } }, truncated: true });
+  });
+});
+
+describe('batching and the handle', () => {
+  /** A tapped plugin 'P' whose earlier batches (registration, status) are already sent; `sent()`
+   *  flushes and returns the batches posted since. */
+  function tappedPlugin() {
+    const t = setup();
+    const { bus } = createBus();
+    t.win.CXBus = bus;
+    const p = bus.registerPlugin('P');
+    t.clock.advance(BATCH_INTERVAL_MS);
+    const before = t.batches.length;
+    const sent = () => {
+      t.clock.advance(BATCH_INTERVAL_MS);
+      return t.batches.slice(before);
+    };
+    return { p, sent };
+  }
+
+  it('one postMessage per batch, in call order, with the protocol envelope', () => {
+    const { p, sent } = tappedPlugin();
+    for (let i = 0; i < 100; i++) p.publish('e' + i, { i });
+    const added = sent();
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatchObject({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', count: 100 });
+    expect(typeof (added[0] as { json?: unknown }).json).toBe('string');
+    expect(batchRecords(added[0]!).map((r) => (r as EventRecord).name)).toEqual(Array.from({ length: 100 }, (_, i) => 'P.e' + i));
+  });
+
+  it('posts objects instead of JSON when the page gave every object a toJSON', () => {
+    const { p, sent } = tappedPlugin();
+    let added: PageBatch[];
+    (Object.prototype as any).toJSON = () => 'hijacked';
+    try {
+      p.publish('e', { i: 1 });
+      added = sent();
+    } finally {
+      delete (Object.prototype as any).toJSON;
+    }
+    expect('records' in added[0]!).toBe(true);
+    expect(batchRecords(added[0]!).map((r) => (r as EventRecord).name)).toEqual(['P.e']);
+  });
+
+  it('emit() adds a safely copied record; interfaces lists the tapped plugins', () => {
+    const t = setup();
+    const node: any = { t: 'inject', what: 'finalize', detail: {} };
+    node.detail.self = node;
+    (t.handle as HookHandle).emit(node);
+    t.handle.emit('not a record');
+    t.handle.emit({ t: 7 });
+    const injected = t.records().filter((r) => (r.t as string) === 'inject') as any[];
+    expect(injected).toHaveLength(1);
+    expect(injected[0].detail.self).toEqual({ $cx: 'cycle', path: '$' });
+    expect(typeof injected[0].time).toBe('number');
+  });
+});
+
+describe('pageEnv (the real page side)', () => {
+  function fakeWindow(origin: string) {
+    const calls: string[] = [];
+    const posted: [unknown, string][] = [];
+    const timeouts = new Map<number, () => void>();
+    const idles = new Map<number, () => void>();
+    let next = 1;
+    const win = {
+      location: { origin },
+      postMessage(message: unknown, target: string) {
+        posted.push([message, target]);
+      },
+      setTimeout(fn: () => void, ms: number) {
+        calls.push(`setTimeout ${ms}`);
+        timeouts.set(next, fn);
+        return next++;
+      },
+      clearTimeout(id: number) {
+        timeouts.delete(id);
+      },
+      requestIdleCallback(fn: () => void, options: { timeout: number }) {
+        calls.push(`idle ${options.timeout}`);
+        idles.set(next, fn);
+        return next++;
+      },
+      cancelIdleCallback(id: number) {
+        idles.delete(id);
+      },
+    };
+    const runAll = (m: Map<number, () => void>) => {
+      const fns = [...m.values()];
+      m.clear();
+      fns.forEach((fn) => fn());
+    };
+    return { win, calls, posted, timeouts, idles, runAll };
+  }
+
+  it("posts to the page's own origin, or '*' when the origin is opaque", () => {
+    for (const [origin, target] of [['https://shop.example', 'https://shop.example'], ['null', '*'], ['file://', '*']]) {
+      const f = fakeWindow(origin);
+      pageEnv(f.win as unknown as Window).post({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', records: [] });
+      expect(f.posted[0][1]).toBe(target);
+    }
+  });
+
+  it('a batch waits for its time, then for the page to be idle (bounded); clearTimer cancels either wait', () => {
+    const f = fakeWindow('https://shop.example');
+    const env = pageEnv(f.win as unknown as Window);
+    let ran = 0;
+    env.setTimer(() => ran++, 50);
+    expect(f.calls).toEqual(['setTimeout 50']);
+    f.runAll(f.timeouts);
+    expect(f.calls).toEqual(['setTimeout 50', `idle ${IDLE_TIMEOUT_MS}`]);
+    expect(ran).toBe(0);
+    f.runAll(f.idles);
+    expect(ran).toBe(1);
+
+    const waiting = env.setTimer(() => ran++, 0);
+    env.clearTimer(waiting);
+    f.runAll(f.timeouts);
+    const idle = env.setTimer(() => ran++, 0);
+    f.runAll(f.timeouts);
+    env.clearTimer(idle);
+    f.runAll(f.idles);
+    expect(ran).toBe(1);
+  });
+});

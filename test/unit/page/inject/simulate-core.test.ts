@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildSyntheticMessageReceived } from '../../../../src/page/inject/states-synthetic';
+import { parseBusMessageReceived } from '../../../../src/shared/interaction-states';
+import { createSimulator } from '../../../../src/page/inject/simulate-core';
+import { createFinalizeHandler } from '../../../../src/page/inject/finalize-core';
+import type { Copied, InjectRecord } from '../../../../src/shared/protocol';
+import type { PageWindow } from '../../../../src/page/inject/bus-and-hook';
+import { createFakeWindow, createWidgetsBus } from '../../fakes/finalize-fake-bus';
+
+const HOOK = Symbol.for('cx-lens.hook');
+const NOW = Date.parse('2024-05-01T10:00:00.000Z');
+
+describe('buildSyntheticMessageReceived', () => {
+  it('builds a messageReceived payload marked synthetic everywhere', () => {
+    const p = buildSyntheticMessageReceived('Completed', { sessionId: 's1' }, NOW, 'u-1');
+    expect(p.originalMessages).toEqual([{
+      type: 'System', from: { type: 'System', participantId: '00000000-0000-0000-0000-000000000000' },
+      event: 'InteractionStateChange', data: { interactionState: 'Completed' },
+      id: 'cx-lens-synthetic-u-1', index: `${NOW}9`, utcTime: '2024-05-01T10:00:00.000Z', visibility: 'All',
+    }]);
+    expect(p.messages[0]).toMatchObject({ id: 'cx-lens-synthetic-u-1', timestamp: '2024-05-01T10:00:00.000Z' });
+    expect(p.messages[0]!.data).not.toBe(p.originalMessages[0]!.data); // a page that edits one copy leaves the other
+    expect(p).toMatchObject({ restoring: false, oldMessages: false, sessionData: { sessionId: 's1' }, cxLensSynthetic: true });
+    // and CX Lens reads it back as a synthetic state of that session
+    const parsed = parseBusMessageReceived(p as unknown as Copied, NOW);
+    expect(parsed.facts).toMatchObject([{ kind: 'state', state: 'Completed', synthetic: true, sessionId: 's1' }]);
+  });
+});
+
+describe('CXLensSimulate.deliver', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  function page(withHook = true) {
+    const win = createFakeWindow();
+    const bus = createWidgetsBus({ session: { sessionId: 'live-session', participantId: 'p' } });
+    const emitted: InjectRecord[] = [];
+    win.CXBus = bus.CXBus;
+    win._genesys = { widgets: { webchat: { transport: { async: { enabled: true } } } } };
+    if (withHook) win[HOOK] = { emit: (r: InjectRecord) => emitted.push(r), interfaces: new Map([['WebChatService', bus.service]]) };
+    return { win, bus, emitted, simulator: createSimulator(win as unknown as PageWindow) };
+  }
+
+  it('publishes the synthetic state to the subscribers with the current session, and the handler fires', async () => {
+    const p = page();
+    const handler = createFinalizeHandler(p.win as unknown as PageWindow);
+    handler.install();
+    const seen: unknown[] = [];
+    p.bus.CXBus.subscribe('WebChatService.messageReceived', (e: unknown) => seen.push(e));
+    const result = p.simulator.deliver('Finalizing');
+    await vi.advanceTimersByTimeAsync(20);
+    const r = await result;
+    expect(r).toMatchObject({ ok: true, sessionId: 'live-session' });
+    expect(seen).toMatchObject([{ publisher: 'WebChatService', event: 'WebChatService.messageReceived', data: { cxLensSynthetic: true, sessionData: { sessionId: 'live-session' } } }]);
+    expect(p.bus.calls.filter((c) => c.commander === 'CXLensFinalize').map((c) => c.name)).toEqual(['WebChat.injectMessage']);
+    expect(p.emitted.filter((e) => e.feature === 'simulate')).toMatchObject([{ state: 'delivered', detail: { state: 'Finalizing', sessionId: 'live-session' } }]);
+    expect(p.emitted.find((e) => e.feature === 'finalize' && e.state === 'fired')!.detail.synthetic).toBe(true);
+  });
+
+  it('delivers without session data when getSessionData does not answer', async () => {
+    const p = page();
+    p.bus.service.registerCommand('getSessionData', () => { /* never settles */ });
+    const result = p.simulator.deliver('Completed');
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(await result).toMatchObject({ ok: true, sessionId: null });
+  });
+
+  it('fails clearly without the page hook, and for a bad state', async () => {
+    const p = page(false);
+    const r = await p.simulator.deliver('Completed');
+    expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/WebChatService is not tapped/) });
+    expect(p.win.postMessage).toHaveBeenCalledWith(
+      expect.objectContaining({ records: [expect.objectContaining({ feature: 'simulate', state: 'failed' })] }), 'https://shop.example');
+    const q = page();
+    expect(await q.simulator.deliver('' as string)).toMatchObject({ ok: false });
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { MASK, isSecretKey, maskSecrets, maskString } from '../../../../panel/model/secrets';
+
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzZXNzaW9uSWQiOiIxMjMifQ.c2lnbmF0dXJlX2hlcmU';
+
+describe('isSecretKey', () => {
+  it('knows header, token, password and cookie keys in any spelling', () => {
+    for (const k of ['x-api-key', 'X-API-KEY', 'x-nexus-client-key', 'Authorization', 'token', 'clientToken', 'access_token',
+      'password', 'userPassword', 'cookie', 'Set-Cookie', 'apiKey', 'client_secret']) expect(isSecretKey(k), k).toBe(true);
+    for (const k of ['name', 'key', 'keys', 'sessionId', 'text', 'tokenType', 'messageIndex']) expect(isSecretKey(k), k).toBe(false);
+  });
+});
+
+describe('maskString', () => {
+  it('masks JWT-looking parts of strings', () => {
+    expect(maskString(JWT)).toBe(MASK);
+    expect(maskString(`Bearer ${JWT}`)).toBe(`Bearer ${MASK}`);
+    expect(maskString('eyJ alone is fine')).toBe('eyJ alone is fine');
+    expect(maskString('a.b.c')).toBe('a.b.c');
+  });
+});
+
+describe('maskSecrets', () => {
+  it('masks values of secret keys at any depth, whatever their type', () => {
+    const { value, masked } = maskSecrets({
+      transport: { headers: { 'x-api-key': 'k-123', 'Content-Type': 'text/plain' } },
+      session: { clientToken: { nested: true }, sessionId: 's1' },
+      list: [{ password: 'hunter2' }],
+    });
+    expect(value).toEqual({
+      transport: { headers: { 'x-api-key': MASK, 'Content-Type': 'text/plain' } },
+      session: { clientToken: MASK, sessionId: 's1' },
+      list: [{ password: MASK }],
+    });
+    expect(masked).toBe(3);
+  });
+
+  it('masks the value of {name, value} header pairs and JWTs anywhere', () => {
+    const { value } = maskSecrets({ headers: [{ name: 'x-nexus-client-key', value: 'abc' }, { name: 'Accept', value: '*/*' }], note: `got ${JWT}` });
+    expect(value).toEqual({ headers: [{ name: 'x-nexus-client-key', value: MASK }, { name: 'Accept', value: '*/*' }], note: `got ${MASK}` });
+  });
+
+  it('masks inside copier markers (a cut string or object under a secret key, escaped objects)', () => {
+    const input = {
+      token: { $cx: 'string', head: 'abc', length: 5_000_000 },
+      big: { $cx: 'object', entries: { authorization: 'Basic xyz' }, keys: 900 },
+      odd: { $cx: 'escaped', value: { $cx: 'mine', cookie: 'a=b' } },
+    };
+    expect(maskSecrets(input).value).toEqual({
+      token: MASK,
+      big: { $cx: 'object', entries: { authorization: MASK }, keys: 900 },
+      odd: { $cx: 'escaped', value: { $cx: 'mine', cookie: MASK } },
+    });
+  });
+
+  it('leaves empty values visible and shares untouched subtrees', () => {
+    const clean = { a: [1, 2], b: { c: 'x' } };
+    const input = { token: '', password: null, clean };
+    const { value, masked } = maskSecrets(input);
+    expect(value).toBe(input);
+    expect(masked).toBe(0);
+    const other = maskSecrets({ token: 't', clean }).value as { clean: unknown };
+    expect(other.clean).toBe(clean);
+  });
+});
