@@ -1,8 +1,7 @@
 // The capture status line: what is being captured and, when nothing is, why; per-frame details.
 import { useEffect, useState } from 'preact/hooks';
 import type { LogModel } from '../model/tab-store';
-import { DEFAULT_BUFFER_CAP } from '../../src/shared/protocol';
-import { BUFFER_CAP_KEY, MAX_BUFFER_CAP, MIN_BUFFER_CAP, bufferCapSetting } from '../../src/content/record-buffer';
+import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, MAX_BUFFER_CAP, MIN_BUFFER_CAP, bufferCapSetting } from '../../src/shared/buffer-cap';
 import { captureStatus } from '../model/tab-store';
 import { formatCount } from '../model/summary';
 

@@ -108,16 +108,6 @@ export class RecordBuffer {
   }
 }
 
-/** chrome.storage.local key of the per-document buffer cap (set in the panel). */
-export const BUFFER_CAP_KEY = 'bufferCap';
-export const MIN_BUFFER_CAP = 100;
-export const MAX_BUFFER_CAP = 100_000;
-
-/** The stored setting as a valid cap, or the default when it is missing or out of range. */
-export function bufferCapSetting(stored: unknown, fallback: number): number {
-  return typeof stored === 'number' && Number.isInteger(stored) && stored >= MIN_BUFFER_CAP && stored <= MAX_BUFFER_CAP ? stored : fallback;
-}
-
 function checkCap(cap: number): void {
   if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`buffer cap must be a positive integer, got ${cap}`);
 }

@@ -2,9 +2,10 @@
 // numbers and keeps them (RecordBuffer), and sends them to the service worker while a panel
 // watches this tab. Accepts only data from the page, never instructions: the page cannot drive
 // the extension through this script.
-import { BUFFER_CAP_KEY, RecordBuffer, bufferCapSetting } from './record-buffer';
+import { RecordBuffer } from './record-buffer';
+import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, bufferCapSetting } from '../shared/buffer-cap';
 import {
-  CONTENT_PORT, DEFAULT_BUFFER_CAP, PROTOCOL_VERSION, isPageBatch,
+  CONTENT_PORT, PROTOCOL_VERSION, isPageBatch,
   type Chunk, type ContentToWorker, type WorkerToContent,
 } from '../shared/protocol';
 import { encodeRecords } from '../shared/chunks';

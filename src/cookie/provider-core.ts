@@ -5,15 +5,13 @@ import {
   CHANNEL_VERSION, MessageType, parseReply,
   type BlockedReason, type IframeErrorCode, type Operation, type ResultOf,
 } from './channel';
-import { fingerprint, isCookieName, isCookieValue, readCookie } from './cookie-values';
+import { isCookieName, isCookieValue, readCookie } from './cookie-values';
+import { SAVE_EVENTS, createSessionSaver } from './session-saver';
 
 /** Time for the iframe to load and answer the hello. */
 export const READY_TIMEOUT_MS = 10_000;
 /** Time for the iframe to answer one request once it is ready. */
 export const REQUEST_TIMEOUT_MS = 5_000;
-/** The bus binding saves this long after a chat event, so Widgets has stored the new session
- *  (getSessionData runs after each new message index) and a burst of messages makes one save. */
-export const SAVE_DELAY_MS = 100;
 
 export interface IframeElement {
   src: string;
@@ -305,19 +303,12 @@ export function createCookieProviderApi<E extends IframeElement>(host: ProviderH
       warnOnce('bus', 'could not register a bus plugin: the session is not saved on chat events');
       return;
     }
-    let timer: number | null = null;
-    let lastSaved: string | null = null;
-    const saveSoon = () => {
-      if (timer !== null) return;
-      timer = host.setTimeout(() => {
-        timer = null;
-        const value = readCookie(host.document.cookie, provider.cookieName);
-        if (value === null || fingerprint(value) === lastSaved) return;
-        provider.saveCookie().then((result) => { if (result.status === 'saved') lastSaved = fingerprint(value); }, () => {});
-      }, SAVE_DELAY_MS);
-    };
-    plugin.subscribe('WebChat.started', saveSoon);
-    plugin.subscribe('WebChatService.messageReceived', saveSoon);
+    const saver = createSessionSaver(
+      { setTimer: (fn, ms) => host.setTimeout(fn, ms), clearTimer: (handle) => host.clearTimeout(handle as number), cookie: () => host.document.cookie },
+      provider.cookieName,
+      () => provider.saveCookie(),
+    );
+    for (const event of SAVE_EVENTS) plugin.subscribe(event, () => saver.chatEvent());
   }
 
   /** A Widgets extension (`_genesys.widgets.extensions`) that loads the session at start, saves

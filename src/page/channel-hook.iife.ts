@@ -3,17 +3,16 @@
 // frame (src/page/channel-tap.ts) and hands them to the page hook's handle. Everything the page
 // could replace later (getters, methods, timers) is taken here, before any page script runs.
 import { ChannelTap, type ChannelEnv } from './channel-tap';
-import { PAGE_SOURCE, PROTOCOL_VERSION } from '../shared/protocol';
+import { read } from './page-objects';
+import { CHANNEL_HOOK_KEY, ownTargetOrigin, sendRecord } from '../shared/hook-handle';
 
 declare const TRUSTED_DOMAINS: unknown;
 
-const HOOK_KEY = Symbol.for('cx-lens.hook');
-const CHANNEL_KEY = Symbol.for('cx-lens.channel-hook');
 type Fn = (...args: unknown[]) => unknown;
 
 function install(win: Window & Record<PropertyKey, unknown>): void {
-  if (win[CHANNEL_KEY]) return; // injected twice
-  Object.defineProperty(win, CHANNEL_KEY, { value: true });
+  if (win[CHANNEL_HOOK_KEY]) return; // injected twice
+  Object.defineProperty(win, CHANNEL_HOOK_KEY, { value: true });
   const { apply } = Reflect;
   const getDescriptor = Object.getOwnPropertyDescriptor;
   const now = Date.now;
@@ -42,13 +41,6 @@ function install(win: Window & Record<PropertyKey, unknown>): void {
       return [];
     }
   };
-  const read = (target: unknown, key: string): unknown => {
-    try {
-      return (target as Record<string, unknown>)[key];
-    } catch {
-      return undefined;
-    }
-  };
 
   const env: ChannelEnv = {
     now: () => now(),
@@ -63,12 +55,9 @@ function install(win: Window & Record<PropertyKey, unknown>): void {
         return '';
       }
     },
-    emit: (record) => {
-      const hook = read(win, HOOK_KEY as unknown as string) as { emit?: (r: unknown) => void } | undefined;
-      if (hook && typeof hook.emit === 'function') hook.emit(record);
-      // Without the page hook (it failed to install), post the way it does; the relay takes it.
-      else apply(postOriginal, win, [{ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', records: [record] }, origin === 'null' ? '*' : origin]);
-    },
+    // Without the page hook (it failed to install), posted the way the hook does, with the
+    // window's own postMessage as it was before any page script ran.
+    emit: (record) => sendRecord(win, record, (batch) => apply(postOriginal, win, [batch, ownTargetOrigin(origin)])),
     childFrameUrl: (source) => {
       if (!frameWindow || !frameSrc) return null;
       for (const frame of iframes()) {

@@ -1,4 +1,4 @@
-// The channel hook's logic (issue 4): in every frame, records the cookie channel's messages and any
+// The channel hook's logic: in every frame, records the cookie channel's messages and any
 // cross-origin message between this frame and another, and the frame's cookie-sync facts.
 // Written against a small env so it runs on fakes in node tests; src/page/channel-hook.iife.ts
 // passes the real window.

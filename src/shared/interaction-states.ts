@@ -1,7 +1,8 @@
-// Interaction states (issue 3), part 1: pure parsing of Digital Channels chat messages from the
-// two places CX Lens sees them — the bus (`WebChatService.messageReceived`, as the page hook
-// copied it) and the network (the chat API's `GET .../chat/sessions/{id}/messages` responses).
-// Bad input is marked as a ParseProblem and never throws. See buildTimeline (states-timeline.ts).
+// Interaction states: pure parsing of Digital Channels chat messages from the two places CX Lens
+// sees them — the bus (`WebChatService.messageReceived`, as the page hook copied it) and the
+// network (the chat API's `GET .../chat/sessions/{id}/messages` responses). Bad input is marked as
+// a ParseProblem and never throws. The States tab builds its timeline from these
+// (buildTimeline, panel/states/timeline.ts).
 import type { Copied } from './protocol';
 
 /** States named by the Digital Channels guide. Others are kept, marked `known: false`. */
@@ -135,7 +136,7 @@ export function chatSessionIdFromUrl(url: string): string | undefined {
   return m ? decodeURIComponent(m[1]!) : undefined;
 }
 
-/** Restore transcripts and history pages carry `count`; the live poll does not (facts §3.1). */
+/** Restore transcripts and history pages carry `count`; the live poll does not. */
 function isHistoryUrl(url: string): boolean {
   try {
     return new URL(url).searchParams.has('count');

@@ -113,16 +113,18 @@ export interface HookStatus {
   plugins: string[];
   /** Human-readable problems, e.g. "plugin App interface is frozen: its calls are not captured". */
   problems: string[];
-  /** Read from window._genesys.widgets.webchat.transport (issue 3: async mode). */
+  /** Read from window._genesys.widgets.webchat.transport (async mode decides what the finalize
+   *  handler does). */
   transport?: { type?: string; dataURL?: string; asyncEnabled?: boolean };
 }
 
-/** Status of code CX Lens injected into the page (issue 3): the finalize handler
- *  (dist/finalize-handler.js) and the interaction-state simulator (dist/simulate-state.js). */
+/** Status of code CX Lens injected into the page: the finalize handler (dist/finalize-handler.js),
+ *  the interaction-state simulator (dist/simulate-state.js) and the cookie provider
+ *  (dist/cookie-provider-inject.js). */
 export interface InjectRecord extends RecordBase {
   t: 'inject';
-  /** cookie-provider (issue 4): installed, waiting (no bus yet: saves start when one appears),
-   *  removed, failed. */
+  /** cookie-provider: installed, waiting (no bus yet: saves start when one appears), removed,
+   *  failed. */
   feature: 'finalize' | 'simulate' | 'cookie-provider';
   /** finalize: installed → waiting (no bus yet) → installed → fired… → removed; failed on errors.
    *  simulate: delivered or failed. */
@@ -131,7 +133,7 @@ export interface InjectRecord extends RecordBase {
   detail: { [key: string]: Copied };
 }
 
-/** A cross-frame message the channel hook saw (issue 4, src/page/channel-tap.ts): a cookie-channel
+/** A cross-frame message the channel hook saw (src/page/channel-tap.ts): a cookie-channel
  *  message (docs/cookie-channel.md) or any cross-origin message between this frame and another.
  *  `in`: a message event delivered to this frame. `out`: a call of this window's own postMessage,
  *  i.e. a post to this window by this frame (or a same-origin frame); Chromium gives page scripts
@@ -189,7 +191,7 @@ export interface CookieFactEntry {
   expires?: number | null;
 }
 
-/** What a frame knows of the cross-domain cookie sync (issue 4), sent when it changes. */
+/** What a frame knows of the cross-domain cookie sync, sent when it changes. */
 export interface CookieFactsRecord extends RecordBase {
   t: 'cookie-facts';
   /** iframe: a frame that declares TRUSTED_DOMAINS or answers channel requests; page: a frame with
@@ -311,8 +313,6 @@ export interface InjectOptions {
 /** What is switched on for one tab. */
 export type InjectionSettings = { [F in InjectFeature]?: InjectOptions[F] };
 
-/** Ring buffer cap for the records a document keeps before a panel reads them. */
-export const DEFAULT_BUFFER_CAP = 5000;
 /** The hook flushes a batch at most this often (ms), or sooner when it is full. */
 export const BATCH_INTERVAL_MS = 50;
 export const BATCH_MAX_RECORDS = 500;

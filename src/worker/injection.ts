@@ -1,4 +1,5 @@
 import type { InjectFeature, InjectionSettings, InjectOptions } from '../shared/protocol';
+import { errorText } from '../shared/error-text';
 
 /** What the injection logic needs from the browser; the service worker passes chrome.scripting
  *  and chrome.storage.session, tests pass fakes. */
@@ -45,7 +46,7 @@ export class InjectionManager {
       try {
         await this.host.install(tabId, feature, tab[feature] as never);
       } catch (error) {
-        failures.push({ feature, message: error instanceof Error ? error.message : String(error) });
+        failures.push({ feature, message: errorText(error) });
       }
     }
     return failures;

@@ -7,6 +7,7 @@ import {
   type ContentToWorker, type InjectFeature, type InjectionSettings, type PanelToWorker,
 } from '../shared/protocol';
 import { callPageApi, type PageResult } from './page-functions';
+import { errorText } from '../shared/error-text';
 
 /** Packaged file and page functions of each injectable feature. */
 const FEATURES = {
@@ -108,8 +109,4 @@ function wakeTab(tabId: number): void {
   chrome.tabs.sendMessage(tabId, { type: 'cx-lens-wake' }).catch(() => {
     /* no content script there (a chrome:// page, or the tab loaded before CX Lens was installed) */
   });
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,30 +1,21 @@
 // Shared by the scripts CX Lens injects into a page's main world (and that a site may host
 // itself): how they reach the Genesys bus and the CX Lens page hook, and how they report status.
 // Everything here runs in page code, so nothing may throw out of it.
-import { PAGE_SOURCE, PROTOCOL_VERSION, type Copied, type InjectRecord } from '../../shared/protocol';
+import type { Copied, InjectRecord } from '../../shared/protocol';
+import { hookHandleOf, ownTargetOrigin, sendRecord } from '../../shared/hook-handle';
 
-/** The CXBus deferred (facts §1.5): done/fail chain, `then` does not. */
+/** The CXBus deferred a command returns: done/fail chain, its `then` does not. */
 export interface BusDeferred {
   done?(fn: (value: unknown) => void): unknown;
   fail?(fn: (reason: unknown) => void): unknown;
 }
 
-/** A plugin interface as `registerPlugin` returns it (facts §1.4); only what we call. */
+/** A plugin interface as `registerPlugin` returns it; only what we call. */
 export interface BusInterface {
   subscribe(event: string, cb: (e: { data?: unknown }) => void): unknown;
   unsubscribe(event: string): unknown;
   command(name: string, data?: unknown): BusDeferred | undefined;
   publish?(event: string, data?: unknown): unknown;
-}
-
-/** What the CX Lens page hook exposes on `window[Symbol.for('cx-lens.hook')]` (HookHandle in
- *  src/page/bus-tap.ts), seen loosely: every member optional, as an older hook may lack some. */
-export interface HookHandle {
-  emit?(record: InjectRecord): void;
-  /** Events published inside fn are recorded with via 'synthetic'. */
-  synthetic?<T>(fn: () => T): T;
-  /** Plugin interfaces the hook tapped, by plugin name. */
-  interfaces?: { get(name: string): BusInterface | undefined };
 }
 
 type RegisterPlugin = (name: string) => BusInterface | false;
@@ -38,14 +29,17 @@ export interface PageWindow {
   [key: symbol]: unknown;
 }
 
-export const HOOK_KEY = Symbol.for('cx-lens.hook');
-
-export function hookHandle(win: PageWindow): HookHandle | undefined {
-  const h = win[HOOK_KEY];
-  return typeof h === 'object' && h !== null ? (h as HookHandle) : undefined;
+/** A plugin interface the page hook tapped, by plugin name. */
+export function tappedInterface(win: PageWindow, name: string): BusInterface | undefined {
+  try {
+    return hookHandleOf(win)?.interfaces?.get(name) as BusInterface | undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** The bus's registerPlugin, from the global CXBus or the QuickBus interface (facts §1.1). */
+/** The bus's registerPlugin: the global CXBus's, else that of the QuickBus interface
+ *  `_genesys.widgets.bus` (Widgets sets up either, depending on how it is loaded). */
 export function findRegisterPlugin(win: PageWindow): { register: RegisterPlugin; via: 'CXBus' | 'QuickBus' } | null {
   try {
     const cx = win.CXBus;
@@ -67,8 +61,8 @@ export function isAsyncChat(win: PageWindow): boolean {
   }
 }
 
-/** Posts a status record to CX Lens: through the page hook when it is there, else the way the
- *  hook itself posts (the content script accepts it the same). Without CX Lens nobody listens. */
+/** Posts a status record of an injected feature to CX Lens (through the page hook when it is
+ *  there, else the way the hook itself posts). */
 export function emitRecord(
   win: PageWindow,
   feature: InjectRecord['feature'],
@@ -76,33 +70,7 @@ export function emitRecord(
   detail: { [key: string]: Copied },
 ): void {
   const record: InjectRecord = { t: 'inject', seq: 0, time: Date.now(), feature, state, detail };
-  try {
-    const hook = hookHandle(win);
-    if (hook && typeof hook.emit === 'function') {
-      hook.emit(record);
-      return;
-    }
-  } catch {
-    /* fall back to postMessage */
-  }
-  try {
-    const batch = { source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', records: [record] };
-    // An opaque origin ("null") is not a valid target; a post to our own window reaches only it anyway.
-    const origin = win.location.origin;
-    win.postMessage(batch, origin && origin !== 'null' ? origin : '*');
-  } catch {
-    /* never throw into the page */
-  }
-}
-
-export function errorText(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  if (typeof e === 'string') return e;
-  try {
-    return JSON.stringify(e) ?? String(e);
-  } catch {
-    return String(e);
-  }
+  sendRecord(win, record, (batch) => win.postMessage(batch, ownTargetOrigin(win.location.origin)));
 }
 
 export function randomId(): string {

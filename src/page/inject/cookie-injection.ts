@@ -1,21 +1,16 @@
-// The cookie provider CX Lens injects from the panel (issue 4, dist/cookie-provider-inject.js):
-// what the guide's sample does on a page, driven by install({cookieName, iframeUrl}) and
+// The cookie provider CX Lens injects from the panel (dist/cookie-provider-inject.js): what the
+// guide's sample does on a page, driven by install({cookieName, iframeUrl}) and
 // uninstall(): a CookieProvider with its hidden iframe, loadCookie() at once, saveCookie() after
 // the chat events that change the session (through the bus, waiting for one that appears later).
 // Runs in page code: nothing here may throw into the page.
 import type { CookieResult } from '../../cookie/provider-core';
-import { isCookieName, readCookie, fingerprint } from '../../cookie/cookie-values';
+import { isCookieName } from '../../cookie/cookie-values';
+import { SAVE_EVENTS, createSessionSaver, type SessionSaver } from '../../cookie/session-saver';
 import type { Copied, InjectRecord } from '../../shared/protocol';
+import { errorText } from '../../shared/error-text';
+import { pollForBus } from './bus-poll';
 
 export const PLUGIN_NAME = 'CXLensCookieProvider';
-/** Chat events after which Widgets may have stored a new session cookie (getSessionData). */
-export const SAVE_EVENTS = ['WebChat.started', 'WebChatService.messageReceived'] as const;
-/** Saves wait this long after an event, so Widgets has written its cookie; a burst makes one save. */
-export const SAVE_DELAY_MS = 100;
-/** Bus lookups: every FAST_POLL_MS for FAST_POLL_FOR_MS after install, then every SLOW_POLL_MS. */
-export const FAST_POLL_MS = 100;
-export const FAST_POLL_FOR_MS = 5000;
-export const SLOW_POLL_MS = 1000;
 
 export interface CookieInjectionOptions {
   cookieName: string;
@@ -84,9 +79,9 @@ export function createCookieInjection(host: CookieInjectionHost): CookieInjectio
   let addedIframe = false;
   let plugin: PluginLike | null = null; // a bus plugin cannot be unregistered: kept for reinstalls
   let subscribed = false;
-  let pollTimer: unknown = null;
-  let saveTimer: unknown = null;
-  let lastSaved: string | null = null;
+  let stopPolling = (): void => {};
+  let saver: SessionSaver | null = null;
+  /** Bumped by every stop: results of an earlier install's provider are not reported. */
   let generation = 0;
 
   const report = (state: InjectRecord['state'], detail: { [key: string]: Copied }) => {
@@ -104,23 +99,12 @@ export function createCookieInjection(host: CookieInjectionHost): CookieInjectio
   const watch = (promise: Promise<CookieResult>, mine: number) => {
     promise.then(
       (result) => { if (mine === generation) report('fired', describe(result)); },
-      (error: { code?: string; message?: string }) => { if (mine === generation) report('failed', { error: String(error?.message ?? error), code: String(error?.code ?? '') }); },
+      (error: { code?: string } | null) => { if (mine === generation) report('failed', { error: errorText(error), code: String(error?.code ?? '') }); },
     );
   };
 
-  const saveSoon = () => {
-    if (saveTimer !== null || !provider) return;
-    const mine = generation;
-    saveTimer = host.setTimer(() => {
-      saveTimer = null;
-      if (mine !== generation || !provider || !status.options) return;
-      const value = readCookie(host.cookie(), status.options.cookieName);
-      if (value === null || fingerprint(value) === lastSaved) return;
-      const saving = provider.saveCookie();
-      saving.then((result) => { if (result.status === 'saved') lastSaved = fingerprint(value); }, () => {});
-      watch(saving, mine);
-    }, SAVE_DELAY_MS);
-  };
+  // The plugin (and so this callback) outlives an install: it reaches the current saver.
+  const onChatEvent = () => saver?.chatEvent();
 
   const bindBus = (): boolean => {
     const register = host.registerPlugin();
@@ -130,27 +114,18 @@ export function createCookieInjection(host: CookieInjectionHost): CookieInjectio
       if (!registered) throw new Error(`the bus refused the plugin name ${PLUGIN_NAME}`);
       plugin = registered;
     }
-    for (const event of SAVE_EVENTS) plugin.subscribe(event, saveSoon);
+    for (const event of SAVE_EVENTS) plugin.subscribe(event, onChatEvent);
     subscribed = true;
     return true;
   };
 
-  const pollForBus = (started: number, mine: number) => {
-    pollTimer = host.setTimer(() => {
-      pollTimer = null;
-      if (mine !== generation) return;
-      try {
-        if (bindBus()) {
-          status = { ...status, state: 'installed', bus: true, message: undefined };
-          report('installed', { ...detailOf(status), bus: true });
-          return;
-        }
-      } catch (error) {
-        fail(String((error as Error)?.message ?? error));
-        return;
-      }
-      pollForBus(started, mine);
-    }, host.now() - started < FAST_POLL_FOR_MS ? FAST_POLL_MS : SLOW_POLL_MS);
+  const waitForBus = () => {
+    stopPolling = pollForBus(host, () => {
+      if (!bindBus()) return false;
+      status = { ...status, state: 'installed', bus: true, message: undefined };
+      report('installed', { ...detailOf(status), bus: true });
+      return true;
+    }, (error) => fail(errorText(error)));
   };
 
   const fail = (message: string) => {
@@ -160,15 +135,15 @@ export function createCookieInjection(host: CookieInjectionHost): CookieInjectio
 
   const stop = () => {
     generation++;
-    if (pollTimer !== null) host.clearTimer(pollTimer);
-    if (saveTimer !== null) host.clearTimer(saveTimer);
-    pollTimer = saveTimer = null;
+    stopPolling();
+    saver?.stop();
+    saver = null;
     if (plugin && subscribed) {
       for (const event of SAVE_EVENTS) {
         try {
-          plugin.unsubscribe(event); // removes this plugin's callbacks only (facts §1.4)
+          plugin.unsubscribe(event); // removes this plugin's callbacks only
         } catch {
-          /* a broken bus: the callbacks check the generation anyway */
+          /* a broken bus: the callback finds no saver anyway */
         }
       }
     }
@@ -184,7 +159,6 @@ export function createCookieInjection(host: CookieInjectionHost): CookieInjectio
     }
     provider = null;
     addedIframe = false;
-    lastSaved = null;
   };
 
   return {
@@ -203,18 +177,24 @@ export function createCookieInjection(host: CookieInjectionHost): CookieInjectio
           report('installed', detailOf(status));
           return { ...status };
         }
-        provider = host.createProvider(options.cookieName, options.iframeUrl);
+        const created = host.createProvider(options.cookieName, options.iframeUrl);
+        provider = created;
         addedIframe = true;
-        watch(provider.loadCookie(), mine);
+        saver = createSessionSaver(host, options.cookieName, () => {
+          const saving = created.saveCookie();
+          watch(saving, mine);
+          return saving;
+        });
+        watch(created.loadCookie(), mine);
         if (bindBus()) status.bus = true;
         else {
           status.state = 'waiting';
           status.message = 'no Genesys bus on the page yet: the session is saved on chat events once one appears';
-          pollForBus(host.now(), mine);
+          waitForBus();
         }
         report(status.state === 'waiting' ? 'waiting' : 'installed', detailOf(status));
       } catch (error) {
-        fail(String((error as Error)?.message ?? error));
+        fail(errorText(error));
       }
       return { ...status };
     },

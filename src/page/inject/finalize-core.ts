@@ -2,13 +2,15 @@
 // disconnects"), made safe to inject: on a Finalizing/Completed InteractionStateChange it
 // notifies the customer (WebChat.injectMessage) or ends the chat (WebChat.endChat).
 // It registers its own bus plugin so that uninstall removes exactly its own callback
-// (unsubscribe removes all of a plugin's callbacks for an event, facts §1.4).
+// (unsubscribe removes all of one plugin's callbacks for an event, never another plugin's).
 import type { Copied, FinalizeOptions as PanelFinalizeOptions } from '../../shared/protocol';
 import { FINALIZE_STATES, normaliseIndex } from '../../shared/interaction-states';
 import {
-  emitRecord, errorText, findRegisterPlugin, isAsyncChat,
+  emitRecord, findRegisterPlugin, isAsyncChat,
   type BusDeferred, type BusInterface, type PageWindow,
 } from './bus-and-hook';
+import { pageTimers, pollForBus } from './bus-poll';
+import { errorText } from '../../shared/error-text';
 
 export const PLUGIN_NAME = 'CXLensFinalize';
 export const MESSAGE_EVENT = 'WebChatService.messageReceived';
@@ -17,10 +19,6 @@ export const DEFAULT_TEXT =
 export type Behaviour = PanelFinalizeOptions['behaviour'];
 export const BEHAVIOURS: readonly Behaviour[] = ['follow-async', 'always-notify', 'always-end'];
 
-/** Bus lookups: every FAST_POLL_MS for FAST_POLL_FOR_MS after install, then every SLOW_POLL_MS. */
-export const FAST_POLL_MS = 100;
-export const FAST_POLL_FOR_MS = 3000;
-export const SLOW_POLL_MS = 1000;
 /** Message keys remembered to fire once per message. */
 const SEEN_CAP = 1000;
 
@@ -111,8 +109,7 @@ export function createFinalizeHandler(win: PageWindow): FinalizeHandlerApi {
   // Kept across uninstall: the bus never frees a plugin name, so a reinstall reuses it.
   let iface: BusInterface | null = null;
   let subscribed = false;
-  let pollTimer: ReturnType<typeof setTimeout> | undefined;
-  let waitingSince = 0;
+  let stopPolling = (): void => {};
   let lastFired: FinalizeStatus['lastFired'];
   let lastError: string | undefined;
   const seen = new Set<string>();
@@ -138,11 +135,6 @@ export function createFinalizeHandler(win: PageWindow): FinalizeHandlerApi {
     report('failed', { error, options: optionsDetail() });
   };
 
-  const stopPolling = (): void => {
-    if (pollTimer !== undefined) clearTimeout(pollTimer);
-    pollTimer = undefined;
-  };
-
   /** Registers (once) and subscribes; returns false while there is no bus yet. */
   const attach = (): boolean => {
     if (!iface) {
@@ -165,19 +157,6 @@ export function createFinalizeHandler(win: PageWindow): FinalizeHandlerApi {
     message = undefined;
     report('installed', { bus: bus ?? null, options: optionsDetail(), warnings });
     return true;
-  };
-
-  const poll = (): void => {
-    pollTimer = undefined;
-    if (state !== 'waiting') return;
-    try {
-      if (attach()) return;
-    } catch (e) {
-      fail(errorText(e));
-      return;
-    }
-    const delay = Date.now() - waitingSince < FAST_POLL_FOR_MS ? FAST_POLL_MS : SLOW_POLL_MS;
-    pollTimer = setTimeout(poll, delay);
   };
 
   function onMessageReceived(e: { data?: unknown }): void {
@@ -248,8 +227,7 @@ export function createFinalizeHandler(win: PageWindow): FinalizeHandlerApi {
         message = 'waiting for the bus';
         if (!attach()) {
           report('waiting', { message, options: optionsDetail() });
-          waitingSince = Date.now();
-          pollTimer = setTimeout(poll, FAST_POLL_MS);
+          stopPolling = pollForBus(pageTimers, () => state !== 'waiting' || attach(), (e) => fail(errorText(e)));
         }
       } catch (e) {
         fail(errorText(e));

@@ -1,8 +1,11 @@
 // "Simulate": delivers a synthetic InteractionStateChange to the page's
 // WebChatService.messageReceived subscribers, through the WebChatService interface the CX Lens
-// page hook tapped (only WebChatService itself can publish its events, facts §1.4).
+// page hook tapped (the bus publishes an event only through the interface of the plugin that owns
+// its namespace, so only WebChatService's own interface can publish WebChatService events).
 import { buildSyntheticMessageReceived } from './states-synthetic';
-import { emitRecord, errorText, hookHandle, randomId, type BusInterface, type PageWindow } from './bus-and-hook';
+import { emitRecord, randomId, tappedInterface, type BusInterface, type PageWindow } from './bus-and-hook';
+import { hookHandleOf } from '../../shared/hook-handle';
+import { errorText } from '../../shared/error-text';
 
 /** How long to wait for WebChatService.getSessionData before delivering without session data. */
 export const SESSION_TIMEOUT_MS = 1000;
@@ -44,14 +47,14 @@ export function createSimulator(win: PageWindow): SimulatorApi {
     async deliver(state: string): Promise<SimulateResult> {
       try {
         if (typeof state !== 'string' || state === '') return failed('the state must be a non-empty string', state);
-        const service = hookHandle(win)?.interfaces?.get('WebChatService');
+        const service = tappedInterface(win, 'WebChatService');
         if (!service || typeof service.publish !== 'function') {
           return failed('WebChatService is not tapped on this page: the CX Lens page hook is missing or the chat service has not loaded yet', state);
         }
         const sessionData = await currentSession(service);
         const payload = buildSyntheticMessageReceived(state, sessionData, Date.now(), randomId());
         const messageId = payload.originalMessages[0]!.id;
-        const hook = hookHandle(win);
+        const hook = hookHandleOf(win);
         const publish = () => service.publish!('messageReceived', payload);
         // Through the hook's synthetic(), the bus list marks the event via 'synthetic' too.
         const published = typeof hook?.synthetic === 'function' ? hook.synthetic(publish) : publish();

@@ -1,6 +1,6 @@
-// Interaction states (issue 3), part 3: the synthetic InteractionStateChange that "Simulate"
-// delivers to the page's WebChatService.messageReceived subscribers. Pure. Marked synthetic
-// twice: the message id starts with SYNTHETIC_ID_PREFIX and the payload has cxLensSynthetic.
+// The synthetic InteractionStateChange that "Simulate" delivers to the page's
+// WebChatService.messageReceived subscribers. Pure. Marked synthetic twice: the message id starts
+// with SYNTHETIC_ID_PREFIX and the payload has cxLensSynthetic.
 import { SYNTHETIC_ID_PREFIX } from '../../shared/interaction-states';
 
 /** Digital Channels' System participant (the guide's sample). */

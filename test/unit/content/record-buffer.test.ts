@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BUFFER_CAP_KEY, RecordBuffer, bufferCapSetting } from '../../../src/content/record-buffer';
+import { RecordBuffer } from '../../../src/content/record-buffer';
+import { BUFFER_CAP_KEY, bufferCapSetting } from '../../../src/shared/buffer-cap';
 import { decodeChunks } from '../../../src/shared/chunks';
 
 /** A batch as the page hook sends it: n event records as one JSON array string. */

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CHANNEL_VERSION, MessageType, carriesSessionData, maskSessionData, parseReply, parseRequest } from '../../../src/cookie/channel';
 import { startCookieIframe, IFRAME_COOKIE_MAX_AGE_S, type CookieIframe } from '../../../src/cookie/iframe-core';
 import {
-  CookieChannelError, READY_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SAVE_DELAY_MS, createCookieProviderApi, type ExtensionBus,
+  CookieChannelError, READY_TIMEOUT_MS, REQUEST_TIMEOUT_MS, createCookieProviderApi, type ExtensionBus,
 } from '../../../src/cookie/provider-core';
+import { SAVE_DELAY_MS } from '../../../src/cookie/session-saver';
 import { FakeBrowser, FakeWindow, type FakeIframe, type WindowHandle } from '../fakes/cookie-fakes';
 
 const IFRAME_URL = 'http://[::1]:8772/iframe.html';

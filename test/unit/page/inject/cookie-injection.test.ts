@@ -2,8 +2,10 @@
 // idempotent, waits for a bus, saves after chat events, uninstall undoes it.
 import { describe, expect, it } from 'vitest';
 import {
-  createCookieInjection, FAST_POLL_MS, PLUGIN_NAME, SAVE_DELAY_MS, SAVE_EVENTS, readInjectionOptions, type CookieInjectionHost, type ProviderLike,
+  createCookieInjection, PLUGIN_NAME, readInjectionOptions, type CookieInjectionHost, type ProviderLike,
 } from '../../../../src/page/inject/cookie-injection';
+import { FAST_POLL_MS } from '../../../../src/page/inject/bus-poll';
+import { SAVE_DELAY_MS, SAVE_EVENTS } from '../../../../src/cookie/session-saver';
 import type { CookieResult } from '../../../../src/cookie/provider-core';
 import { FakeClock } from '../../fakes/fake-clock';
 

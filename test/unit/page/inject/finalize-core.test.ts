@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  createFinalizeHandler, DEFAULT_TEXT, FAST_POLL_FOR_MS, readOptions, SLOW_POLL_MS,
-} from '../../../../src/page/inject/finalize-core';
+import { createFinalizeHandler, DEFAULT_TEXT, readOptions } from '../../../../src/page/inject/finalize-core';
+import { FAST_POLL_FOR_MS, SLOW_POLL_MS } from '../../../../src/page/inject/bus-poll';
 import type { InjectRecord } from '../../../../src/shared/protocol';
 import type { PageWindow } from '../../../../src/page/inject/bus-and-hook';
 import { createFakeWindow, createWidgetsBus, stateMessage, type FakeWindow } from '../../fakes/finalize-fake-bus';
