@@ -1,12 +1,14 @@
-// The chrome.runtime port behind PanelFeed: the only chrome.* the feed needs.
-import { PANEL_PORT } from '../src/shared/protocol';
+// The runtime port behind PanelFeed (webextension-polyfill's browser.runtime): the only extension
+// API the feed needs.
+import browser from 'webextension-polyfill';
+import { PANEL_PORT, type WorkerToPanel } from '../src/shared/protocol';
 import type { FeedPort } from './model/feed';
 
 export function connectWorker(): FeedPort {
-  const port = chrome.runtime.connect({ name: PANEL_PORT });
+  const port = browser.runtime.connect({ name: PANEL_PORT });
   return {
     postMessage: (m) => port.postMessage(m),
-    onMessage: (l) => port.onMessage.addListener(l),
+    onMessage: (l) => port.onMessage.addListener((message) => l(message as WorkerToPanel)),
     onDisconnect: (l) => port.onDisconnect.addListener(() => l()),
   };
 }

@@ -1,5 +1,6 @@
 // The capture status line: what is being captured and, when nothing is, why; per-frame details.
 import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
 import type { LogModel } from '../model/tab-store';
 import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, MAX_BUFFER_CAP, MIN_BUFFER_CAP, bufferCapSetting } from '../../src/shared/buffer-cap';
 import { captureStatus } from '../model/tab-store';
@@ -43,12 +44,12 @@ export function StatusLine({ model, now }: { model: LogModel; now: number }) {
 function BufferSetting() {
   const [cap, setCap] = useState(DEFAULT_BUFFER_CAP);
   useEffect(() => {
-    chrome.storage?.local.get(BUFFER_CAP_KEY).then((stored) => setCap(bufferCapSetting(stored[BUFFER_CAP_KEY], DEFAULT_BUFFER_CAP)), () => {});
+    browser.storage.local.get(BUFFER_CAP_KEY).then((stored) => setCap(bufferCapSetting(stored[BUFFER_CAP_KEY], DEFAULT_BUFFER_CAP)), () => {});
   }, []);
   const save = (value: number) => {
     const next = bufferCapSetting(value, cap);
     setCap(next);
-    chrome.storage?.local.set({ [BUFFER_CAP_KEY]: next }).catch(() => {});
+    browser.storage.local.set({ [BUFFER_CAP_KEY]: next }).catch(() => {});
   };
   return (
     <label title="Events a frame keeps before DevTools reads them (all tabs). Older ones are dropped and counted.">

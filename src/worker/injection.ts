@@ -1,8 +1,8 @@
 import type { InjectFeature, InjectionSettings, InjectOptions } from '../shared/protocol';
 import { errorText } from '../shared/error-text';
 
-/** What the injection logic needs from the browser; the service worker passes chrome.scripting
- *  and chrome.storage.session, tests pass fakes. */
+/** What the injection logic needs from the browser; the service worker passes scripting and
+ *  session storage, tests pass fakes. */
 export interface InjectionHost {
   /** Runs the feature's packaged file in the tab's top frame (main world), then installs it. */
   install<F extends InjectFeature>(tabId: number, feature: F, options: InjectOptions[F]): Promise<void>;

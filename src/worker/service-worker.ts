@@ -1,5 +1,7 @@
 // Service worker: a thin shell over Router (routing, src/worker/router.ts) and InjectionManager
-// (per-tab injection switches, src/worker/injection.ts).
+// (per-tab injection switches, src/worker/injection.ts). Extension APIs through the promise-based
+// `browser` of webextension-polyfill (only here and in the panel: page-side scripts stay small).
+import browser from 'webextension-polyfill';
 import { Router } from './router';
 import { InjectionManager, type InjectionHost } from './injection';
 import {
@@ -26,10 +28,10 @@ const host: InjectionHost = {
     await runInPage(tabId, null, FEATURES[feature].api, 'uninstall', []);
   },
   async loadSettings() {
-    return ((await chrome.storage.session.get(SETTINGS_KEY))[SETTINGS_KEY] as Record<string, InjectionSettings>) ?? {};
+    return ((await browser.storage.session.get(SETTINGS_KEY))[SETTINGS_KEY] as Record<string, InjectionSettings> | undefined) ?? {};
   },
   async saveSettings(all) {
-    await chrome.storage.session.set({ [SETTINGS_KEY]: all });
+    await browser.storage.session.set({ [SETTINGS_KEY]: all });
   },
 };
 const injection = new InjectionManager(host);
@@ -42,20 +44,21 @@ const router = new Router(Date.now, (tabId, frame) => {
     for (const error of failures) router.toPanels(tabId, { type: 'injection', settings, error });
   });
 });
-const extensionOrigin = new URL(chrome.runtime.getURL('/')).origin;
+const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
 
-chrome.runtime.onConnect.addListener((port) => {
+browser.runtime.onConnect.addListener((port) => {
   const sender = port.sender;
-  if (sender?.id !== chrome.runtime.id) return port.disconnect();
+  if (sender?.id !== browser.runtime.id) return port.disconnect();
 
   if (port.name === CONTENT_PORT && sender.tab?.id !== undefined) {
     const conn = router.contentConnected(port, sender.tab.id, sender.frameId ?? 0);
-    port.onMessage.addListener((msg: ContentToWorker) => router.contentMessage(conn, msg));
+    port.onMessage.addListener((msg) => router.contentMessage(conn, msg as ContentToWorker));
     port.onDisconnect.addListener(() => router.contentDisconnected(conn));
   } else if (port.name === PANEL_PORT && sender.url?.startsWith(extensionOrigin + '/')) {
     // Only our own extension pages (the DevTools panel) may watch a tab or inject into it.
     const conn = router.panelConnected(port);
-    port.onMessage.addListener((msg: PanelToWorker) => {
+    port.onMessage.addListener((message) => {
+      const msg = message as PanelToWorker;
       router.panelMessage(conn, msg);
       const tabId = conn.tabId;
       if (msg.type === 'subscribe') {
@@ -73,7 +76,7 @@ chrome.runtime.onConnect.addListener((port) => {
   }
 });
 
-chrome.tabs.onRemoved.addListener((tabId) => void injection.tabClosed(tabId));
+browser.tabs.onRemoved.addListener((tabId) => void injection.tabClosed(tabId));
 
 async function setFeature(tabId: number, feature: InjectFeature, options: unknown): Promise<void> {
   try {
@@ -84,14 +87,14 @@ async function setFeature(tabId: number, feature: InjectFeature, options: unknow
   }
 }
 
-/** Runs a packaged file (if any) and then a page function in the tab's top frame, main world,
- *  without waiting for the document to finish loading. Throws the page function's error. */
 /** Runs a packaged file (if any), then `api.method(...args)` through callPageApi, in the tab's top
  *  frame, main world, without waiting for the document to finish loading. Throws the page's error. */
 async function runInPage(tabId: number, file: string | null, api: string, method: string, args: unknown[]): Promise<void> {
   const target = { tabId, frameIds: [0] };
-  if (file) await chrome.scripting.executeScript({ target, world: 'MAIN', injectImmediately: true, files: [file] });
-  const [result] = await chrome.scripting.executeScript({ target, world: 'MAIN', injectImmediately: true, func: callPageApi, args: [api, method, args] });
+  if (file) await browser.scripting.executeScript({ target, world: 'MAIN', injectImmediately: true, files: [file] });
+  const [result] = await browser.scripting.executeScript({
+    target, world: 'MAIN', injectImmediately: true, func: callPageApi as (...args: unknown[]) => unknown, args: [api, method, args],
+  });
   const outcome = result?.result as PageResult | undefined;
   if (!outcome?.ok) throw new Error(outcome?.error ?? 'the page did not run the injected script');
 }
@@ -106,7 +109,7 @@ async function simulate(tabId: number, state: string): Promise<void> {
 
 /** After a worker restart the frames of an idle tab are not connected: ask them to say hello. */
 function wakeTab(tabId: number): void {
-  chrome.tabs.sendMessage(tabId, { type: 'cx-lens-wake' }).catch(() => {
+  browser.tabs.sendMessage(tabId, { type: 'cx-lens-wake' }).catch(() => {
     /* no content script there (a chrome:// page, or the tab loaded before CX Lens was installed) */
   });
 }
