@@ -28,6 +28,19 @@ export function parseOrigin(entry: unknown): OriginParse {
   return { ok: true, origin: url.origin };
 }
 
+/** The cookie iframe's URL resolved against the page's URL when it is an http(s) URL; else what
+ *  is wrong with it (to follow the caller's name for it, e.g. "iframeUrl is not a URL: ..."). */
+export function parseIframeUrl(value: unknown, base: string): { ok: true; url: URL } | { ok: false; reason: string } {
+  let url: URL;
+  try {
+    url = new URL(String(value), base);
+  } catch {
+    return { ok: false, reason: `is not a URL: ${JSON.stringify(value)}` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: `must be http or https: ${url.href}` };
+  return { ok: true, url };
+}
+
 /** The normalised origin, or null when the string is not an origin. */
 export function normaliseOrigin(entry: unknown): string | null {
   const parsed = parseOrigin(entry);

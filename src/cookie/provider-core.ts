@@ -6,6 +6,7 @@ import {
   type BlockedReason, type IframeErrorCode, type Operation, type ResultOf,
 } from './channel';
 import { isCookieName, isCookieValue, readCookie } from './cookie-values';
+import { parseIframeUrl } from './origins';
 import { SAVE_EVENTS, createSessionSaver } from './session-saver';
 
 /** Time for the iframe to load and answer the hello. */
@@ -109,14 +110,9 @@ export function createCookieProviderApi<E extends IframeElement>(host: ProviderH
   function checkArguments(name: unknown, iframeUrl: unknown, callback: unknown): URL {
     if (!isCookieName(name)) throw new TypeError(`CookieProvider: SESSION_COOKIE_NAME must be a cookie name, not ${JSON.stringify(name)}`);
     if (callback !== undefined && typeof callback !== 'function') throw new TypeError('CookieProvider: the third-party cookie callback must be a function');
-    let url: URL;
-    try {
-      url = new URL(String(iframeUrl), host.location.href);
-    } catch {
-      throw new TypeError(`CookieProvider: IFRAME_URL is not a URL: ${JSON.stringify(iframeUrl)}`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`CookieProvider: IFRAME_URL must be http or https: ${url.href}`);
-    return url;
+    const parsed = parseIframeUrl(iframeUrl, host.location.href);
+    if (!parsed.ok) throw new TypeError(`CookieProvider: IFRAME_URL ${parsed.reason}`);
+    return parsed.url;
   }
 
   class CookieProvider {

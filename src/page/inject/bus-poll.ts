@@ -3,7 +3,7 @@
 
 /** Looks every FAST_POLL_MS for the first FAST_POLL_FOR_MS, then every SLOW_POLL_MS. */
 export const FAST_POLL_MS = 100;
-export const FAST_POLL_FOR_MS = 5000;
+export const FAST_POLL_FOR_MS = 3000;
 export const SLOW_POLL_MS = 1000;
 
 export interface PollTimers {

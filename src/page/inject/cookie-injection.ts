@@ -5,6 +5,7 @@
 // Runs in page code: nothing here may throw into the page.
 import type { CookieResult } from '../../cookie/provider-core';
 import { isCookieName } from '../../cookie/cookie-values';
+import { parseIframeUrl } from '../../cookie/origins';
 import { SAVE_EVENTS, createSessionSaver, type SessionSaver } from '../../cookie/session-saver';
 import type { Copied, InjectRecord } from '../../shared/protocol';
 import { errorText } from '../../shared/error-text';
@@ -63,14 +64,9 @@ export interface CookieInjectionHost {
 export function readInjectionOptions(input: unknown, baseUrl: string): CookieInjectionOptions {
   const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   if (!isCookieName(o.cookieName)) throw new TypeError(`cookieName must be a cookie name, not ${JSON.stringify(o.cookieName)}`);
-  let url: URL;
-  try {
-    url = new URL(String(o.iframeUrl), baseUrl);
-  } catch {
-    throw new TypeError(`iframeUrl is not a URL: ${JSON.stringify(o.iframeUrl)}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`iframeUrl must be http or https: ${url.href}`);
-  return { cookieName: o.cookieName, iframeUrl: url.href };
+  const parsed = parseIframeUrl(o.iframeUrl, baseUrl);
+  if (!parsed.ok) throw new TypeError(`iframeUrl ${parsed.reason}`);
+  return { cookieName: o.cookieName, iframeUrl: parsed.url.href };
 }
 
 export function createCookieInjection(host: CookieInjectionHost): CookieInjectionApi {
