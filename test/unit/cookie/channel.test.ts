@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { CHANNEL_VERSION, MessageType, carriesSessionData, maskSessionData, parseReply, parseRequest } from '../../../src/cookie/channel';
 import { startCookieIframe, IFRAME_COOKIE_MAX_AGE_S, type CookieIframe } from '../../../src/cookie/iframe-core';
 import {
-  CookieChannelError, READY_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SAVE_DELAY_MS, createCookieProviderApi, type ExtensionBus,
+  CookieChannelError, READY_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SAVE_DELAY_MS, createCookieProviderApi,
 } from '../../../src/cookie/provider-core';
 import { FakeBrowser, FakeWindow, type FakeIframe, type WindowHandle } from '../fakes/cookie-fakes';
+import { createFakeCXBus } from '../fakes/fake-cxbus';
 
 const IFRAME_URL = 'http://[::1]:8772/iframe.html';
 const IFRAME_ORIGIN = 'http://[::1]:8772';
@@ -383,18 +384,11 @@ describe('cookie channel: refusals, blocking and timeouts', () => {
 });
 
 describe('cookie channel: Widgets extension', () => {
-  function fakeBus(taken: string[] = []) {
-    const subscribers = new Map<string, (() => void)[]>();
-    const registered: string[] = [];
-    const bus: ExtensionBus = {
-      registerPlugin(name) {
-        if (taken.includes(name) || registered.includes(name)) return false;
-        registered.push(name);
-        return { subscribe: (event: string, callback: () => void) => subscribers.set(event, [...(subscribers.get(event) ?? []), callback]) };
-      },
-    };
-    const publish = (event: string) => (subscribers.get(event) ?? []).forEach((cb) => cb());
-    return { bus, publish, registered, subscribers };
+  /** The page's bus, delivering on the fake browser's clock; `taken` names are already registered. */
+  function fakeBus(browser: FakeBrowser, taken: string[] = []) {
+    const bus = createFakeCXBus({ setTimeout: browser.clock.setTimeout });
+    for (const name of taken) bus.registerPlugin(name);
+    return bus;
   }
 
   it('loads at start, tests cookies, and saves (once per burst, only on change) after chat events', async () => {
@@ -403,27 +397,27 @@ describe('cookie channel: Widgets extension', () => {
     const a = open(A);
     const seen: boolean[] = [];
     const extension = a.api.initCookieProviderExtension('sess', IFRAME_URL, (enabled) => seen.push(enabled));
-    const bus = fakeBus(['CookieProviderExtension']);
-    extension(null, bus.bus);
+    const bus = fakeBus(browser, ['CookieProviderExtension']);
+    extension(null, bus.CXBus);
     await browser.clock.advance(50);
-    expect(bus.registered).toEqual(['CookieProviderExtension2']);
-    expect([...bus.subscribers.keys()].sort()).toEqual(['WebChat.started', 'WebChatService.messageReceived']);
+    expect(bus.plugins()).toEqual(['CookieProviderExtension', 'CookieProviderExtension2']); // the first name was taken
+    expect(bus.subscribedEvents().sort()).toEqual(['WebChat.started', 'WebChatService.messageReceived']);
     expect(a.win.document.cookie).toBe('sess=old-session');
     expect(seen).toEqual([true]);
 
     const saves = () => browser.sent.filter((m) => parseRequest(m.data)?.op === 'save').length;
     a.win.document.cookie = `sess=${SESSION}`;
-    bus.publish('WebChat.started');
-    bus.publish('WebChatService.messageReceived');
-    bus.publish('WebChatService.messageReceived');
+    bus.publishFrom('WebChat.started');
+    bus.publishFrom('WebChatService.messageReceived');
+    bus.publishFrom('WebChatService.messageReceived');
     await browser.clock.advance(SAVE_DELAY_MS + 50);
     expect(saves()).toBe(1);
     expect(browser.jar('[::1]').get('cx-lens-cookie.sess')?.value).toBe(SESSION);
-    bus.publish('WebChatService.messageReceived');
+    bus.publishFrom('WebChatService.messageReceived');
     await browser.clock.advance(SAVE_DELAY_MS + 50);
     expect(saves()).toBe(1);
     a.win.document.cookie = 'sess=next-index';
-    bus.publish('WebChatService.messageReceived');
+    bus.publishFrom('WebChatService.messageReceived');
     await browser.clock.advance(SAVE_DELAY_MS + 50);
     expect(saves()).toBe(2);
   });
@@ -431,16 +425,16 @@ describe('cookie channel: Widgets extension', () => {
   it('the bare CookieProviderExtension of the guide binds the page\'s own CookieProvider', async () => {
     const { browser, open } = setup();
     const a = open(A);
-    const lonely = fakeBus();
-    a.api.CookieProviderExtension(null, lonely.bus);
-    expect(lonely.registered).toEqual([]);
+    const lonely = fakeBus(browser);
+    a.api.CookieProviderExtension(null, lonely.CXBus);
+    expect(lonely.plugins()).toEqual([]);
     expect(a.win.warnings.join()).toMatch(/found no CookieProvider/);
 
     new a.api.CookieProvider('sess', IFRAME_URL);
-    const bus = fakeBus();
-    a.api.CookieProviderExtension(null, bus.bus);
+    const bus = fakeBus(browser);
+    a.api.CookieProviderExtension(null, bus.CXBus);
     a.win.document.cookie = `sess=${SESSION}`;
-    bus.publish('WebChat.started');
+    bus.publishFrom('WebChat.started');
     await browser.clock.advance(SAVE_DELAY_MS + 50);
     expect(browser.jar('[::1]').get('cx-lens-cookie.sess')?.value).toBe(SESSION);
   });

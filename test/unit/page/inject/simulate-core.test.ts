@@ -5,7 +5,7 @@ import { createSimulator } from '../../../../src/page/inject/simulate-core';
 import { createFinalizeHandler } from '../../../../src/page/inject/finalize-core';
 import type { Copied, InjectRecord } from '../../../../src/shared/protocol';
 import type { PageWindow } from '../../../../src/page/inject/bus-and-hook';
-import { createFakeWindow, createWidgetsBus } from '../../fakes/finalize-fake-bus';
+import { createFakeWindow, createWidgetsBus } from '../../fakes/fake-widgets';
 
 const HOOK = Symbol.for('cx-lens.hook');
 const NOW = Date.parse('2024-05-01T10:00:00.000Z');
