@@ -46,17 +46,3 @@ export interface FakeWindow {
 export function createFakeWindow(origin = 'https://shop.example'): FakeWindow {
   return { location: { origin }, postMessage: vi.fn() };
 }
-
-/** A raw Digital Channels state message, as the transport delivers it in originalMessages. */
-export function stateMessage(state: string, id: string, index: string, utcTime = '2021-07-09T10:25:38.829Z') {
-  return {
-    type: 'System',
-    from: { participantId: '00000000-0000-0000-0000-000000000000', type: 'System' },
-    visibility: 'All',
-    id,
-    event: 'InteractionStateChange',
-    data: { interactionState: state },
-    utcTime,
-    index,
-  };
-}

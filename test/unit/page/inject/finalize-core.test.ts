@@ -4,7 +4,8 @@ import {
 } from '../../../../src/page/inject/finalize-core';
 import type { InjectRecord } from '../../../../src/shared/protocol';
 import type { PageWindow } from '../../../../src/page/inject/bus-and-hook';
-import { addQuickBus, createFakeWindow, createWidgetsBus, stateMessage, type FakeWindow } from '../../fakes/fake-widgets';
+import { addQuickBus, createFakeWindow, createWidgetsBus, type FakeWindow } from '../../fakes/fake-widgets';
+import { stateMessage } from '../../fakes/chat-api';
 
 const HOOK = Symbol.for('cx-lens.hook');
 

@@ -1,33 +1,23 @@
-// The entry files as a page loads them: dist/finalize-handler.js by a <script> tag (data
-// attributes) or by the extension (no currentScript), and dist/simulate-state.js.
+// The finalize handler's entry, dist/finalize-handler.js, as a page loads it: by a <script> tag
+// (data attributes) or injected by the extension (no currentScript).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FinalizeHandlerApi } from '../../../../src/page/inject/finalize-core';
-import type { SimulatorApi } from '../../../../src/page/inject/simulate-core';
-import { createFakeWindow, createWidgetsBus, stateMessage, type FakeWindow } from '../../fakes/fake-widgets';
+import { createFakeWindow, createWidgetsBus, type FakeWindow } from '../../fakes/fake-widgets';
+import { stateMessage } from '../../fakes/chat-api';
+import { forgetPageAfterEach, loadEntry } from '../../fakes/page-entry';
 
-type Win = FakeWindow & { CXLensFinalizeHandler?: FinalizeHandlerApi; CXLensSimulate?: SimulatorApi };
-const g = globalThis as unknown as { window?: Win; document?: { currentScript: unknown } };
-
-async function load(entry: 'finalize-handler' | 'simulate', win: Win, currentScript: unknown = null) {
-  g.window = win;
-  g.document = { currentScript };
-  vi.resetModules();
-  await import(`../../../../src/page/inject/${entry}.ts`);
-}
+type Win = FakeWindow & { CXLensFinalizeHandler?: FinalizeHandlerApi };
 
 beforeEach(() => vi.useFakeTimers());
-afterEach(() => {
-  delete g.window;
-  delete g.document;
-  vi.useRealTimers();
-});
+afterEach(() => vi.useRealTimers());
+forgetPageAfterEach();
 
 describe('dist/finalize-handler.js entry', () => {
   it('injected by the extension: defines the handle and installs nothing', async () => {
     const win: Win = createFakeWindow();
     const bus = createWidgetsBus();
     win.CXBus = bus.CXBus;
-    await load('finalize-handler', win);
+    await loadEntry('finalize-handler', win);
     expect(win.CXLensFinalizeHandler!.status().state).toBe('not-installed');
     expect(bus.registerCalls).not.toContain('CXLensFinalize');
   });
@@ -37,7 +27,7 @@ describe('dist/finalize-handler.js entry', () => {
     const bus = createWidgetsBus();
     win.CXBus = bus.CXBus;
     win._genesys = { widgets: { webchat: { transport: { async: { enabled: true } } } } };
-    await load('finalize-handler', win, { dataset: { autoInstall: '', text: 'Done here.', behaviour: 'always-end', states: 'Completed, Finalizing' } });
+    await loadEntry('finalize-handler', win, { dataset: { autoInstall: '', text: 'Done here.', behaviour: 'always-end', states: 'Completed, Finalizing' } });
     expect(win.CXLensFinalizeHandler!.status()).toMatchObject({
       state: 'installed', options: { text: 'Done here.', behaviour: 'always-end', states: ['Completed', 'Finalizing'], source: 'site' },
     });
@@ -50,22 +40,11 @@ describe('dist/finalize-handler.js entry', () => {
     const win: Win = createFakeWindow();
     const bus = createWidgetsBus();
     win.CXBus = bus.CXBus;
-    await load('finalize-handler', win);
+    await loadEntry('finalize-handler', win);
     const first = win.CXLensFinalizeHandler;
     first!.install();
-    await load('finalize-handler', win, { dataset: { autoInstall: '' } });
+    await loadEntry('finalize-handler', win, { dataset: { autoInstall: '' } });
     expect(win.CXLensFinalizeHandler).toBe(first);
     expect(bus.subscriberCount('WebChatService.messageReceived')).toBe(1);
-  });
-});
-
-describe('dist/simulate-state.js entry', () => {
-  it('defines window.CXLensSimulate once', async () => {
-    const win: Win = createFakeWindow();
-    await load('simulate', win);
-    const first = win.CXLensSimulate;
-    expect(typeof first!.deliver).toBe('function');
-    await load('simulate', win);
-    expect(win.CXLensSimulate).toBe(first);
   });
 });
