@@ -8,24 +8,28 @@ import { forgetPageAfterEach, loadEntry } from '../../fakes/page-entry';
 
 type Win = FakeWindow & { CXLensFinalizeHandler?: FinalizeHandlerApi };
 
+/** A page with the Widgets bus on window.CXBus. */
+function widgetsPage() {
+  const win: Win = createFakeWindow();
+  const bus = createWidgetsBus();
+  win.CXBus = bus.CXBus;
+  return { win, bus };
+}
+
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 forgetPageAfterEach();
 
 describe('dist/finalize-handler.js entry', () => {
   it('injected by the extension: defines the handle and installs nothing', async () => {
-    const win: Win = createFakeWindow();
-    const bus = createWidgetsBus();
-    win.CXBus = bus.CXBus;
+    const { win, bus } = widgetsPage();
     await loadEntry('finalize-handler', win);
     expect(win.CXLensFinalizeHandler!.status().state).toBe('not-installed');
     expect(bus.registerCalls).not.toContain('CXLensFinalize');
   });
 
   it('a <script data-auto-install> installs with its data attributes', async () => {
-    const win: Win = createFakeWindow();
-    const bus = createWidgetsBus();
-    win.CXBus = bus.CXBus;
+    const { win, bus } = widgetsPage();
     win._genesys = { widgets: { webchat: { transport: { async: { enabled: true } } } } };
     await loadEntry('finalize-handler', win, { dataset: { autoInstall: '', text: 'Done here.', behaviour: 'always-end', states: 'Completed, Finalizing' } });
     expect(win.CXLensFinalizeHandler!.status()).toMatchObject({
@@ -37,9 +41,7 @@ describe('dist/finalize-handler.js entry', () => {
   });
 
   it('loaded twice keeps the first handle: still one handler', async () => {
-    const win: Win = createFakeWindow();
-    const bus = createWidgetsBus();
-    win.CXBus = bus.CXBus;
+    const { win, bus } = widgetsPage();
     await loadEntry('finalize-handler', win);
     const first = win.CXLensFinalizeHandler;
     first!.install();
