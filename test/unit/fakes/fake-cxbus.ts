@@ -8,54 +8,42 @@
 //   unsubscribe removes all of that plugin's callbacks for the event.
 // - command(name, data): a name without a dot is the caller's own; data defaults to {}; `before`
 //   hooks run first, and one that returns a non-object cancels the command. It returns the bus's
-//   own deferred: done/fail/always chain, `then` registers but returns undefined. A command to a
-//   plugin that does not exist is rejected (this fake loads no plugin files); a command the plugin
-//   never registered stays pending forever, silently.
+//   own deferred: done/fail chain, `then` registers but returns undefined. A command to a plugin
+//   that does not exist is rejected (this fake loads no plugin files); a command the plugin never
+//   registered stays pending forever, silently.
 // - data(key, value) stores per plugin and, on a change, publishes `<P>.data`, `<P>.data.<key>` and
 //   `<P>.data.<key>:<JSON value>`.
 // - Callbacks and command handlers run on setTimeout(0), as with the bus's default `async: true`;
 //   `async: false` runs them inside the call.
-// Left out: plugins are ready as soon as registered (no buffering until ready()), no plugin or
-// module loading, no debug log.
+// Left out: plugins count as ready once registered (no buffering until ready()); no plugin or
+// module loading, registerMaster, built-in commands, subscribers() or debug log.
 
 export const CANCELLED_BY_BEFORE = "Command was cancelled by a 'before' function.";
 export const PLUGIN_LOAD_FAILED = 'Could not load plugin file in given location. Check your plugins path option.';
 
 type Callback = (value: unknown) => void;
+type Settled = 'pending' | 'resolved' | 'rejected';
 
-export interface BusEvent {
-  time: number;
-  publisher: string;
-  event: string;
-  data: unknown;
-}
+export interface BusEvent { time: number; publisher: string; event: string; data: unknown }
 
 /** What command() returns: the bus's own small jQuery-like promise, not a native Promise. */
 export interface FakeBusPromise {
-  done(...fns: Callback[]): FakeBusPromise;
-  fail(...fns: Callback[]): FakeBusPromise;
-  always(...fns: Callback[]): FakeBusPromise;
+  done(fn: Callback): FakeBusPromise;
+  fail(fn: Callback): FakeBusPromise;
   /** Registers the callbacks and returns undefined: `.then().then()` breaks, `await` works. */
   then(ok?: Callback, ko?: Callback): undefined;
-  state(): 'pending' | 'resolved' | 'rejected';
+  state(): Settled;
   promise(): FakeBusPromise;
 }
 
-/** What a command handler settles. */
-export interface FakeBusDeferred extends FakeBusPromise {
-  resolve(value?: unknown): void;
-  reject(reason?: unknown): void;
-}
-
+/** What a command handler gets: `{time, commander, command, deferred, data}`. */
 export interface CommandEvent {
   time: number;
   commander: string;
   command: string;
-  deferred: FakeBusDeferred;
+  deferred: FakeBusPromise & { resolve(value?: unknown): void; reject(reason?: unknown): void };
   data: unknown;
 }
-
-export type CommandHandler = (e: CommandEvent) => void;
 
 export interface FakePlugin {
   publish(evt: string, data?: unknown): boolean;
@@ -65,34 +53,29 @@ export interface FakePlugin {
   unsubscribe(event: string): boolean;
   command(name: string, data?: unknown): FakeBusPromise;
   before(name: string, fn: (options: unknown) => unknown): boolean;
-  registerCommand(name: string, handler: CommandHandler): boolean;
+  registerCommand(name: string, handler: (e: CommandEvent) => void): boolean;
   registerEvents(names: string | string[]): boolean;
   namespace(): string;
-  subscribers(): Record<string, string[]>;
   data(key: string, value?: unknown): unknown;
   registry(): Record<string, { events: string[]; commands: string[] }>;
   ready(): boolean;
 }
 
-/** The global `window.CXBus`. */
-export interface FakeCXBusGlobal {
-  registerPlugin(name: string): FakePlugin | false;
-  registerMaster(): { lock(): void; unlock(): void; config(options: BusConfig): void } | false;
-  loadPlugin(name: string): FakeBusPromise;
-  configure(options: BusConfig): void;
-  command(name: string, data?: unknown): FakeBusPromise;
-  subscribe(event: string, cb?: (e: BusEvent) => void): string | false;
-  data(key: string, value?: unknown): unknown;
-  /** Only while the bus is unlocked. */
-  getPluginInterface?(name: string): FakePlugin | false;
-}
-
 /** The keys of CXBus.configure this fake honours. */
 export interface BusConfig {
-  /** Run callbacks and command handlers on setTimeout(0) (default true, as on the real bus). */
+  /** Run callbacks and command handlers on setTimeout(0) (default true, as on the real bus). With
+   *  false they run inside the call, and an error a callback throws reaches the caller. */
   async?: boolean;
   /** Expose CXBus.getPluginInterface(name). */
   unlocked?: boolean;
+}
+
+/** The global `window.CXBus`. */
+export interface FakeCXBusGlobal extends Pick<FakePlugin, 'command' | 'subscribe' | 'data'> {
+  registerPlugin(name: string): FakePlugin | false;
+  configure(settings: BusConfig): void;
+  /** Only while the bus is unlocked. */
+  getPluginInterface?(name: string): FakePlugin | false;
 }
 
 export interface FakeCXBusOptions extends BusConfig {
@@ -106,41 +89,26 @@ export interface FakeCXBusOptions extends BusConfig {
   publishesThroughInterface?: boolean;
 }
 
-export interface CommandCall {
-  /** Full name, `Plugin.command`. */
-  name: string;
-  commander: string;
-  data: unknown;
-}
-
-function createDeferred(): FakeBusDeferred {
-  let state: 'pending' | 'resolved' | 'rejected' = 'pending';
+function createDeferred(): CommandEvent['deferred'] {
+  let state: Settled = 'pending';
   let settled: unknown;
-  let onDone: Callback[] = [];
-  let onFail: Callback[] = [];
-  const add = (list: Callback[], when: typeof state, fns: Callback[]) => {
-    for (const fn of fns) {
-      if (typeof fn !== 'function') continue;
-      if (state === when) fn(settled);
-      else if (state === 'pending') list.push(fn);
-    }
+  const waiting = { resolved: [] as Callback[], rejected: [] as Callback[] };
+  const add = (when: 'resolved' | 'rejected', fn: Callback) => {
+    if (state === when) fn(settled);
+    else if (state === 'pending' && typeof fn === 'function') waiting[when].push(fn);
   };
   const settle = (to: 'resolved' | 'rejected', value: unknown) => {
     if (state !== 'pending') return;
     state = to;
     settled = value;
-    const callbacks = to === 'resolved' ? onDone : onFail;
-    onDone = [];
-    onFail = [];
-    callbacks.forEach((fn) => fn(value));
+    waiting[to].splice(0).forEach((fn) => fn(value));
   };
   const promise: FakeBusPromise = {
-    done: (...fns) => (add(onDone, 'resolved', fns), promise),
-    fail: (...fns) => (add(onFail, 'rejected', fns), promise),
-    always: (...fns) => (add(onDone, 'resolved', fns), add(onFail, 'rejected', fns), promise),
+    done: (fn) => (add('resolved', fn), promise),
+    fail: (fn) => (add('rejected', fn), promise),
     then(ok, ko) {
-      if (ok) promise.done(ok);
-      if (ko) promise.fail(ko);
+      if (ok) add('resolved', ok);
+      if (ko) add('rejected', ko);
       return undefined;
     },
     state: () => state,
@@ -149,31 +117,23 @@ function createDeferred(): FakeBusDeferred {
   return { ...promise, resolve: (value) => settle('resolved', value), reject: (reason) => settle('rejected', reason) };
 }
 
-interface PluginState {
-  iface: FakePlugin;
-  commands: Map<string, CommandHandler>;
-  store: Map<string, unknown>;
-}
-
 export function createFakeCXBus(options: FakeCXBusOptions = {}) {
-  const config = { async: options.async ?? true, unlocked: false };
+  let deliverLater = options.async ?? true;
   const later = options.setTimeout ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
-  const plugins = new Map<string, PluginState>();
-  const registryMap: Record<string, { events: string[]; commands: string[] }> = {};
+  const plugins = new Map<string, { iface: FakePlugin; commands: Map<string, (e: CommandEvent) => void>; store: Map<string, unknown> }>();
+  const registry: Record<string, { events: string[]; commands: string[] }> = {};
   const subscriptions = new Map<string, { plugin: string; cb: (e: BusEvent) => void }[]>();
   const sticky = new Map<string, BusEvent>();
   const beforeHooks = new Map<string, ((options: unknown) => unknown)[]>();
   /** Every call of the global registerPlugin, refused ones too. */
   const registerCalls: string[] = [];
   /** Every command call, in order, as made (before the `before` hooks). */
-  const calls: CommandCall[] = [];
+  const calls: { name: string; commander: string; data: unknown }[] = [];
   /** What each command call returned, in order. */
   const promises: FakeBusPromise[] = [];
-  let locked = false;
-  let masterTaken = false;
 
-  /** With `async: false` a callback that throws throws out of the call that ran it. */
-  const dispatch = (fn: () => void) => (config.async ? void later(fn, 0) : fn());
+  const dispatch = (fn: () => void) => (deliverLater ? void later(fn, 0) : fn());
+  const fullName = (ns: string, name: string) => (name.includes('.') ? name : `${ns}.${name}`);
 
   function publishAs(ns: string, evt: string, data: unknown, republish = false): boolean {
     if (!plugins.has(ns)) return false;
@@ -185,17 +145,15 @@ export function createFakeCXBus(options: FakeCXBusOptions = {}) {
 
   function subscribeAs(ns: string, event: string, cb: unknown): string | false {
     if (typeof cb !== 'function' || !plugins.has(ns) || typeof event !== 'string' || !event) return false;
-    const list = subscriptions.get(event) ?? [];
-    list.push({ plugin: ns, cb: cb as (e: BusEvent) => void });
-    subscriptions.set(event, list);
+    const callback = cb as (e: BusEvent) => void;
+    subscriptions.set(event, [...(subscriptions.get(event) ?? []), { plugin: ns, cb: callback }]);
     const stored = sticky.get(event);
-    if (stored) dispatch(() => (cb as (e: BusEvent) => void)({ ...stored }));
+    if (stored) dispatch(() => callback({ ...stored }));
     return event;
   }
 
   function unsubscribeAs(ns: string, event: string): boolean {
-    const list = subscriptions.get(event);
-    if (!plugins.has(ns) || !list) return false;
+    const list = subscriptions.get(event) ?? [];
     const kept = list.filter((s) => s.plugin !== ns);
     if (kept.length === list.length) return false;
     if (kept.length) subscriptions.set(event, kept);
@@ -203,32 +161,21 @@ export function createFakeCXBus(options: FakeCXBusOptions = {}) {
     return true;
   }
 
-  const fullName = (ns: string, name: string) => (name.includes('.') ? name : `${ns}.${name}`);
-
   function commandAs(ns: string, name: string, data: unknown): FakeBusPromise {
     const deferred = createDeferred();
     const promise = deferred.promise();
     promises.push(promise);
-    if (typeof name !== 'string' || !name) {
-      deferred.reject('No command name given');
-      return promise;
-    }
+    if (typeof name !== 'string' || !name) return deferred.reject('No command name given'), promise;
     const command = fullName(ns, name);
     let options: unknown = data === undefined ? {} : data;
     calls.push({ name: command, commander: ns, data: options });
     for (const hook of beforeHooks.get(command) ?? []) {
       options = hook(options);
-      if (!options || typeof options !== 'object') {
-        deferred.reject(CANCELLED_BY_BEFORE);
-        return promise;
-      }
+      if (!options || typeof options !== 'object') return deferred.reject(CANCELLED_BY_BEFORE), promise;
     }
     const dot = command.indexOf('.');
     const target = plugins.get(command.slice(0, dot));
-    if (!target) {
-      deferred.reject(PLUGIN_LOAD_FAILED);
-      return promise;
-    }
+    if (!target) return deferred.reject(PLUGIN_LOAD_FAILED), promise;
     const handler = target.commands.get(command.slice(dot + 1));
     const e: CommandEvent = { time: Date.now(), commander: ns, command, deferred, data: options };
     if (handler) dispatch(() => handler(e));
@@ -241,10 +188,10 @@ export function createFakeCXBus(options: FakeCXBusOptions = {}) {
     if (typeof key !== 'string' || !key) return undefined;
     if (args.length < 2) {
       if (plugin.store.has(key)) return plugin.store.get(key);
-      const dot = key.indexOf('.');
+      const dot = key.indexOf('.'); // "Other.key" reads another plugin's data
       return dot > 0 ? plugins.get(key.slice(0, dot))?.store.get(key.slice(dot + 1)) : undefined;
     }
-    const value = args[1];
+    const [, value] = args;
     const last = plugin.store.get(key);
     plugin.store.set(key, value);
     if (last !== value) {
@@ -274,39 +221,30 @@ export function createFakeCXBus(options: FakeCXBusOptions = {}) {
       },
       registerCommand(name, handler) {
         if (typeof name !== 'string' || !name || typeof handler !== 'function') return false;
-        const state = plugins.get(ns)!;
-        if (!state.commands.has(name)) registryMap[ns]!.commands.push(name);
-        state.commands.set(name, handler);
+        const { commands } = plugins.get(ns)!;
+        if (!commands.has(name)) registry[ns]!.commands.push(name);
+        commands.set(name, handler);
         return true;
       },
       registerEvents(names) {
-        const events = registryMap[ns]!.events;
-        for (const name of typeof names === 'string' ? [names] : Array.isArray(names) ? names : []) {
-          if (typeof name === 'string' && name && !events.includes(name)) events.push(name);
-        }
+        const events = registry[ns]!.events;
+        for (const name of Array.isArray(names) ? names : [names]) if (typeof name === 'string' && name && !events.includes(name)) events.push(name);
         return true;
       },
       namespace: () => ns,
-      subscribers: () => Object.fromEntries([...subscriptions].filter(([event]) => event.includes(ns)).map(([event, list]) => [event, list.map((s) => s.plugin)])),
-      data(...args: unknown[]) {
-        return dataAs(ns, args);
-      },
-      registry: () => registryMap,
+      data: (...args: unknown[]) => dataAs(ns, args),
+      registry: () => registry, // live, as the real one hands it out
       ready: () => true,
     };
     return iface;
   }
 
   function addPlugin(name: string): FakePlugin | false {
-    if (typeof name !== 'string' || !name || locked || plugins.has(name)) return false;
+    if (typeof name !== 'string' || !name || plugins.has(name)) return false;
     const made = createInterface(name);
     const iface = options.freezeInterfaces && name !== 'CXBus' ? Object.freeze(made) : made;
     plugins.set(name, { iface, commands: new Map(), store: new Map() });
-    registryMap[name] = { events: [], commands: [] };
-    // The built-in commands of every plugin.
-    made.registerCommand('COMMANDS', (e) => e.deferred.resolve([...registryMap[name]!.commands]));
-    made.registerCommand('EVENTS', (e) => e.deferred.resolve([...registryMap[name]!.events]));
-    made.registerCommand('LOAD', (e) => e.deferred.resolve());
+    registry[name] = { events: [], commands: [] };
     return iface;
   }
 
@@ -318,33 +256,17 @@ export function createFakeCXBus(options: FakeCXBusOptions = {}) {
   const self = addPlugin('CXBus') as FakePlugin;
   const CXBus: FakeCXBusGlobal = {
     registerPlugin,
-    registerMaster() {
-      if (masterTaken) return false;
-      masterTaken = true;
-      return { lock: () => void (locked = true), unlock: () => void (locked = false), config: configure };
+    configure(settings) {
+      if (!settings || typeof settings !== 'object') return;
+      if (typeof settings.async === 'boolean') deliverLater = settings.async;
+      if (settings.unlocked === true) CXBus.getPluginInterface = (name) => plugins.get(name)?.iface ?? false;
+      if (settings.unlocked === false) delete CXBus.getPluginInterface;
     },
-    loadPlugin(name) {
-      const deferred = createDeferred();
-      if (plugins.has(name)) deferred.resolve();
-      else deferred.reject(`Could not load file: ${name}`);
-      return deferred.promise();
-    },
-    configure,
     command: self.command,
     subscribe: self.subscribe,
     data: self.data,
   };
-
-  function configure(settings: BusConfig): void {
-    if (!settings || typeof settings !== 'object') return;
-    if (typeof settings.async === 'boolean') config.async = settings.async;
-    if (typeof settings.unlocked === 'boolean') {
-      config.unlocked = settings.unlocked;
-      if (settings.unlocked) CXBus.getPluginInterface = (name) => plugins.get(name)?.iface ?? false;
-      else delete CXBus.getPluginInterface;
-    }
-  }
-  if (options.unlocked) configure({ unlocked: true });
+  if (options.unlocked) CXBus.configure({ unlocked: true });
 
   return {
     /** The global, as `window.CXBus`. */
@@ -354,7 +276,7 @@ export function createFakeCXBus(options: FakeCXBusOptions = {}) {
     registerCalls,
     calls,
     promises,
-    /** The interface a plugin was given, as the bus keeps it (for tests; the page needs an unlocked bus). */
+    /** The interface a plugin was given, as the bus keeps it. */
     interfaceOf: (name: string): FakePlugin | undefined => plugins.get(name)?.iface,
     /** Registered plugin names, without the bus's own "CXBus". */
     plugins: () => [...plugins.keys()].filter((name) => name !== 'CXBus'),
@@ -370,5 +292,3 @@ export function createFakeCXBus(options: FakeCXBusOptions = {}) {
     },
   };
 }
-
-export type FakeCXBus = ReturnType<typeof createFakeCXBus>;
