@@ -1,4 +1,4 @@
-// Bus traffic in the real CX Lens panel (issue 2): the built extension in Chromium, the demo pages
+// Bus traffic in the real CX Lens panel: the built extension in Chromium, the demo pages
 // with the Widgets emulation and the emulated chat API, the panel opened in the real DevTools.
 import { describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'puppeteer-core';

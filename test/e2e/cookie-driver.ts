@@ -2,21 +2,13 @@
 // their stable test attributes. Shared by test/e2e/cookie-sync*.test.ts and violations*.test.ts.
 import type { Frame, Page } from 'puppeteer-core';
 import type { Demo } from '../demo/server/index.mjs';
-import { openLensPanel, openPage, sleep, waitFor, type Lens } from './harness';
-
-export interface CookieTab {
-  page: Page;
-  devtools: Page;
-  panel: Frame;
-}
+import { newChatSession } from './demo-driver';
+import { sleep, type Lens } from './harness';
+import { openPanelOn, type PanelTab } from './panel-driver';
 
 /** Opens `url` in a new tab with DevTools, then the CX Lens panel on its Cookie sync tab. */
-export async function openCookieSync(lens: Lens, url: string): Promise<CookieTab> {
-  const { page, devtools } = await openPage(lens.browser, url);
-  const panel = await openLensPanel(devtools);
-  await panel.$eval('[data-testid="tab-cookies"]', (el) => (el as HTMLElement).click());
-  await panel.waitForSelector('[data-testid="sync-status"]');
-  return { page, devtools, panel };
+export function openCookieSync(lens: Lens, url: string): Promise<PanelTab> {
+  return openPanelOn(lens, url, 'cookies', '[data-testid="sync-status"]');
 }
 
 export async function syncStatus(panel: Frame): Promise<{ state: string; reason: string }> {
@@ -66,16 +58,14 @@ export async function channelRows(panel: Frame): Promise<{ type: string; seenIn:
 
 /** Fills and submits the chat window's registration form (xdomain.html opens the chat itself);
  *  returns the new session's id once the agent side has it. */
-export async function startChatFromForm(page: Page, demo: Demo): Promise<string> {
-  const before = new Set(demo.agent.sessions().map((s) => s.id));
-  await page.waitForSelector('[data-testid="chat-form-firstname"]', { visible: true, timeout: 15_000 });
-  await page.type('[data-testid="chat-form-firstname"]', 'Ann');
-  await page.type('[data-testid="chat-form-lastname"]', 'Lee');
-  await page.type('[data-testid="chat-form-email"]', 'ann@example.com');
-  await page.click('[data-testid="chat-form-submit"]');
-  const session = await waitFor(() => demo.agent.sessions().find((s) => !before.has(s.id)), 'a new chat session');
-  await page.waitForSelector('[data-testid="chat-input"]', { visible: true });
-  return session.id;
+export function startChatFromForm(page: Page, demo: Demo): Promise<string> {
+  return newChatSession(page, demo, async () => {
+    await page.waitForSelector('[data-testid="chat-form-firstname"]', { visible: true, timeout: 15_000 });
+    await page.type('[data-testid="chat-form-firstname"]', 'Ann');
+    await page.type('[data-testid="chat-form-lastname"]', 'Lee');
+    await page.type('[data-testid="chat-form-email"]', 'ann@example.com');
+    await page.click('[data-testid="chat-form-submit"]');
+  });
 }
 
 /** Whether the chat transcript shows `text`. */

@@ -24,15 +24,22 @@ export async function clearSiteData(browser: Browser, demo: Demo): Promise<void>
   }
 }
 
-/** Starts a chat the way the page's own code would, and waits for the agent side to see it. */
-export async function startChat(page: Page, demo: Demo): Promise<string> {
+/** Runs `start` on the page; returns the id of the chat session it opened, once the agent side
+ *  has it and the page shows the chat input. */
+export async function newChatSession(page: Page, demo: Demo, start: () => Promise<void>): Promise<string> {
   const before = new Set(demo.agent.sessions().map((s) => s.id));
-  await page.waitForSelector('[data-testid="chat-open-button"]'); // WebChat loaded and ready
-  await page.evaluate(() => {
-    (window as any).CXBus.command('WebChat.open', { form: { autoSubmit: true, firstname: 'Ann', lastname: 'Lee', email: 'ann@example.com' } });
-  });
+  await start();
   const session = await waitFor(() => demo.agent.sessions().find((s) => !before.has(s.id)), 'a new chat session');
   await page.waitForSelector('[data-testid="chat-input"]', { visible: true });
   return session.id;
 }
 
+/** Starts a chat the way the page's own code would, and waits for the agent side to see it. */
+export function startChat(page: Page, demo: Demo): Promise<string> {
+  return newChatSession(page, demo, async () => {
+    await page.waitForSelector('[data-testid="chat-open-button"]'); // WebChat loaded and ready
+    await page.evaluate(() => {
+      (window as any).CXBus.command('WebChat.open', { form: { autoSubmit: true, firstname: 'Ann', lastname: 'Lee', email: 'ann@example.com' } });
+    });
+  });
+}

@@ -1,5 +1,6 @@
 // Browser-test harness: real Chromium (Debian's), the built extension from dist/, and the real
-// DevTools window with the CX Lens panel open. See ../shared/TESTING-NOTES.md for the method.
+// DevTools window with the CX Lens panel open: Chromium opens DevTools for every tab, and Ctrl+[
+// in DevTools cycles its panels until the CX Lens panel frame exists.
 import puppeteer, { type Browser, type Frame, type Page, type Target } from 'puppeteer-core';
 import { existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,22 @@
 // Reads and drives the CX Lens panel frame through its stable test attributes.
-import type { Frame } from 'puppeteer-core';
-import { waitFor } from './harness';
+import type { Frame, Page } from 'puppeteer-core';
+import { openLensPanel, openPage, waitFor, type Lens } from './harness';
+
+export interface PanelTab {
+  page: Page;
+  devtools: Page;
+  panel: Frame;
+}
+
+/** Opens `url` in a new tab with DevTools, then the CX Lens panel on the view whose tab button is
+ *  `tab-<view>`, and waits until `readySelector` shows in it. */
+export async function openPanelOn(lens: Lens, url: string, view: string, readySelector: string): Promise<PanelTab> {
+  const { page, devtools } = await openPage(lens.browser, url);
+  const panel = await openLensPanel(devtools);
+  await panel.$eval(`[data-testid="tab-${view}"]`, (el) => (el as HTMLElement).click());
+  await panel.waitForSelector(readySelector);
+  return { page, devtools, panel };
+}
 
 export interface BusRowView {
   kind: string;

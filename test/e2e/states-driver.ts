@@ -2,7 +2,8 @@
 // test attributes. Shared by test/e2e/states-*.test.ts.
 import type { Frame, Page } from 'puppeteer-core';
 import type { Demo } from '../demo/server/index.mjs';
-import { openLensPanel, openPage, waitFor, type Lens } from './harness';
+import { waitFor, type Lens } from './harness';
+import { openPanelOn, type PanelTab } from './panel-driver';
 
 export interface StateRowView {
   state: string;
@@ -12,19 +13,9 @@ export interface StateRowView {
   reactionText: string | null;
 }
 
-export interface ChatTab {
-  page: Page;
-  devtools: Page;
-  panel: Frame;
-}
-
 /** Opens `url` in a new tab with DevTools, opens the CX Lens panel and its States tab. */
-export async function openStates(lens: Lens, url: string): Promise<ChatTab> {
-  const { page, devtools } = await openPage(lens.browser, url);
-  const panel = await openLensPanel(devtools);
-  await panel.$eval('[data-testid="tab-states"]', (el) => (el as HTMLElement).click());
-  await panel.waitForSelector('[data-testid="toggle-finalize"]');
-  return { page, devtools, panel };
+export function openStates(lens: Lens, url: string): Promise<PanelTab> {
+  return openPanelOn(lens, url, 'states', '[data-testid="toggle-finalize"]');
 }
 
 /** Waits until this DevTools window runs CX Lens's devtools page: from then on DevTools records

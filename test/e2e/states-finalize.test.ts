@@ -1,4 +1,4 @@
-// Interaction states (issue 3) in the real CX Lens panel: the finalize handler switched on from
+// Interaction states in the real CX Lens panel: the finalize handler switched on from
 // the States tab in both chat modes, switched off, and the timeline's reaction cell for each.
 // Real Chromium, the built extension, the demo pages (Widgets emulation) and the emulated chat API.
 import { describe, expect, it } from 'vitest';

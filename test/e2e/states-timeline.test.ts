@@ -1,4 +1,4 @@
-// Interaction states (issue 3) in the real CX Lens panel: the timeline's edge-case flag, a
+// Interaction states in the real CX Lens panel: the timeline's edge-case flag, a
 // malformed poll response marked without breaking anything, and the network source on its own
 // (a page whose bus CX Lens cannot see, and responses that finished before the panel opened).
 import { describe, expect, it } from 'vitest';
@@ -69,7 +69,8 @@ describe('states timeline', () => {
     expect((await stateRows(panel)).map((r) => r.state)).not.toContain('Completed');
     await panel.$eval('[data-testid="tab-states"]', (el) => (el as HTMLElement).click());
     await waitForStateRow(panel, (r) => r.state === 'Completed' && r.source === 'bus network', 'a later Completed from both sources');
-    // The emulated transport throws on the helper items, as the real one does (facts file).
+    // The emulated transport throws on the helper items, as the real one does: it reads
+    // `from.type` of every item of data.messages.
     expect(errors.some((e) => /reading 'type'/.test(e))).toBe(true);
   });
 

@@ -263,7 +263,8 @@ export function createChatStore({ pollTimeoutMs = 2500 } = {}) {
     return summary(session);
   }
 
-  /** The next poll response that delivers messages gets the seed guide's malformed shape. */
+  /** The next poll response that delivers messages gets the malformed shape of the guide's sample
+   *  poll response (helper objects as items of data.messages). */
   function malformedNextPoll(id) {
     const session = open(id);
     session.malformedNextPoll = true;

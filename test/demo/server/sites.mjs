@@ -1,5 +1,6 @@
-// The demo sites: one port, four sites told apart by the Host header (cross-site without DNS or
-// certificates, see TESTING-NOTES.md):
+// The demo sites: one port, four sites told apart by the Host header. Cross-site without DNS or
+// certificates: localhost, 127.0.0.1 and [::1] are three sites, all secure contexts over plain
+// http, and 127.0.0.2 (loopback too) has a cookie jar of its own:
 //   localhost:P   domain A          127.0.0.1:P  domain B
 //   [::1]:P       cookie iframe     127.0.0.2:P  untrusted site
 // Every site serves the Widgets emulation at /widgets/ and the built standalone scripts at /cx-lens/.

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { CHANNEL_VERSION, MessageType, carriesSessionData, maskSessionData, parseReply, parseRequest } from '../../../src/cookie/channel';
 import { startCookieIframe, IFRAME_COOKIE_MAX_AGE_S, type CookieIframe } from '../../../src/cookie/iframe-core';
 import {
-  CookieChannelError, READY_TIMEOUT_MS, REQUEST_TIMEOUT_MS, createCookieProviderApi, type ExtensionBus,
+  CookieChannelError, READY_TIMEOUT_MS, REQUEST_TIMEOUT_MS, createCookieProviderApi,
 } from '../../../src/cookie/provider-core';
 import { SAVE_DELAY_MS } from '../../../src/cookie/session-saver';
 import { FakeBrowser, FakeWindow, type FakeIframe, type WindowHandle } from '../fakes/cookie-fakes';
+import { createFakeCXBus } from '../fakes/fake-cxbus';
 
 const IFRAME_URL = 'http://[::1]:8772/iframe.html';
 const IFRAME_ORIGIN = 'http://[::1]:8772';
@@ -27,7 +28,7 @@ function setup(trusted: unknown = [A, B]) {
 /** Settles a promise while the fake clock runs. */
 async function settle<T>(browser: FakeBrowser, promise: Promise<T>, ms = 50): Promise<PromiseSettledResult<T>> {
   const result = Promise.allSettled([promise]);
-  await browser.clock.advance(ms);
+  await browser.clock.advanceAsync(ms);
   return (await result)[0];
 }
 
@@ -71,7 +72,7 @@ describe('cookie channel: cross-domain flow', () => {
     const { browser, open } = setup();
     const a = open(A);
     const first = new a.api.CookieProvider('sess', IFRAME_URL);
-    await browser.clock.advance(50);
+    await browser.clock.advanceAsync(50);
     const second = new a.api.CookieProvider('sess', IFRAME_URL);
     expect(a.win.document.iframes).toHaveLength(1);
     const frame = a.win.document.iframes[0] as FakeIframe;
@@ -154,13 +155,13 @@ describe('cookie channel: refusals, blocking and timeouts', () => {
     browser.jar('[::1]').set('cx-lens-cookie.sess', { value: SESSION, attributes: '' });
     const evil = open('http://127.0.0.2:8773');
     new evil.api.CookieProvider('sess', IFRAME_URL);
-    await browser.clock.advance(50);
+    await browser.clock.advanceAsync(50);
     const iframe = (evil.win.document.iframes[0] as FakeIframe).contentWindow!;
     const junk: unknown[] = [null, 'load', 42, { type: MessageType.load }, { type: MessageType.load, v: 1, id: 'x'.repeat(65), name: 'sess' },
       { type: MessageType.load, v: 1, id: 'a b', name: 'sess' }, { type: 'other/thing', v: 1, id: '1' }];
     for (const data of junk) iframe.postMessage(data, IFRAME_ORIGIN);
     for (let i = 0; i < 500; i++) iframe.postMessage({ type: MessageType.load, v: 1, id: `r${i}`, name: 'sess' }, IFRAME_ORIGIN);
-    await browser.clock.advance(50);
+    await browser.clock.advanceAsync(50);
     const replies = browser.sent.filter((m) => m.to === 'http://127.0.0.2:8773').map((m) => parseReply(m.data)!);
     // hello + the 500 well-formed requests; junk gets no answer at all
     expect(replies).toHaveLength(501);
@@ -172,7 +173,7 @@ describe('cookie channel: refusals, blocking and timeouts', () => {
     const { browser, open } = setup([A]);
     const a = open(A);
     new a.api.CookieProvider('sess', IFRAME_URL);
-    await browser.clock.advance(50);
+    await browser.clock.advanceAsync(50);
     const iframeWin = iframeWindowOf(a.win);
     const before = browser.sent.length;
     // Another window of a trusted origin that holds a reference to the iframe, not its parent.
@@ -180,7 +181,7 @@ describe('cookie channel: refusals, blocking and timeouts', () => {
     browser.handle(() => iframeWin, other).postMessage({ type: MessageType.hello, v: 1, id: 'x1' }, IFRAME_ORIGIN);
     // The parent, but with an opaque origin (a sandboxed document).
     iframeWin.dispatch({ data: { type: MessageType.hello, v: 1, id: 'x2' }, origin: 'null', source: iframeWin.parent });
-    await browser.clock.advance(50);
+    await browser.clock.advanceAsync(50);
     expect(browser.sent.slice(before).filter((m) => m.from === IFRAME_ORIGIN)).toEqual([]);
   });
 
@@ -188,13 +189,13 @@ describe('cookie channel: refusals, blocking and timeouts', () => {
     const { browser, open } = setup([A]);
     const a = open(A);
     new a.api.CookieProvider('sess', IFRAME_URL);
-    await browser.clock.advance(50);
+    await browser.clock.advanceAsync(50);
     const iframe = (a.win.document.iframes[0] as FakeIframe).contentWindow!;
     iframe.postMessage({ type: MessageType.load, v: 1, id: 'n1', name: 'a;b' }, IFRAME_ORIGIN);
     iframe.postMessage({ type: MessageType.save, v: 1, id: 'n2', name: 'sess', value: 'x; Domain=evil' }, IFRAME_ORIGIN);
     iframe.postMessage({ type: MessageType.save, v: 1, id: 'n3', name: 'sess', value: 'x'.repeat(5000) }, IFRAME_ORIGIN);
     iframe.postMessage({ type: MessageType.load, v: 2, id: 'n4', name: 'sess' }, IFRAME_ORIGIN);
-    await browser.clock.advance(50);
+    await browser.clock.advanceAsync(50);
     const codes = Object.fromEntries(browser.sent.map((m) => parseReply(m.data)).filter((r) => r && r.id.startsWith('n'))
       .map((r) => [r!.id, r!.ok ? 'ok' : r!.error.code]));
     expect(codes).toEqual({ n1: 'bad-request', n2: 'bad-request', n3: 'bad-request', n4: 'unsupported-version' });
@@ -255,12 +256,12 @@ describe('cookie channel: refusals, blocking and timeouts', () => {
     const a = open(A);
     const provider = new a.api.CookieProvider('sess', 'http://[::1]:8772/missing.html');
     const pending = Promise.allSettled([provider.loadCookie()]);
-    await browser.clock.advance(READY_TIMEOUT_MS - 1);
+    await browser.clock.advanceAsync(READY_TIMEOUT_MS - 1);
     let done = false;
     void pending.then(() => (done = true));
-    await browser.clock.advance(0);
+    await browser.clock.advanceAsync(0);
     expect(done).toBe(false);
-    await browser.clock.advance(1);
+    await browser.clock.advanceAsync(1);
     const error = rejected((await pending)[0]);
     expect(error.code).toBe('timeout');
     expect(error.message).toContain('http://[::1]:8772/missing.html');
@@ -284,7 +285,7 @@ describe('cookie channel: refusals, blocking and timeouts', () => {
     const a = browser.openPage(A);
     const provider = new (createCookieProviderApi(a).CookieProvider)('sess', IFRAME_URL);
     const load = Promise.allSettled([provider.loadCookie()]);
-    await browser.clock.advance(50);
+    await browser.clock.advanceAsync(50);
     const id = requests.find((r) => r.op === 'load')!.id;
     const frame = a.document.iframes[0] as FakeIframe;
     const forged = { type: MessageType.reply, v: 1, id, ok: true, result: { found: true, value: 'forged' } };
@@ -293,11 +294,11 @@ describe('cookie channel: refusals, blocking and timeouts', () => {
     a.dispatch({ data: forged, origin: IFRAME_ORIGIN, source: browser.handle(() => a, popup) });
     // Right window, wrong origin (the iframe navigated elsewhere).
     a.dispatch({ data: forged, origin: 'http://127.0.0.2:8773', source: frame.contentWindow });
-    await browser.clock.advance(50);
+    await browser.clock.advanceAsync(50);
     expect(a.document.cookie).toBe('');
     // The genuine reply still settles the request.
     (frame.window!.parent as WindowHandle).postMessage({ ...forged, result: { found: true, value: 'genuine' } }, A);
-    await browser.clock.advance(50);
+    await browser.clock.advanceAsync(50);
     expect(fulfilled((await load)[0])).toMatchObject({ status: 'loaded' });
     expect(a.document.cookie).toBe('sess=genuine');
   });
@@ -309,10 +310,10 @@ describe('cookie channel: refusals, blocking and timeouts', () => {
     const a = browser.openPage(A);
     const provider = new (createCookieProviderApi(a).CookieProvider)('sess', IFRAME_URL);
     const ready = Promise.allSettled([provider.ready]);
-    await browser.clock.advance(50);
+    await browser.clock.advanceAsync(50);
     const frame = a.document.iframes[0] as FakeIframe;
     a.dispatch({ data: { type: MessageType.reply, v: 1, id: requests[0].id, ok: true, result: { protocol: 1, trusted: 1 } }, origin: 'https://login.example', source: frame.contentWindow });
-    await browser.clock.advance(READY_TIMEOUT_MS);
+    await browser.clock.advanceAsync(READY_TIMEOUT_MS);
     expect(rejected((await ready)[0]).message).toContain('an answer came from https://login.example instead');
   });
 
@@ -352,7 +353,7 @@ describe('cookie channel: refusals, blocking and timeouts', () => {
       provider.loadCookie();
       provider.loadCookie();
       provider.cookieTest();
-      await browser.clock.advance(50);
+      await browser.clock.advanceAsync(50);
       await new Promise((r) => setTimeout(r, 10));
       expect(unhandled).toEqual([]);
       expect(a.win.warnings.filter((w) => w.includes('loadCookie failed'))).toHaveLength(1);
@@ -384,18 +385,11 @@ describe('cookie channel: refusals, blocking and timeouts', () => {
 });
 
 describe('cookie channel: Widgets extension', () => {
-  function fakeBus(taken: string[] = []) {
-    const subscribers = new Map<string, (() => void)[]>();
-    const registered: string[] = [];
-    const bus: ExtensionBus = {
-      registerPlugin(name) {
-        if (taken.includes(name) || registered.includes(name)) return false;
-        registered.push(name);
-        return { subscribe: (event: string, callback: () => void) => subscribers.set(event, [...(subscribers.get(event) ?? []), callback]) };
-      },
-    };
-    const publish = (event: string) => (subscribers.get(event) ?? []).forEach((cb) => cb());
-    return { bus, publish, registered, subscribers };
+  /** The page's bus, delivering on the fake browser's clock; `taken` names are already registered. */
+  function fakeBus(browser: FakeBrowser, taken: string[] = []) {
+    const bus = createFakeCXBus({ setTimeout: browser.clock.setTimer });
+    for (const name of taken) bus.registerPlugin(name);
+    return bus;
   }
 
   it('loads at start, tests cookies, and saves (once per burst, only on change) after chat events', async () => {
@@ -404,45 +398,45 @@ describe('cookie channel: Widgets extension', () => {
     const a = open(A);
     const seen: boolean[] = [];
     const extension = a.api.initCookieProviderExtension('sess', IFRAME_URL, (enabled) => seen.push(enabled));
-    const bus = fakeBus(['CookieProviderExtension']);
-    extension(null, bus.bus);
-    await browser.clock.advance(50);
-    expect(bus.registered).toEqual(['CookieProviderExtension2']);
-    expect([...bus.subscribers.keys()].sort()).toEqual(['WebChat.started', 'WebChatService.messageReceived']);
+    const bus = fakeBus(browser, ['CookieProviderExtension']);
+    extension(null, bus.CXBus);
+    await browser.clock.advanceAsync(50);
+    expect(bus.plugins()).toEqual(['CookieProviderExtension', 'CookieProviderExtension2']); // the first name was taken
+    expect(bus.subscribedEvents().sort()).toEqual(['WebChat.started', 'WebChatService.messageReceived']);
     expect(a.win.document.cookie).toBe('sess=old-session');
     expect(seen).toEqual([true]);
 
     const saves = () => browser.sent.filter((m) => parseRequest(m.data)?.op === 'save').length;
     a.win.document.cookie = `sess=${SESSION}`;
-    bus.publish('WebChat.started');
-    bus.publish('WebChatService.messageReceived');
-    bus.publish('WebChatService.messageReceived');
-    await browser.clock.advance(SAVE_DELAY_MS + 50);
+    bus.publishFrom('WebChat.started');
+    bus.publishFrom('WebChatService.messageReceived');
+    bus.publishFrom('WebChatService.messageReceived');
+    await browser.clock.advanceAsync(SAVE_DELAY_MS + 50);
     expect(saves()).toBe(1);
     expect(browser.jar('[::1]').get('cx-lens-cookie.sess')?.value).toBe(SESSION);
-    bus.publish('WebChatService.messageReceived');
-    await browser.clock.advance(SAVE_DELAY_MS + 50);
+    bus.publishFrom('WebChatService.messageReceived');
+    await browser.clock.advanceAsync(SAVE_DELAY_MS + 50);
     expect(saves()).toBe(1);
     a.win.document.cookie = 'sess=next-index';
-    bus.publish('WebChatService.messageReceived');
-    await browser.clock.advance(SAVE_DELAY_MS + 50);
+    bus.publishFrom('WebChatService.messageReceived');
+    await browser.clock.advanceAsync(SAVE_DELAY_MS + 50);
     expect(saves()).toBe(2);
   });
 
   it('the bare CookieProviderExtension of the guide binds the page\'s own CookieProvider', async () => {
     const { browser, open } = setup();
     const a = open(A);
-    const lonely = fakeBus();
-    a.api.CookieProviderExtension(null, lonely.bus);
-    expect(lonely.registered).toEqual([]);
+    const lonely = fakeBus(browser);
+    a.api.CookieProviderExtension(null, lonely.CXBus);
+    expect(lonely.plugins()).toEqual([]);
     expect(a.win.warnings.join()).toMatch(/found no CookieProvider/);
 
     new a.api.CookieProvider('sess', IFRAME_URL);
-    const bus = fakeBus();
-    a.api.CookieProviderExtension(null, bus.bus);
+    const bus = fakeBus(browser);
+    a.api.CookieProviderExtension(null, bus.CXBus);
     a.win.document.cookie = `sess=${SESSION}`;
-    bus.publish('WebChat.started');
-    await browser.clock.advance(SAVE_DELAY_MS + 50);
+    bus.publishFrom('WebChat.started');
+    await browser.clock.advanceAsync(SAVE_DELAY_MS + 50);
     expect(browser.jar('[::1]').get('cx-lens-cookie.sess')?.value).toBe(SESSION);
   });
 });

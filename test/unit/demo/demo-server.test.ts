@@ -337,7 +337,7 @@ describe('agent HTTP API', () => {
     expect((await fetch(`${demo.urls.api}/agent/api/sessions/${session.sessionId}/join`, { method: 'OPTIONS' })).headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('malformed-next-poll: the next poll with messages has the seed guide shape, the one after is well-formed', async () => {
+  it("malformed-next-poll: the next poll with messages has the guide's sample shape, the one after is well-formed", async () => {
     const session = await newSession();
     const first = await poll(session);
     expect((await agentPost(session.sessionId, 'malformed-next-poll')).body.session.malformedNextPoll).toBe(true);

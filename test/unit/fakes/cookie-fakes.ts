@@ -1,6 +1,7 @@
 // A small fake browser for the cookie channel's unit tests: windows with origins, iframes that
 // load asynchronously, postMessage with the browser's target-origin rule, per-site cookie jars
 // with third-party blocking, and a manual clock. Only what the provider and the iframe use.
+import { FakeClock } from './fake-clock';
 
 type Listener = (event: { data: unknown; origin: string; source: unknown }) => void;
 
@@ -14,47 +15,6 @@ export interface SentMessage {
 
 export interface StoredCookie { value: string; attributes: string }
 
-export class FakeClock {
-  now = 0;
-  private nextId = 1;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-
-  setTimeout = (fn: () => void, ms: number): number => {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.now + Math.max(0, ms), fn });
-    return id;
-  };
-
-  clearTimeout = (id: number): void => {
-    this.timers.delete(id);
-  };
-
-  /** Runs every timer due within ms (in time order, including ones scheduled meanwhile), then
-   *  lets promise callbacks run. */
-  async advance(ms: number): Promise<void> {
-    const end = this.now + ms;
-    for (;;) {
-      await settlePromises();
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const entry of this.timers) if (entry[1].at <= end && (!next || entry[1].at < next[1].at)) next = entry;
-      if (!next) break;
-      this.timers.delete(next[0]);
-      this.now = next[1].at;
-      next[1].fn();
-    }
-    this.now = end;
-    await settlePromises();
-  }
-
-  pending(): number {
-    return this.timers.size;
-  }
-}
-
-async function settlePromises(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}
-
 function isSecure(url: URL): boolean {
   return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
@@ -67,8 +27,8 @@ export class FakeWindow {
   readonly console = { warn: (...args: unknown[]) => this.warnings.push(args.join(' ')), error: (...args: unknown[]) => this.errors.push(args.join(' ')) };
   readonly warnings: string[] = [];
   readonly errors: string[] = [];
-  readonly setTimeout: FakeClock['setTimeout'];
-  readonly clearTimeout: FakeClock['clearTimeout'];
+  readonly setTimeout: FakeClock['setTimer'];
+  readonly clearTimeout: FakeClock['clearTimer'];
   /** This window as its parent sees it (window.parent inside it); itself for a top window. */
   parent: unknown = this;
 
@@ -77,8 +37,8 @@ export class FakeWindow {
     this.location = { href: parsed.href, origin: parsed.origin, protocol: parsed.protocol };
     this.isSecureContext = isSecure(parsed);
     this.document = new FakeDocument(this, parsed.hostname);
-    this.setTimeout = browser.clock.setTimeout;
-    this.clearTimeout = browser.clock.clearTimeout;
+    this.setTimeout = browser.clock.setTimer;
+    this.clearTimeout = browser.clock.clearTimer;
   }
 
   get origin(): string {
@@ -112,7 +72,7 @@ export class WindowHandle {
     browser.sent.push({ from: this.viewer.origin, to: target.origin, targetOrigin, data: copy, delivered });
     if (!delivered) return;
     const source = browser.handle(() => this.viewer, target);
-    browser.clock.setTimeout(() => target.dispatch({ data: copy, origin: this.viewer.origin, source }), 0);
+    browser.clock.setTimer(() => target.dispatch({ data: copy, origin: this.viewer.origin, source }), 0);
   }
 }
 
@@ -237,7 +197,7 @@ export class FakeBrowser {
     const parent = element.owner;
     const top = parent.top ?? parent;
     element.window = new FakeWindow(this, parent.location.href, top);
-    this.clock.setTimeout(() => {
+    this.clock.setTimer(() => {
       const win = new FakeWindow(this, element.src, top);
       win.parent = this.handle(() => parent, win);
       element.window = win;

@@ -1,9 +1,11 @@
 import type { Scheduler } from '../../../src/page/batcher';
 
-/** A manual clock with timers, for the batcher and the bus tap. */
+type Timer = { due: number; fn: () => void };
+
+/** A manual clock with timers, for the batcher, the taps, the injected scripts and the cookie channel. */
 export class FakeClock implements Scheduler {
   time = 1_000_000;
-  private timers = new Map<number, { due: number; fn: () => void }>();
+  private timers = new Map<number, Timer>();
   private nextId = 1;
 
   now = (): number => this.time;
@@ -25,14 +27,32 @@ export class FakeClock implements Scheduler {
   /** Moves time forward, running due timers in order (timers they set run too, if due). */
   advance(ms: number): void {
     const end = this.time + ms;
-    for (;;) {
-      let next: [number, { due: number; fn: () => void }] | undefined;
-      for (const entry of this.timers) if (entry[1].due <= end && (!next || entry[1].due < next[1].due)) next = entry;
-      if (!next) break;
-      this.timers.delete(next[0]);
-      this.time = Math.max(this.time, next[1].due);
-      next[1].fn();
-    }
+    while (this.runNext(end));
     this.time = end;
   }
+
+  /** Like advance, for code that mixes timers and promises: promise callbacks run before each
+   *  timer and at the end. */
+  async advanceAsync(ms: number): Promise<void> {
+    const end = this.time + ms;
+    do await settlePromises();
+    while (this.runNext(end));
+    this.time = end;
+    await settlePromises();
+  }
+
+  /** Runs the earliest timer due by `end`; false when there is none. */
+  private runNext(end: number): boolean {
+    let next: [number, Timer] | undefined;
+    for (const entry of this.timers) if (entry[1].due <= end && (!next || entry[1].due < next[1].due)) next = entry;
+    if (!next) return false;
+    this.timers.delete(next[0]);
+    this.time = Math.max(this.time, next[1].due);
+    next[1].fn();
+    return true;
+  }
+}
+
+async function settlePromises(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
 }

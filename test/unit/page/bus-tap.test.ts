@@ -6,186 +6,17 @@ import {
   type CaptureRecord, type CommandRecord, type EventRecord, type HookStatus, type OutcomeRecord, type PageBatch, type PluginRecord,
 } from '../../../src/shared/protocol';
 import { FakeClock } from '../fakes/fake-clock';
-
-// ---------------------------------------------------------------------------------------------
-// A small CXBus that follows GENESYS-WIDGETS-FACTS.md §1: an interface per plugin, a global
-// CXBus without publish whose calls are made as the plugin "CXBus", the bus's own deferred
-// (done/fail, a `then` that registers but returns undefined), sticky republish replayed to late
-// subscribers, `before` hooks that cancel, a command to a missing name that never settles.
-// Delivery is synchronous. Like a naive emulation, publishDirect and data(key, value) go through
-// the interface's own publish: the tap must not count those twice.
+import { createFakeCXBus, type FakeCXBusOptions, type FakePlugin } from '../fakes/fake-cxbus';
+import { addQuickBus } from '../fakes/fake-widgets';
 
 type Fn = (...args: any[]) => any;
 
-function makeDeferred() {
-  let state: 'pending' | 'resolved' | 'rejected' = 'pending';
-  let settled: unknown;
-  const done: Fn[] = [];
-  const fail: Fn[] = [];
-  const promise = {
-    done(fn: Fn) {
-      if (state === 'resolved') fn(settled);
-      else if (state === 'pending') done.push(fn);
-      return promise;
-    },
-    fail(fn: Fn) {
-      if (state === 'rejected') fn(settled);
-      else if (state === 'pending') fail.push(fn);
-      return promise;
-    },
-    then(ok?: Fn, ko?: Fn): undefined {
-      if (ok) promise.done(ok);
-      if (ko) promise.fail(ko);
-      return undefined; // does not chain
-    },
-    state: () => state,
-  };
-  return {
-    resolve(value?: unknown) {
-      if (state !== 'pending') return;
-      state = 'resolved';
-      settled = value;
-      done.forEach((fn) => fn(value));
-    },
-    reject(reason?: unknown) {
-      if (state !== 'pending') return;
-      state = 'rejected';
-      settled = reason;
-      fail.forEach((fn) => fn(reason));
-    },
-    promise: () => promise,
-  };
-}
-
-interface BusOptions {
-  freezeInterfaces?: boolean;
-  unlocked?: boolean;
-}
-
-function createBus(options: BusOptions = {}) {
-  const plugins = new Map<string, { iface: any; commands: Map<string, Fn>; events: string[] }>();
-  const subscribers = new Map<string, { plugin: string; cb: Fn }[]>();
-  const sticky = new Map<string, unknown>();
-  const befores = new Map<string, Fn[]>();
-  const store = new Map<string, unknown>();
-  const made = { interfaces: [] as any[], promises: [] as any[] };
-
-  function deliver(publisher: string, evt: string, data: unknown) {
-    const event = { time: Date.now(), publisher, event: `${publisher}.${evt}`, data: data === undefined ? {} : data };
-    for (const s of [...(subscribers.get(event.event) ?? [])]) s.cb(event);
-    return event;
-  }
-
-  function command(commander: string, name: string, data: unknown = {}) {
-    const full = name.includes('.') ? name : `${commander}.${name}`;
-    const deferred = makeDeferred();
-    const promise = deferred.promise();
-    made.promises.push(promise);
-    let opts = data;
-    for (const hook of befores.get(full) ?? []) {
-      opts = hook(opts);
-      if (!opts || typeof opts !== 'object') {
-        deferred.reject(CANCEL_MESSAGE);
-        return promise;
-      }
-    }
-    const [pluginName, cmd] = [full.slice(0, full.indexOf('.')), full.slice(full.indexOf('.') + 1)];
-    const plugin = plugins.get(pluginName);
-    if (!plugin) {
-      deferred.reject('Could not load plugin file in given location. Check your plugins path option.');
-      return promise;
-    }
-    const handler = plugin.commands.get(cmd);
-    if (handler) handler({ time: Date.now(), commander, command: full, deferred, data: opts });
-    return promise; // no such command: pending forever
-  }
-
-  function makeInterface(ns: string) {
-    const iface = {
-      publish(evt: string, data?: unknown) {
-        if (!plugins.has(ns)) return false;
-        deliver(ns, evt, data);
-        return true;
-      },
-      publishDirect(evt: string, data?: unknown) {
-        return this.publish(evt, data);
-      },
-      republish(evt: string, data?: unknown) {
-        sticky.set(`${ns}.${evt}`, deliver(ns, evt, data));
-        return true;
-      },
-      subscribe(event: string, cb: Fn) {
-        if (typeof cb !== 'function') return false;
-        if (!subscribers.has(event)) subscribers.set(event, []);
-        subscribers.get(event)!.push({ plugin: ns, cb });
-        if (sticky.has(event)) cb(sticky.get(event));
-        return event;
-      },
-      unsubscribe(event: string) {
-        subscribers.set(event, (subscribers.get(event) ?? []).filter((s) => s.plugin !== ns));
-      },
-      command: (name: string, data?: unknown) => command(ns, name, data),
-      before(name: string, fn: Fn) {
-        const full = name.includes('.') ? name : `${ns}.${name}`;
-        if (!befores.has(full)) befores.set(full, []);
-        befores.get(full)!.push(fn);
-      },
-      registerCommand(name: string, handler: Fn) {
-        plugins.get(ns)!.commands.set(name, handler);
-      },
-      registerEvents(list: string[] | string) {
-        plugins.get(ns)!.events.push(...(Array.isArray(list) ? list : [list]));
-      },
-      namespace: () => ns,
-      data(key: string, value?: unknown) {
-        if (arguments.length < 2) return store.get(key.includes('.') ? key : `${ns}.${key}`);
-        const last = store.get(`${ns}.${key}`);
-        if (last === value) return;
-        store.set(`${ns}.${key}`, value);
-        const change = { last, value, time: Date.now() };
-        this.publish('data', change);
-        this.publish(`data.${key}`, change);
-        this.publish(`data.${key}:${JSON.stringify(value)}`, change);
-      },
-      registry() {
-        return Object.fromEntries([...plugins].map(([name, p]) => [name, { events: p.events, commands: [...p.commands.keys()] }]));
-      },
-      ready() {},
-    };
-    return iface;
-  }
-
-  function register(name: string) {
-    if (plugins.has(name)) return false;
-    const iface = makeInterface(name);
-    plugins.set(name, { iface, commands: new Map(), events: [] });
-    made.interfaces.push(iface);
-    return options.freezeInterfaces ? Object.freeze(iface) : iface;
-  }
-
-  const self = makeInterface('CXBus');
-  plugins.set('CXBus', { iface: self, commands: new Map(), events: [] });
-  const bus: any = {
-    registerPlugin: register,
-    command: (name: string, data?: unknown) => self.command(name, data),
-    subscribe: (event: string, cb: Fn) => self.subscribe(event, cb),
-    data: (key: string, value?: unknown) => (value === undefined ? self.data(key) : self.data(key, value)),
-    configure() {},
-    loadPlugin() {},
-  };
-  if (options.unlocked) bus.getPluginInterface = (name: string) => plugins.get(name)?.iface;
-  return { bus, made };
-}
-
-/** What the Widgets App does: registers QuickBus and puts it on _genesys.widgets.bus. */
-function widgetsApp(win: any, bus: any, transport?: unknown) {
-  const quick = bus.registerPlugin('QuickBus');
-  quick.registerPlugin = bus.registerPlugin;
-  win._genesys = win._genesys ?? {};
-  win._genesys.widgets = win._genesys.widgets ?? {};
-  if (transport) win._genesys.widgets.webchat = { transport };
-  win._genesys.widgets.bus = quick;
-  return quick;
+/** The fake bus as the tap tests use it: synchronous delivery (the bus's `async: false`), so that
+ *  what a test publishes is recorded at once; and, like a naive emulation, publishDirect and
+ *  data(key, value) going through the interface's own publish, which the tap must not count twice. */
+function createBus(options: FakeCXBusOptions = {}) {
+  const fake = createFakeCXBus({ async: false, publishesThroughInterface: true, ...options });
+  return { ...fake, bus: fake.CXBus as any };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,13 +52,19 @@ function bind(clock: FakeClock) {
 
 const names = (rs: { name: string }[]) => rs.map((r) => r.name);
 
+/** A hooked window, then a bus assigned to its CXBus (the usual order: the hook comes first). */
+function busOnPage(options: FakeCXBusOptions = {}) {
+  const t = setup();
+  const fake = createBus(options);
+  t.win.CXBus = fake.bus;
+  return { t, bus: fake.bus, fake };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe('finding the bus', () => {
   it('a bus assigned after the hook (inline <head> script) is tapped synchronously: its first event is captured', () => {
-    const t = setup();
-    const { bus } = createBus();
-    t.win.CXBus = bus;
+    const { t, bus } = busOnPage();
     const inline = t.win.CXBus.registerPlugin('Inline');
     inline.publish('first', { n: 1 });
     expect(t.win.CXBus).toBe(bus); // transparent: exactly what was set
@@ -268,7 +105,7 @@ describe('finding the bus', () => {
     const { bus } = createBus();
     win.CXBus = bus;
     const early = bus.registerPlugin('Early');
-    const quick = widgetsApp(win, bus);
+    const quick = addQuickBus(win, bus);
     const t = setup(win);
     early.publish('unseen');
     quick.publish('seen');
@@ -288,7 +125,7 @@ describe('finding the bus', () => {
     const { bus } = createBus({ unlocked: true });
     win.CXBus = bus;
     const early = bus.registerPlugin('Early');
-    widgetsApp(win, bus);
+    addQuickBus(win, bus);
     const t = setup(win);
     early.publish('now-seen');
     expect(names(t.events())).toEqual(['Early.now-seen']);
@@ -320,7 +157,7 @@ describe('finding the bus', () => {
     const { bus } = createBus();
     u.win._genesys = { widgets: { main: {} } };
     u.win.CXBus = bus;
-    widgetsApp(u.win, bus);
+    addQuickBus(u.win, bus);
     u.clock.advance(BATCH_INTERVAL_MS);
     expect(u.status().quickBus).toBe(true);
   });
@@ -337,10 +174,8 @@ describe('finding the bus', () => {
   });
 
   it('reads the transport config (type, dataURL, async) and never its headers', () => {
-    const t = setup();
-    const { bus } = createBus();
-    t.win.CXBus = bus;
-    widgetsApp(t.win, bus, {
+    const { t, bus } = busOnPage();
+    addQuickBus(t.win, bus, {
       type: 'pureengage-v3-rest', dataURL: 'https://api.example.com/nexus/v3', async: { enabled: true },
       headers: { 'x-api-key': 'SECRET-KEY' },
     });
@@ -352,10 +187,11 @@ describe('finding the bus', () => {
 });
 
 describe('events', () => {
-  it('publish, publishDirect, republish and data changes, each once, in order', () => {
-    const t = setup();
-    const { bus } = createBus();
-    t.win.CXBus = bus;
+  it.each([
+    ['on a naive bus, whose publishDirect and data changes call publish', true],
+    ['on a bus that publishes those internally, as the real one does', false],
+  ])('publish, publishDirect, republish and data changes, each once, in order, %s', (_, publishesThroughInterface) => {
+    const { t, bus } = busOnPage({ publishesThroughInterface });
     const p = bus.registerPlugin('WebChat');
     p.publish('opened', { a: 1 });
     p.publishDirect('direct');
@@ -374,9 +210,7 @@ describe('events', () => {
   });
 
   it('events published inside handle.synthetic() are marked synthetic, and only those', () => {
-    const t = setup();
-    const { bus } = createBus();
-    t.win.CXBus = bus;
+    const { t, bus } = busOnPage();
     const service = bus.registerPlugin('WebChatService');
     expect(t.handle.synthetic(() => service.publish('messageReceived', { cxLensSynthetic: true }))).toBe(true);
     service.publish('messageReceived', { real: true });
@@ -386,9 +220,7 @@ describe('events', () => {
   });
 
   it('a late subscriber to a republished event gets a replay record naming it', () => {
-    const t = setup();
-    const { bus } = createBus();
-    t.win.CXBus = bus;
+    const { t, bus } = busOnPage();
     const app = bus.registerPlugin('App');
     app.republish('ready', { config: 1 });
     const seen: unknown[] = [];
@@ -405,9 +237,7 @@ describe('events', () => {
   });
 
   it('payloads: top level as at the call, deeper levels as at the flush; hostile ones marked', () => {
-    const t = setup();
-    const { bus } = createBus();
-    t.win.CXBus = bus;
+    const { t, bus } = busOnPage();
     const p = bus.registerPlugin('P');
     const data: any = { status: 'before', nested: { n: 1 } };
     p.publish('mutated', data);
@@ -428,16 +258,14 @@ describe('events', () => {
 
 describe('commands', () => {
   function withPlugins() {
-    const t = setup();
-    const { bus, made } = createBus();
-    t.win.CXBus = bus;
+    const { t, bus } = busOnPage();
     const chat = bus.registerPlugin('WebChat');
     let later: any;
     chat.registerCommand('open', (e: any) => e.deferred.resolve({ opened: true }));
     chat.registerCommand('fail', (e: any) => e.deferred.reject('no agents'));
     chat.registerCommand('later', (e: any) => (later = e.deferred));
     const page = bus.registerPlugin('Page');
-    return { t, bus, made, chat, page, resolveLater: (v: unknown) => later.resolve(v) };
+    return { t, bus, chat, page, resolveLater: (v: unknown) => later.resolve(v) };
   }
 
   it('records commander, full name and options, and each outcome: resolved, rejected, cancelled', () => {
@@ -507,9 +335,7 @@ describe('commands', () => {
 
 describe('registrations', () => {
   it('records registerPlugin (also refused ones), registerCommand, registerEvents, before, subscribe, unsubscribe', () => {
-    const t = setup();
-    const { bus } = createBus();
-    t.win.CXBus = bus;
+    const { t, bus } = busOnPage();
     const p = bus.registerPlugin('WebChat');
     expect(bus.registerPlugin('WebChat')).toBe(false);
     p.registerCommand('open', () => {});
@@ -532,11 +358,9 @@ describe('registrations', () => {
   });
 
   it('plugins registered through QuickBus.registerPlugin are tapped too', () => {
-    const t = setup();
-    const { bus } = createBus();
-    t.win.CXBus = bus;
-    const quick = widgetsApp(t.win, bus);
-    quick.registerPlugin('MyExtension').publish('hi');
+    const { t, bus } = busOnPage();
+    const quick = addQuickBus(t.win, bus);
+    (quick.registerPlugin('MyExtension') as FakePlugin).publish('hi');
     expect(names(t.events())).toEqual(['MyExtension.hi']);
     expect([...t.handle.interfaces.keys()]).toEqual(['QuickBus', 'MyExtension']);
   });
@@ -544,15 +368,13 @@ describe('registrations', () => {
 
 describe('never changes or breaks the page', () => {
   it('return values and `this` are the original ones', () => {
-    const t = setup();
-    const { bus, made } = createBus();
-    t.win.CXBus = bus;
+    const { t, bus, fake } = busOnPage();
     const p = bus.registerPlugin('P');
-    expect(p).toBe(made.interfaces[0]);
+    expect(p).toBe(fake.interfaceOf('P'));
     expect(p.publish('x')).toBe(true);
     expect(p.subscribe('P.x', () => {})).toBe('P.x');
     const promise = p.command('P.none');
-    expect(promise).toBe(made.promises.at(-1));
+    expect(promise).toBe(fake.promises.at(-1));
     expect(promise.then(() => {})).toBeUndefined(); // still the bus's own non-chaining then
 
     let seenThis: unknown;
@@ -573,9 +395,7 @@ describe('never changes or breaks the page', () => {
   });
 
   it('a page callback that throws still throws the same error to the page', () => {
-    const t = setup();
-    const { bus } = createBus();
-    t.win.CXBus = bus;
+    const { t, bus } = busOnPage();
     const p = bus.registerPlugin('P');
     const error = new Error('page bug');
     p.subscribe('P.boom', () => {
@@ -598,9 +418,7 @@ describe('never changes or breaks the page', () => {
   });
 
   it('a frozen interface is reported, not forced, and keeps working', () => {
-    const t = setup();
-    const { bus } = createBus({ freezeInterfaces: true });
-    t.win.CXBus = bus;
+    const { t, bus } = busOnPage({ freezeInterfaces: true });
     let frozen: any;
     expect(() => (frozen = bus.registerPlugin('Frozen'))).not.toThrow();
     expect(Object.isFrozen(frozen)).toBe(true);
@@ -619,9 +437,7 @@ describe('never changes or breaks the page', () => {
   });
 
   it('hostile payloads (throwing getters, proxies) never break a publish', () => {
-    const t = setup();
-    const { bus } = createBus();
-    t.win.CXBus = bus;
+    const { t, bus } = busOnPage();
     const p = bus.registerPlugin('P');
     const trap = () => {
       throw new Error('trap');
@@ -647,9 +463,7 @@ describe('batching and the handle', () => {
   /** A tapped plugin 'P' whose earlier batches (registration, status) are already sent; `sent()`
    *  flushes and returns the batches posted since. */
   function tappedPlugin() {
-    const t = setup();
-    const { bus } = createBus();
-    t.win.CXBus = bus;
+    const { t, bus } = busOnPage();
     const p = bus.registerPlugin('P');
     t.clock.advance(BATCH_INTERVAL_MS);
     const before = t.batches.length;

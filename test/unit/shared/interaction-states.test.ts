@@ -9,7 +9,7 @@ const SESSION = '6a1e2c3d-0000-4000-8000-000000000001';
 const POLL_URL = `https://api.example.com/nexus/v3/chat/sessions/${SESSION}/messages?operationId=abc&index=1625826338000-0`;
 
 /** The guide's sample poll response, helper objects inside `messages` included. */
-const SEED_SAMPLE = `{
+const GUIDE_SAMPLE = `{
   "status": { "code": "SUCCESS" },
   "data": {
     "messages": [
@@ -40,7 +40,7 @@ const customer = (text: string, index: string, utcTime: string, id?: string) => 
 
 describe('parseChatResponse', () => {
   it("extracts the state from the guide's sample and marks the response malformed", () => {
-    const r = parseChatResponse({ url: POLL_URL, method: 'GET', status: 200, time: 1000, body: SEED_SAMPLE })!;
+    const r = parseChatResponse({ url: POLL_URL, method: 'GET', status: 200, time: 1000, body: GUIDE_SAMPLE })!;
     expect(r.sessionId).toBe(SESSION);
     expect(r.facts).toHaveLength(1);
     const s = r.facts[0] as StateEvent;

@@ -8,6 +8,7 @@ import { FAST_POLL_MS } from '../../../../src/page/inject/bus-poll';
 import { SAVE_DELAY_MS, SAVE_EVENTS } from '../../../../src/cookie/session-saver';
 import type { CookieResult } from '../../../../src/cookie/provider-core';
 import { FakeClock } from '../../fakes/fake-clock';
+import { createFakeCXBus } from '../../fakes/fake-cxbus';
 
 const OPTIONS = { cookieName: 'sess', iframeUrl: 'http://[::1]:8780/cx-lens/iframe.html' };
 
@@ -15,13 +16,10 @@ function fakeHost(options: { bus?: boolean; pageIframe?: boolean } = {}) {
   const clock = new FakeClock();
   const calls: string[] = [];
   const reports: { state: string; detail: Record<string, unknown> }[] = [];
-  const subscribers = new Map<string, (() => void)[]>();
-  const state = { bus: options.bus ?? true, cookie: '', registered: 0 };
+  // The page's bus, delivering on the page's clock (setTimeout(0), as the real bus does).
+  const bus = createFakeCXBus({ setTimeout: clock.setTimer });
+  const state = { bus: options.bus ?? true, cookie: '' };
   const providers: (ProviderLike & { removed: boolean })[] = [];
-  const plugin = {
-    subscribe: (event: string, cb: () => void) => subscribers.set(event, [...(subscribers.get(event) ?? []), cb]),
-    unsubscribe: (event: string) => subscribers.delete(event),
-  };
   const host: CookieInjectionHost = {
     createProvider: (name, url) => {
       calls.push(`create ${name} ${url}`);
@@ -35,7 +33,7 @@ function fakeHost(options: { bus?: boolean; pageIframe?: boolean } = {}) {
       return provider;
     },
     hasIframe: () => options.pageIframe === true,
-    registerPlugin: () => (state.bus ? (name: string) => { state.registered++; return name === PLUGIN_NAME ? plugin : false; } : null),
+    registerPlugin: () => (state.bus ? bus.registerPlugin : null),
     cookie: () => state.cookie,
     baseUrl: 'http://localhost:8780/chat.html',
     setTimer: clock.setTimer,
@@ -43,8 +41,7 @@ function fakeHost(options: { bus?: boolean; pageIframe?: boolean } = {}) {
     now: clock.now,
     report: (s, detail) => reports.push({ state: s, detail }),
   };
-  const publish = (event: string) => (subscribers.get(event) ?? []).forEach((cb) => cb());
-  return { clock, calls, reports, subscribers, state, providers, host, publish };
+  return { clock, calls, reports, bus, state, providers, host, publish: (event: string) => bus.publishFrom(event) };
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -55,7 +52,7 @@ describe('cookie provider injection', () => {
     const api = createCookieInjection(f.host);
     expect(api.install(OPTIONS)).toMatchObject({ installed: true, state: 'installed', bus: true, options: OPTIONS });
     expect(f.calls).toEqual([`create sess ${OPTIONS.iframeUrl}`, 'load']);
-    expect([...f.subscribers.keys()].sort()).toEqual([...SAVE_EVENTS].sort());
+    expect(f.bus.subscribedEvents().sort()).toEqual([...SAVE_EVENTS].sort());
     f.state.cookie = 'sess=v1';
     f.publish('WebChat.started');
     f.publish('WebChatService.messageReceived'); // same burst: one save
@@ -81,7 +78,7 @@ describe('cookie provider injection', () => {
     api.install({ ...OPTIONS, cookieName: 'other' });
     expect(f.providers).toHaveLength(2);
     expect(f.providers[0]!.removed).toBe(true);
-    expect(f.state.registered).toBe(1); // the bus plugin is registered once and reused
+    expect(f.bus.registerCalls).toEqual([PLUGIN_NAME]); // the bus plugin is registered once and reused
   });
 
   it('waits for a bus that appears later', () => {
@@ -89,11 +86,11 @@ describe('cookie provider injection', () => {
     const api = createCookieInjection(f.host);
     expect(api.install(OPTIONS)).toMatchObject({ state: 'waiting' });
     f.clock.advance(FAST_POLL_MS * 3);
-    expect(f.subscribers.size).toBe(0);
+    expect(f.bus.subscribedEvents()).toEqual([]);
     f.state.bus = true;
     f.clock.advance(FAST_POLL_MS);
     expect(api.status()).toMatchObject({ state: 'installed', bus: true });
-    expect(f.subscribers.size).toBe(SAVE_EVENTS.length);
+    expect(f.bus.subscribedEvents()).toHaveLength(SAVE_EVENTS.length);
     expect(f.reports.map((r) => r.state)).toEqual(['waiting', 'installed']);
   });
 
@@ -108,7 +105,7 @@ describe('cookie provider injection', () => {
     const bound = createCookieInjection(g.host);
     bound.install(OPTIONS);
     bound.uninstall();
-    expect(g.subscribers.size).toBe(0);
+    expect(g.bus.subscribedEvents()).toEqual([]);
     expect(g.reports.at(-1)!.state).toBe('removed');
   });
 

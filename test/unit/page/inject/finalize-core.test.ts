@@ -3,7 +3,8 @@ import { createFinalizeHandler, DEFAULT_TEXT, readOptions } from '../../../../sr
 import { FAST_POLL_FOR_MS, SLOW_POLL_MS } from '../../../../src/page/inject/bus-poll';
 import type { InjectRecord } from '../../../../src/shared/protocol';
 import type { PageWindow } from '../../../../src/page/inject/bus-and-hook';
-import { createFakeWindow, createWidgetsBus, stateMessage, type FakeWindow } from '../../fakes/finalize-fake-bus';
+import { addQuickBus, createFakeWindow, createWidgetsBus, type FakeWindow } from '../../fakes/fake-widgets';
+import { stateMessage } from '../../fakes/chat-api';
 
 const HOOK = Symbol.for('cx-lens.hook');
 
@@ -12,10 +13,9 @@ function page(opts: { async?: boolean; chatActive?: boolean; withBus?: boolean; 
   const bus = createWidgetsBus({ chatActive: opts.chatActive ?? true });
   const emitted: InjectRecord[] = [];
   win[HOOK] = { emit: (r: InjectRecord) => emitted.push(r) };
-  const genesys = { widgets: { webchat: { transport: { type: 'pureengage-v3-rest', async: { enabled: opts.async ?? true } } } } as Record<string, unknown> };
-  win._genesys = genesys;
+  win._genesys = { widgets: { webchat: { transport: { type: 'pureengage-v3-rest', async: { enabled: opts.async ?? true } } } } };
   const addBus = () => {
-    if (opts.viaQuickBus) genesys.widgets.bus = { registerPlugin: bus.registerPlugin };
+    if (opts.viaQuickBus) addQuickBus(win, bus.CXBus);
     else win.CXBus = bus.CXBus;
   };
   if (opts.withBus ?? true) addBus();
@@ -94,7 +94,7 @@ describe('finalize handler: once and only once', () => {
     p.handler.install({ text: 'first' });
     const second = p.handler.install({ text: 'second' });
     expect(second.options!.text).toBe('second');
-    expect(p.bus.registerPlugin.mock.calls.filter(([n]) => n === 'CXLensFinalize')).toHaveLength(1);
+    expect(p.bus.registerCalls.filter((n) => n === 'CXLensFinalize')).toHaveLength(1);
     expect(p.bus.subscriberCount('WebChatService.messageReceived')).toBe(1);
     p.deliver([stateMessage('Finalizing', 'f', '1')]);
     await settle();
@@ -136,7 +136,7 @@ describe('finalize handler: once and only once', () => {
 
     // registerPlugin would now return false for the taken name: the kept interface is reused
     expect(p.handler.install().state).toBe('installed');
-    expect(p.bus.registerPlugin.mock.calls.filter(([n]) => n === 'CXLensFinalize')).toHaveLength(1);
+    expect(p.bus.registerCalls.filter((n) => n === 'CXLensFinalize')).toHaveLength(1);
     p.deliver([stateMessage('Completed', 'c', '2')]);
     await settle();
     expect(p.sent()).toHaveLength(1);
@@ -186,7 +186,7 @@ describe('finalize handler: a bus that appears later', () => {
     p.handler.uninstall();
     p.addBus();
     await vi.advanceTimersByTimeAsync(5000);
-    expect(p.bus.registerPlugin.mock.calls.some(([n]) => n === 'CXLensFinalize')).toBe(false);
+    expect(p.bus.registerCalls).not.toContain('CXLensFinalize');
     expect(p.emitted.map((r) => r.state)).toEqual(['waiting', 'removed']);
   });
 });

@@ -1,4 +1,5 @@
-// The CXBus emulation (test/demo/widgets/cxbus.min.js) against GENESYS-WIDGETS-FACTS.md §1.
+// The CXBus emulation (test/demo/widgets/cxbus.min.js) against the behaviour of the real Widgets
+// 9.0 bus, as test/demo/widgets/README.md lists it.
 import { describe, expect, it } from 'vitest';
 import { createPage, logLines, track, type Any } from './widgets-vm';
 

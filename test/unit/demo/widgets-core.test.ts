@@ -1,5 +1,6 @@
 // widgets-core emulation (App, WebChat, WebChatService with the pureengage-v3-rest transport)
-// against GENESYS-WIDGETS-FACTS.md §1.8, §2 and §3, driven through a fake Digital Channels API.
+// against the behaviour of the real Widgets 9.0 runtime and Digital Channels API, as
+// test/demo/widgets/README.md lists it, driven through a fake Digital Channels API.
 import { describe, expect, it } from 'vitest';
 import { createPage, track, WIDGETS_CORE_SOURCE, type Any, type Page, type SeenRequest } from './widgets-vm';
 
