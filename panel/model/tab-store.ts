@@ -41,7 +41,7 @@ export type ResetCause = { reason: 'clear' } | { reason: 'navigation'; frame: Fr
  * in arrival order, and resets it when the log is emptied.
  */
 export interface RecordView {
-  /** The record kinds this view reads. Several views may read the same kind. */
+  /** The record kinds this view reads, read once on registration. Several views may read a kind. */
   readonly kinds: ReadonlySet<string>;
   /** Also take every record of a kind that no registered view lists (nor the store itself
    *  reads): kinds nobody knows are shown, never lost. */

@@ -51,6 +51,8 @@ export class StatesModel implements RecordView {
       case 'command':
         if (!isReactionCommand(record.name)) return;
         this.reactions.add(reactionKey(docId, record.id));
+        // Commands that never settle must not pile up: forget the oldest.
+        if (this.reactions.size > this.cap) this.reactions.delete(this.reactions.values().next().value as string);
         break;
       case 'outcome':
         if (!this.reactions.delete(reactionKey(docId, record.id))) return;
