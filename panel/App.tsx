@@ -1,6 +1,6 @@
 // The panel's frame: a tab bar (Bus plus the feature views), the active view, the status line.
 import { useState } from 'preact/hooks';
-import type { LogModel } from './model/tab-store';
+import type { TabModels } from './model/tab-models';
 import { StatusLine } from './components/StatusLine';
 import { useModel, useNow } from './hooks';
 import { BusView } from './bus/BusView';
@@ -18,7 +18,7 @@ const TABS = [
 type TabId = (typeof TABS)[number]['id'];
 const TAB_KEY = 'cx-lens.tab';
 
-export function App({ model }: { model: LogModel }) {
+export function App({ models }: { models: TabModels }) {
   const [tab, setTab] = useState<TabId>(() => {
     const saved = readSetting(TAB_KEY);
     return TABS.some((t) => t.id === saved) ? (saved as TabId) : 'bus';
@@ -42,17 +42,17 @@ export function App({ model }: { model: LogModel }) {
       {/* Views stay mounted so their state (filter, selection) survives a tab switch. */}
       {TABS.map(({ id, View }) => (
         <main key={id} class="view" role="tabpanel" hidden={tab !== id} data-testid={`view-${id}`}>
-          <View model={model} />
+          <View models={models} />
         </main>
       ))}
-      <Status model={model} />
+      <Status models={models} />
     </div>
   );
 }
 
-/** Its own component so that model changes re-render the status line, not the whole panel. */
-function Status({ model }: { model: LogModel }) {
-  useModel(model);
+/** Its own component so that store changes re-render the status line, not the whole panel. */
+function Status({ models }: { models: TabModels }) {
+  useModel(models.store);
   const now = useNow(500);
-  return <StatusLine model={model} now={now} />;
+  return <StatusLine models={models} now={now} />;
 }

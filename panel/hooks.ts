@@ -1,20 +1,23 @@
-// Preact hooks over the LogModel: re-render on model changes (at most once a frame) and a clock.
+// Preact hooks over the tab's models: re-render on store changes (at most once a frame), a clock,
+// and an injection switch.
 import { useEffect, useState } from 'preact/hooks';
-import type { LogModel, PanelCommand } from './model/tab-store';
+import type { TabStore } from './model/tab-store';
+import type { InjectionModel, PanelCommand } from './injection/injection-model';
 import type { InjectFeature, InjectOptions } from '../src/shared/protocol';
 import { readSetting } from './storage';
 
-/** Re-renders the calling component after model changes, coalesced to one render per frame
- *  (bursts of 20,000 events must not render 20,000 times). Returns the model's version. */
-export function useModel(model: LogModel): number {
-  const [version, setVersion] = useState(model.version);
+/** Re-renders the calling component after changes of the tab's store (and of the view models,
+ *  which notify through it), coalesced to one render per frame (bursts of 20,000 events must
+ *  not render 20,000 times). Returns the store's version. */
+export function useModel(store: TabStore): number {
+  const [version, setVersion] = useState(store.version);
   useEffect(() => {
     let scheduled = false;
     const flush = () => {
       scheduled = false;
-      setVersion(model.version);
+      setVersion(store.version);
     };
-    const unsubscribe = model.subscribe(() => {
+    const unsubscribe = store.subscribe(() => {
       if (scheduled) return;
       scheduled = true;
       // rAF does not run in a hidden panel; the timer makes sure the view still catches up.
@@ -24,9 +27,9 @@ export function useModel(model: LogModel): number {
         if (scheduled) flush();
       });
     });
-    setVersion(model.version);
+    setVersion(store.version);
     return unsubscribe;
-  }, [model]);
+  }, [store]);
   return version;
 }
 
@@ -52,8 +55,8 @@ export function readFlag(key: string, initial: boolean): boolean {
  * worker's settings (or its error) confirm or undo it. `options` are the ones being edited; the
  * worker's win when they change (panel reopened, another panel of the tab changed them).
  */
-export function useInjectionSwitch<F extends InjectFeature>(model: LogModel, feature: F, initial: () => InjectOptions[F]) {
-  const settings = model.injection.settings[feature] as InjectOptions[F] | undefined;
+export function useInjectionSwitch<F extends InjectFeature>(injection: InjectionModel, feature: F, initial: () => InjectOptions[F]) {
+  const settings = injection.settings[feature] as InjectOptions[F] | undefined;
   const on = settings !== undefined;
   const [options, setOptions] = useState<InjectOptions[F]>(() => settings ?? initial());
   const [wanted, setWanted] = useState<boolean | null>(null); // clicked, not confirmed yet
@@ -62,13 +65,13 @@ export function useInjectionSwitch<F extends InjectFeature>(model: LogModel, fea
     setWanted(null);
     if (settings) setOptions(settings);
   }, [settingsKey]);
-  const errorTime = model.injection.error?.time;
+  const errorTime = injection.error?.time;
   useEffect(() => setWanted(null), [errorTime]);
 
   /** Sends the switch: options to switch on (or update), null to switch off. `click` marks the
    *  switch as moved until the worker answers. False when the worker is not connected. */
   const send = (next: InjectOptions[F] | null, click: boolean): boolean => {
-    const sent = model.send({ type: 'inject', feature, options: next } as PanelCommand);
+    const sent = injection.send({ type: 'inject', feature, options: next } as PanelCommand);
     if (click) setWanted(sent ? next !== null : null);
     return sent;
   };

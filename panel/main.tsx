@@ -1,11 +1,13 @@
-// Panel entry: one LogModel for the inspected tab, fed by PanelFeed, rendered by App.
+// Panel entry: the inspected tab's models (one store, its view models), fed by PanelFeed,
+// rendered by App.
 import { render } from 'preact';
-import { LogModel } from './model/tab-store';
+import { createTabModels } from './model/tab-models';
 import { PanelFeed } from './model/feed';
 import { App } from './App';
 import { readFlag } from './hooks';
 import { connectWorker } from './port';
 import { PRESERVE_LOG_KEY } from './bus/BusView';
+import { startChatNetwork } from './states/network';
 import './panel.css';
 
 function applyTheme(theme: string | undefined): void {
@@ -14,10 +16,14 @@ function applyTheme(theme: string | undefined): void {
 applyTheme(chrome.devtools.panels.themeName);
 chrome.devtools.panels.setThemeChangeHandler?.((theme) => applyTheme(theme));
 
-const model = new LogModel({ preserveLog: readFlag(PRESERVE_LOG_KEY, false) });
-const feed = new PanelFeed(chrome.devtools.inspectedWindow.tabId, connectWorker, model.feed);
-model.connectSender((message) => feed.send(message));
+const models = createTabModels({ preserveLog: readFlag(PRESERVE_LOG_KEY, false) });
+const feed = new PanelFeed(chrome.devtools.inspectedWindow.tabId, connectWorker, models.store.feed);
+models.injection.connectSender((message) => feed.send(message));
 feed.start();
-addEventListener('pagehide', () => feed.stop());
+const stopNetwork = startChatNetwork(models.states.network);
+addEventListener('pagehide', () => {
+  feed.stop();
+  stopNetwork();
+});
 
-render(<App model={model} />, document.getElementById('app')!);
+render(<App models={models} />, document.getElementById('app')!);

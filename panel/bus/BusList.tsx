@@ -1,15 +1,14 @@
 // The virtualized bus list: fixed-height rows, only the visible ones (plus a few) in the DOM.
 // Follows the newest rows while scrolled to the bottom, like the Console.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { LogModel, Row } from '../model/tab-store';
-import { PENDING_WARN_MS } from '../model/tab-store';
+import { PENDING_WARN_MS, type BusModel, type Row } from './bus-model';
 import { formatClock, formatDuration } from '../model/summary';
 
 export const ROW_HEIGHT = 20;
 const OVERSCAN = 8;
 
 interface Props {
-  model: LogModel;
+  bus: BusModel;
   rows: Row[];
   /** Changes whenever `rows` may have changed (the array is updated in place). */
   version: number;
@@ -33,7 +32,7 @@ export function indexOfKey(rows: readonly Row[], key: number | null): number {
   return -1;
 }
 
-export function BusList({ model, rows, version, selectedKey, onSelect, now }: Props) {
+export function BusList({ bus, rows, version, selectedKey, onSelect, now }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(400);
@@ -104,15 +103,15 @@ export function BusList({ model, rows, version, selectedKey, onSelect, now }: Pr
       </div>
       <div class="rows" style={{ height: `${total}px` }}>
         {visible.map((row, i) => (
-          <RowView key={row.key} model={model} row={row} index={first + i} selected={row.key === selectedKey} onSelect={onSelect} now={now} />
+          <RowView key={row.key} bus={bus} row={row} index={first + i} selected={row.key === selectedKey} onSelect={onSelect} now={now} />
         ))}
       </div>
-      {rows.length === 0 && <div class="list-empty">No bus traffic{model.counts.event + model.counts.command + model.counts.plugin + model.counts.other ? ' matches the filter' : ' yet'}.</div>}
+      {rows.length === 0 && <div class="list-empty">No bus traffic{bus.counts.event + bus.counts.command + bus.counts.plugin + bus.counts.other ? ' matches the filter' : ' yet'}.</div>}
     </div>
   );
 }
 
-function RowView({ model, row, index, selected, onSelect, now }: { model: LogModel; row: Row; index: number; selected: boolean; onSelect(row: Row): void; now: number }) {
+function RowView({ bus, row, index, selected, onSelect, now }: { bus: BusModel; row: Row; index: number; selected: boolean; onSelect(row: Row): void; now: number }) {
   const style = { transform: `translateY(${index * ROW_HEIGHT}px)` };
   // Stripes by position in the list, not in the DOM (which changes as the list scrolls).
   const stripe = index % 2 ? ' alt' : '';
@@ -124,7 +123,7 @@ function RowView({ model, row, index, selected, onSelect, now }: { model: LogMod
       </div>
     );
   }
-  const outcome = row.kind === 'command' ? model.outcomeOf(row) : undefined;
+  const outcome = row.kind === 'command' ? bus.outcomeOf(row) : undefined;
   const pendingFor = outcome === 'pending' ? now - row.time : 0;
   const stale = pendingFor > PENDING_WARN_MS;
   return (

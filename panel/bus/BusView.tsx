@@ -1,7 +1,9 @@
 // The Bus tab: toolbar (pause, clear, preserve log, filter, export), the virtualized list of bus
 // traffic, and the detail pane of the selected row.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { LogModel, Row } from '../model/tab-store';
+import type { TabStore } from '../model/tab-store';
+import type { TabModels } from '../model/tab-models';
+import type { Row } from './bus-model';
 import { FilteredRows, parseFilter } from './filter';
 import { maskSecrets } from '../model/secrets';
 import type { Copied } from '../../src/shared/protocol';
@@ -14,34 +16,35 @@ import { writeSetting } from '../storage';
 
 export const PRESERVE_LOG_KEY = 'cx-lens.preserveLog';
 
-export function BusView({ model }: { model: LogModel }) {
-  const version = useModel(model);
+export function BusView({ models }: { models: TabModels }) {
+  const { store, bus } = models;
+  const version = useModel(store);
   const now = useNow(1000);
   const [filterText, setFilterText] = useState('');
   const [selected, setSelected] = useState<Row | null>(null);
   const [showSecrets, setShowSecrets] = useState(false);
   const filter = useMemo(() => parseFilter(filterText), [filterText]);
   const filtered = useRef(new FilteredRows());
-  const rows = filtered.current.update(model.rows, filter, model.epoch, model.outcomeVersion);
+  const rows = filtered.current.update(bus.rows, filter, bus.epoch, bus.outcomeVersion);
 
   // A cleared log (Clear, or a navigation without preserve log) drops the selection with it.
-  const epoch = model.epoch;
+  const epoch = bus.epoch;
   useEffect(() => setSelected(null), [epoch]);
 
   const busRows = rows.reduce((n, r) => n + (r.kind === 'nav' ? 0 : 1), 0);
-  const totalRows = model.rows.reduce((n, r) => n + (r.kind === 'nav' ? 0 : 1), 0);
+  const totalRows = bus.rows.reduce((n, r) => n + (r.kind === 'nav' ? 0 : 1), 0);
 
   const togglePreserve = (on: boolean) => {
-    model.setPreserveLog(on);
+    store.setPreserveLog(on);
     writeSetting(PRESERVE_LOG_KEY, on ? '1' : '0');
   };
 
   const exportLog = () => {
-    const host = hostOfTop(model);
+    const host = hostOfTop(store);
     const data = {
       tool: 'CX Lens', exportedAt: new Date().toISOString(), secretsMasked: !showSecrets,
-      frames: [...model.docs.values()].map((d) => d.frame),
-      records: model.records,
+      frames: [...store.docs.values()].map((d) => d.frame),
+      records: store.records,
     };
     const value = showSecrets ? data : maskSecrets(data as unknown as Copied).value;
     downloadText(JSON.stringify(value, null, 2), `cx-lens-${host}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
@@ -51,16 +54,16 @@ export function BusView({ model }: { model: LogModel }) {
     <div class="bus">
       <div class="toolbar" role="toolbar">
         <button
-          type="button" data-testid="pause" aria-pressed={model.paused} class={model.paused ? 'on' : ''}
-          title={model.paused ? 'Resume: add the rows that arrived while paused' : 'Pause: stop adding rows (records are kept)'}
-          onClick={() => model.setPaused(!model.paused)}
+          type="button" data-testid="pause" aria-pressed={bus.paused} class={bus.paused ? 'on' : ''}
+          title={bus.paused ? 'Resume: add the rows that arrived while paused' : 'Pause: stop adding rows (records are kept)'}
+          onClick={() => bus.setPaused(!bus.paused)}
         >
-          <span class={model.paused ? 'resume-icon' : 'pause-icon'} aria-hidden="true" />
-          {model.paused ? 'Resume' : 'Pause'}
+          <span class={bus.paused ? 'resume-icon' : 'pause-icon'} aria-hidden="true" />
+          {bus.paused ? 'Resume' : 'Pause'}
         </button>
-        <button type="button" data-testid="clear" title="Clear the log" onClick={() => model.clear()}>⊘ Clear</button>
+        <button type="button" data-testid="clear" title="Clear the log" onClick={() => store.clear()}>⊘ Clear</button>
         <label class="check" title="Keep the log when the page navigates or reloads">
-          <input type="checkbox" data-testid="preserve-log" checked={model.preserveLog} onChange={(e) => togglePreserve((e.target as HTMLInputElement).checked)} />
+          <input type="checkbox" data-testid="preserve-log" checked={store.preserveLog} onChange={(e) => togglePreserve((e.target as HTMLInputElement).checked)} />
           Preserve log
         </label>
         <input
@@ -70,17 +73,17 @@ export function BusView({ model }: { model: LogModel }) {
           onInput={(e) => setFilterText((e.target as HTMLInputElement).value)}
         />
         <button type="button" data-testid="export" title="Save the log as JSON (secrets masked unless shown)" onClick={exportLog}>⤓ Export</button>
-        {model.paused && (
-          <span class="held" data-testid="paused-count" data-count={model.heldCount}>
-            Paused · {formatCount(model.heldCount)} new while paused
+        {bus.paused && (
+          <span class="held" data-testid="paused-count" data-count={bus.heldCount}>
+            Paused · {formatCount(bus.heldCount)} new while paused
           </span>
         )}
         <span class="count" data-testid="row-count" data-count={busRows} data-total={totalRows}>
           {filter.empty ? `${formatCount(totalRows)} rows` : `${formatCount(busRows)} of ${formatCount(totalRows)} rows`}
         </span>
-        {model.rowsDropped > 0 && (
-          <span class="warn" data-testid="rows-dropped" data-count={model.rowsDropped} title="The list keeps the newest 100,000 rows">
-            {formatCount(model.rowsDropped)} oldest rows dropped
+        {bus.rowsDropped > 0 && (
+          <span class="warn" data-testid="rows-dropped" data-count={bus.rowsDropped} title="The list keeps the newest 100,000 rows">
+            {formatCount(bus.rowsDropped)} oldest rows dropped
           </span>
         )}
       </div>
@@ -88,15 +91,15 @@ export function BusView({ model }: { model: LogModel }) {
         <div class="filter-errors" data-testid="filter-errors">{filter.errors.join(' · ')}</div>
       )}
       <div class="split">
-        <BusList model={model} rows={rows} version={version} selectedKey={selected?.key ?? null} onSelect={setSelected} now={now} />
-        <DetailPane row={selected} model={model} now={now} showSecrets={showSecrets} onShowSecrets={setShowSecrets} />
+        <BusList bus={bus} rows={rows} version={version} selectedKey={selected?.key ?? null} onSelect={setSelected} now={now} />
+        <DetailPane row={selected} store={store} now={now} showSecrets={showSecrets} onShowSecrets={setShowSecrets} />
       </div>
     </div>
   );
 }
 
-function hostOfTop(model: LogModel): string {
-  const top = model.liveDocs().find((d) => d.frame.top);
+function hostOfTop(store: TabStore): string {
+  const top = store.liveTop();
   try {
     return new URL(top?.frame.url ?? '').host.replace(/[^\w.-]/g, '_') || 'page';
   } catch {

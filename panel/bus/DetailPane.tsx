@@ -1,25 +1,25 @@
 // The selected row's full record: fields, payload trees, copy as JSON, secrets masked by default.
 import { useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import type { LogModel, Row } from '../model/tab-store';
-import { PENDING_WARN_MS } from '../model/tab-store';
+import type { TabStore } from '../model/tab-store';
+import { PENDING_WARN_MS, type Row } from './bus-model';
 import type { CommandRecord, Copied, EventRecord, PluginRecord } from '../../src/shared/protocol';
 import { maskSecrets } from '../model/secrets';
-import { formatClock, formatDuration } from '../model/summary';
+import { formatClock, formatDuration, plural } from '../model/summary';
 import { copyText } from '../clipboard';
 import { JsonTree } from '../components/JsonTree';
 
 interface Props {
   row: Row | null;
-  model: LogModel;
+  store: TabStore;
   now: number;
   showSecrets: boolean;
   onShowSecrets(show: boolean): void;
 }
 
 /** The JSON "Copy as JSON" puts on the clipboard: the record, its outcome, and its frame. */
-export function rowJson(row: Row, model: LogModel, showSecrets: boolean): string {
-  const url = model.docs.get(row.docId)?.frame.url;
+export function rowJson(row: Row, store: TabStore, showSecrets: boolean): string {
+  const url = store.docs.get(row.docId)?.frame.url;
   const value = row.kind === 'nav'
     ? { navigated: row.url, time: row.time }
     : { ...row.record, ...(row.kind === 'command' ? { outcome: row.outcome ?? 'pending' } : {}), frame: url };
@@ -27,17 +27,17 @@ export function rowJson(row: Row, model: LogModel, showSecrets: boolean): string
   return JSON.stringify(shown, null, 2);
 }
 
-export function DetailPane({ row, model, now, showSecrets, onShowSecrets }: Props) {
+export function DetailPane({ row, store, now, showSecrets, onShowSecrets }: Props) {
   const [copyState, setCopyState] = useState('');
   if (!row) {
     return <div class="detail empty" data-testid="detail">Select a row to see its full record.</div>;
   }
   const mask = (v: Copied) => (showSecrets ? { value: v, masked: 0 } : maskSecrets(v));
-  const doc = model.docs.get(row.docId);
+  const doc = store.docs.get(row.docId);
   const frameText = doc ? `${doc.frame.url || row.docId}${doc.frame.top ? ' (top)' : ' (iframe)'}` : row.docId;
 
   const copy = async () => {
-    const ok = await copyText(rowJson(row, model, showSecrets));
+    const ok = await copyText(rowJson(row, store, showSecrets));
     setCopyState(ok ? 'Copied' : 'Copy failed');
     setTimeout(() => setCopyState(''), 1500);
   };
@@ -111,7 +111,7 @@ export function DetailPane({ row, model, now, showSecrets, onShowSecrets }: Prop
       <h2 title={row.name}>{row.name} <span class={`badge kind-${row.kind}`}>{row.kind}</span></h2>
       <Fields items={fields} />
       {sections}
-      {masked > 0 && !showSecrets && <p class="hint" data-testid="masked-count">{masked} secret{masked === 1 ? '' : 's'} masked</p>}
+      {masked > 0 && !showSecrets && <p class="hint" data-testid="masked-count">{plural(masked, 'secret')} masked</p>}
     </div>
   );
 }

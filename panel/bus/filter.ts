@@ -1,6 +1,6 @@
 // The bus list's filter: free text plus `kind:`, `plugin:`, `outcome:` tokens, `-` negates.
 // Parsing never throws: what it cannot use it reports in `errors` (shown under the filter box).
-import type { BusKind, Row } from '../model/tab-store';
+import type { BusKind, Row } from './bus-model';
 
 export type FilterField = 'kind' | 'plugin' | 'outcome';
 
@@ -109,7 +109,7 @@ export function usesOutcome(f: ParsedFilter): boolean {
 }
 
 /**
- * The filtered list, kept up to date incrementally: the model only appends rows and trims the
+ * The filtered list, kept up to date incrementally: the bus model only appends rows and trims the
  * oldest, so each update filters only the rows that are new since the last one. It starts over
  * when the filter changes, the log was emptied (epoch), or an outcome arrived while the filter
  * looks at outcomes.

@@ -1,13 +1,13 @@
 // The capture status line: what is being captured and, when nothing is, why; per-frame details.
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import type { LogModel } from '../model/tab-store';
+import type { TabModels } from '../model/tab-models';
 import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, MAX_BUFFER_CAP, MIN_BUFFER_CAP, bufferCapSetting } from '../../src/shared/buffer-cap';
-import { captureStatus } from '../model/tab-store';
-import { formatCount } from '../model/summary';
+import { captureStatus } from '../model/capture-status';
+import { formatCount, plural } from '../model/summary';
 
-export function StatusLine({ model, now }: { model: LogModel; now: number }) {
-  const s = captureStatus(model, now);
+export function StatusLine({ models, now }: { models: TabModels; now: number }) {
+  const s = captureStatus(models.store, models.bus, now);
   return (
     <footer class={`status s-${s.state}`} data-testid="capture-status" data-state={s.state} data-dropped={s.dropped} data-lost={s.lost}>
       <span class="dot" aria-hidden="true" />
@@ -19,7 +19,7 @@ export function StatusLine({ model, now }: { model: LogModel; now: number }) {
       )}
       {s.frames.length > 0 && (
         <details class="frames">
-          <summary>{s.frames.length} frame{s.frames.length === 1 ? '' : 's'}</summary>
+          <summary>{plural(s.frames.length, 'frame')}</summary>
           <ul data-testid="frames">
             {s.frames.map((f) => (
               <li key={f.docId} data-testid="frame-status" data-bus={f.bus} data-top={f.top ? 'true' : 'false'}>

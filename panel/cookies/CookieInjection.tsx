@@ -3,7 +3,7 @@
 // inspected tab (kept across reloads until switched off). The checkbox shows what the worker
 // reports; the status line adds what the injected provider itself said (its inject records).
 import { useEffect, useState } from 'preact/hooks';
-import type { LogModel } from '../model/tab-store';
+import type { InjectionModel } from '../injection/injection-model';
 import type { CookieProviderOptions, InjectRecord } from '../../src/shared/protocol';
 import { isCookieName } from '../../src/cookie/cookie-values';
 import { readJsonSetting, writeJsonSetting } from '../storage';
@@ -12,7 +12,7 @@ import { useInjectionSwitch } from '../hooks';
 const OPTIONS_KEY = 'cx-lens.cookieProviderOptions';
 
 interface Props {
-  model: LogModel;
+  injection: InjectionModel;
   /** The cookie name and iframe URL seen on the page, to prefill the inputs. */
   detected: { cookieName: string | null; iframeUrl: string | null };
   /** The injected provider's latest report from the top frame. */
@@ -32,9 +32,9 @@ export function optionsError(options: CookieProviderOptions): string | null {
   return null;
 }
 
-export function CookieInjection({ model, detected, record }: Props) {
+export function CookieInjection({ injection, detected, record }: Props) {
   const { on, options, setOptions, checked, switching, send } = useInjectionSwitch(
-    model, 'cookie-provider', () => saved() ?? { cookieName: detected.cookieName ?? '', iframeUrl: detected.iframeUrl ?? '' },
+    injection, 'cookie-provider', () => saved() ?? { cookieName: detected.cookieName ?? '', iframeUrl: detected.iframeUrl ?? '' },
   );
   const [error, setError] = useState<string | null>(null);
   // Prefill empty inputs from what the page shows, once it shows it.
@@ -53,7 +53,7 @@ export function CookieInjection({ model, detected, record }: Props) {
     setError(sent ? null : 'Not connected to the CX Lens service worker: try again in a moment.');
   };
 
-  const workerError = model.injection.error?.feature === 'cookie-provider' ? model.injection.error.message : null;
+  const workerError = injection.error?.feature === 'cookie-provider' ? injection.error.message : null;
   const state = switching ? 'switching' : workerError ? 'failed' : on ? record?.state ?? 'on' : 'off';
 
   return (

@@ -1,7 +1,8 @@
-// The Cookie sync view's model (issue 4): collects the tab's channel records, cookie facts and
-// the bus commands that show when Widgets looked for the session (CookieSyncStore, fed record by
-// record), and builds from them the sync facts and verdict, the violations, the channel log with
-// request↔reply latencies, and the facts table (buildCookieSync). Pure: no DOM, no chrome.*.
+// The Cookie sync view's model: collects the tab's channel records, cookie facts and the bus
+// commands that show when Widgets looked for the session (CookieSyncStore, a view the TabStore
+// feeds record by record), and builds from them the sync facts and verdict, the violations, the
+// channel log with request↔reply latencies, and the facts table (buildCookieSync). Pure: no DOM,
+// no chrome.*.
 import { MessageType, operationOf, type Operation } from '../../src/cookie/channel';
 import { iframeCookieName } from '../../src/cookie/cookie-values';
 import { isTrustedOrigin, normaliseOrigin, parseTrustedList } from '../../src/cookie/origins';
@@ -11,6 +12,7 @@ import type {
   CaptureRecord, ChannelGapRecord, ChannelRecord, CookieFactEntry, CookieFactsRecord, CookieProviderOptions, FrameInfo, InjectRecord,
 } from '../../src/shared/protocol';
 import { formatClock } from '../model/summary';
+import type { RecordView } from '../model/tab-store';
 
 /** Channel records the store keeps (oldest dropped first, counted). */
 export const MAX_CHANNEL_ENTRIES = 5000;
@@ -28,7 +30,8 @@ export interface GapEntry {
 }
 
 /** Everything of a tab the Cookie sync view needs, kept as records arrive. */
-export class CookieSyncStore {
+export class CookieSyncStore implements RecordView {
+  readonly kinds: ReadonlySet<string> = new Set(['channel', 'channel-gap', 'cookie-facts', 'command', 'inject']);
   channel: ChannelEntry[] = [];
   channelDropped = 0;
   gaps: GapEntry[] = [];
@@ -41,7 +44,7 @@ export class CookieSyncStore {
   /** Bumped on every change the view shows. */
   version = 0;
 
-  add(docId: string, record: CaptureRecord): void {
+  take(docId: string, record: CaptureRecord): void {
     switch (record.t) {
       case 'channel':
         this.channel.push({ docId, record });

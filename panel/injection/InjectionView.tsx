@@ -1,7 +1,8 @@
 // The Injection tab: what CX Lens has switched on in this tab, what the injected scripts report
 // from the page, and the last error. Read-only: each feature is switched in its own tab (the
 // finalize handler and Simulate in States), next to what it affects.
-import type { LogModel, TabRecord } from '../model/tab-store';
+import type { TabModels } from '../model/tab-models';
+import type { TabRecord } from '../model/tab-store';
 import type { InjectRecord } from '../../src/shared/protocol';
 import { formatClock } from '../model/summary';
 import { useRef } from 'preact/hooks';
@@ -12,16 +13,17 @@ import '../states/States.css';
 /** Activity rows listed, newest first. */
 const ACTIVITY_MAX = 50;
 
-export function InjectionView({ model }: { model: LogModel }) {
-  useModel(model);
+export function InjectionView({ models }: { models: TabModels }) {
+  const { store, injection } = models;
+  useModel(store);
   const root = useRef<HTMLDivElement>(null);
-  // Hidden behind another tab: no need to scan the log on every change (nothing here keeps state).
+  // Hidden behind another tab: no need to render on every change (nothing here keeps state).
   if (inHiddenTab(root.current)) return <div class="states-body injection" ref={root} data-testid="injection-overview" />;
-  const { settings, error } = model.injection;
-  const topDocId = model.liveDocs().find((d) => d.frame.top)?.frame.docId;
-  const finalize = finalizeStatus({ records: model.records, topDocId, settings: settings.finalize, error });
+  const { settings, error } = injection;
+  const topDocId = store.liveTop()?.frame.docId;
+  const finalize = finalizeStatus({ records: injection.records, topDocId, settings: settings.finalize, error });
   const cookie = settings['cookie-provider'];
-  const activity = injectActivity(model.records);
+  const activity = injectActivity(injection.records);
 
   return (
     <div class="states-body injection" ref={root} data-testid="injection-overview">

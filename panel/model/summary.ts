@@ -20,6 +20,11 @@ export function formatCount(n: number): string {
   return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n);
 }
 
+/** "1 event", "2,500 events": a count with the word in the right number. */
+export function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** Local wall-clock time hh:mm:ss.mmm of an epoch-ms timestamp. */
 export function formatClock(ms: number): string {
   if (!Number.isFinite(ms)) return '--:--:--.---';

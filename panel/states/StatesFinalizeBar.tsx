@@ -3,7 +3,7 @@
 // The switch itself lives in the service worker (per tab, kept across reloads): the checkbox
 // shows what the worker reports, not what was clicked.
 import { useEffect, useState } from 'preact/hooks';
-import type { LogModel } from '../model/tab-store';
+import type { InjectionModel } from '../injection/injection-model';
 import type { FinalizeOptions } from '../../src/shared/protocol';
 import { FINALIZE_STATES } from '../../src/shared/interaction-states';
 import { formatClock } from '../model/summary';
@@ -23,12 +23,12 @@ const SIMULATE_STATES = ['Finalizing', 'Completed', 'Active'];
 const CUSTOM = '__custom';
 
 interface Props {
-  model: LogModel;
+  injection: InjectionModel;
   topDocId: string | undefined;
 }
 
-export function StatesFinalizeBar({ model, topDocId }: Props) {
-  const { on, settings, options, setOptions, wanted, checked, switching, send: sendSwitch } = useInjectionSwitch(model, 'finalize', savedOptions);
+export function StatesFinalizeBar({ injection, topDocId }: Props) {
+  const { on, settings, options, setOptions, wanted, checked, switching, send: sendSwitch } = useInjectionSwitch(injection, 'finalize', savedOptions);
   const [sendError, setSendError] = useState<string | null>(null);
   const [showOptions, setShowOptions] = useState(false);
 
@@ -45,7 +45,7 @@ export function StatesFinalizeBar({ model, topDocId }: Props) {
     if (on) send(next, false);
   };
 
-  const status = finalizeStatus({ records: model.records, topDocId, settings, error: model.injection.error });
+  const status = finalizeStatus({ records: injection.records, topDocId, settings, error: injection.error });
 
   return (
     <section class="finalize-bar" aria-label="Finalize handler">
@@ -66,7 +66,7 @@ export function StatesFinalizeBar({ model, topDocId }: Props) {
           {showOptions ? '▾' : '▸'} Options
         </button>
         <span class="fb-summary" title={options.text}>{summaryOf(options)}</span>
-        <SimulateControls model={model} topDocId={topDocId} />
+        <SimulateControls injection={injection} topDocId={topDocId} />
       </div>
       {sendError && <div class="fb-error" role="alert">{sendError}</div>}
       {showOptions && <OptionsForm options={options} onChange={change} />}
@@ -127,7 +127,7 @@ function OptionsForm({ options, onChange }: { options: FinalizeOptions; onChange
 }
 
 /** Simulate: delivers a synthetic state to the page's messageReceived subscribers. */
-function SimulateControls({ model, topDocId }: Props) {
+function SimulateControls({ injection, topDocId }: Props) {
   const [choice, setChoice] = useState('Finalizing');
   const [custom, setCustom] = useState('');
   const [clickedAt, setClickedAt] = useState<number | null>(null);
@@ -137,7 +137,7 @@ function SimulateControls({ model, topDocId }: Props) {
   const simulate = () => {
     if (!state) return;
     setClickedAt(Date.now());
-    const ok = model.send({ type: 'simulate', state });
+    const ok = injection.send({ type: 'simulate', state });
     setSendError(ok ? null : 'not connected to the CX Lens service worker');
   };
 
@@ -145,8 +145,8 @@ function SimulateControls({ model, topDocId }: Props) {
   let result: { ok: boolean; text: string } | null = null;
   if (sendError) result = { ok: false, text: sendError };
   else if (clickedAt !== null) {
-    const record = latestInject(model.records, topDocId, 'simulate', (r) => r.time >= clickedAt);
-    const error = model.injection.error?.feature === 'simulate' && model.injection.error.time >= clickedAt ? model.injection.error : undefined;
+    const record = latestInject(injection.records, topDocId, 'simulate', (r) => r.time >= clickedAt);
+    const error = injection.error?.feature === 'simulate' && injection.error.time >= clickedAt ? injection.error : undefined;
     if (error && (!record || error.time >= record.time)) result = { ok: false, text: `failed: ${error.message}` };
     else if (record?.state === 'delivered') result = { ok: true, text: `delivered ${String(record.detail.state)} (synthetic) ${formatClock(record.time)}` };
     else if (record) result = { ok: false, text: describeInjectRecord(record) };

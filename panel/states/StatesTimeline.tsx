@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import type { Copied } from '../../src/shared/protocol';
 import type { EdgeFlag, Segment, SessionTimeline, StateRow, Timeline, TimelineRow } from './timeline';
 import { maskSecrets, maskString } from '../model/secrets';
-import { formatClock } from '../model/summary';
+import { formatClock, plural } from '../model/summary';
 import { JsonTree } from '../components/JsonTree';
 import { reactionText } from './StatesStatus';
 
@@ -238,8 +238,4 @@ function sourceTitle(row: TimelineRow): string {
 /** A class-safe form of a state name (states are free text from the server). */
 function cssName(state: string): string {
   return /^(Active|Finalizing|Completed)$/.test(state) ? state.toLowerCase() : 'other';
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -1,8 +1,8 @@
-// Interaction states (issue 3), part 2: the timeline model. Pure: takes the records CX Lens
-// captured from one page and the chat API responses the panel read, and returns, per chat
-// session, its segments with their states and customer/agent messages, merged across the bus
-// and the network, the customer-after-finalizing edge case flagged, and the page's reaction to
-// every Finalizing/Completed. The panel renders it as it is (see docs/finalize-handler.md).
+// The States view's timeline model. Pure: takes the records CX Lens captured from one page and
+// the chat API responses the panel read, and returns, per chat session, its segments with their
+// states and customer/agent messages, merged across the bus and the network, the
+// customer-after-finalizing edge case flagged, and the page's reaction to every
+// Finalizing/Completed. The panel renders it as it is (see docs/finalize-handler.md).
 import type { CaptureRecord, CommandOutcome, CommandRecord, Copied } from '../../src/shared/protocol';
 import {
   FINALIZE_STATES, parseBusMessageReceived, parseChatResponse, sessionIdOf,
@@ -18,6 +18,16 @@ const REACTIONS: Record<string, 'inject' | 'end'> = {
   'WebChat.endChat': 'end',
   'WebChatService.endChat': 'end',
 };
+
+/** The bus events the timeline reads: a session starts, ends, or carries chat messages. */
+export const TIMELINE_EVENTS: ReadonlySet<string> = new Set([
+  'WebChatService.started', 'WebChatService.ended', 'WebChatService.messageReceived',
+]);
+
+/** Whether a command named so can be a reaction to a Finalizing/Completed. */
+export function isReactionCommand(name: unknown): boolean {
+  return typeof name === 'string' && Object.hasOwn(REACTIONS, name);
+}
 
 /** `data-source` of a row: one source, or both as "bus network". */
 export type SourceLabel = 'bus' | 'network' | 'bus network';
@@ -149,9 +159,9 @@ export function buildTimeline(input: TimelineInput, now: number): Timeline {
         facts.push(...parsed.facts);
         problems.push(...parsed.problems);
       }
-    } else if (r.t === 'command' && r.name in REACTIONS) commands.push(r);
+    } else if (r.t === 'command' && isReactionCommand(r.name)) commands.push(r);
     else if (r.t === 'outcome') outcomes.set(r.id, r.outcome);
-    else if (r.t === 'status' && r.status.transport?.asyncEnabled !== undefined) asyncEnabled = r.status.transport.asyncEnabled;
+    else if (r.t === 'status' && r.status?.transport?.asyncEnabled !== undefined) asyncEnabled = r.status.transport.asyncEnabled;
   }
   for (const entry of input.network ?? []) {
     const parsed = parseChatResponse(entry);

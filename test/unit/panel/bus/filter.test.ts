@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FilteredRows, matchRow, parseFilter } from '../../../../panel/bus/filter';
-import { LogModel, type Row } from '../../../../panel/model/tab-store';
+import { createTabModels, type TabModels } from '../../../../panel/model/tab-models';
+import type { Row } from '../../../../panel/bus/bus-model';
 import type { CaptureRecord } from '../../../../src/shared/protocol';
 
 let seq = 0;
-function model(): LogModel {
-  const m = new LogModel();
-  m.feed.connection('connected');
-  m.feed.frame({ docId: 'd', frameId: 0, url: 'http://x/', origin: 'http://x', top: true, seenAt: 0 });
+function model(): TabModels {
+  const m = createTabModels();
+  m.store.feed.connection('connected');
+  m.store.feed.frame({ docId: 'd', frameId: 0, url: 'http://x/', origin: 'http://x', top: true, seenAt: 0 });
   return m;
 }
 const ev = (name: string, data: unknown = {}): CaptureRecord =>
@@ -18,9 +19,9 @@ const cmd = (id: number, name: string, commander = 'CXBus'): CaptureRecord =>
 const plugin = (name: string): CaptureRecord =>
   ({ t: 'plugin', seq: ++seq, time: 0, action: 'registerPlugin', plugin: name, names: [], ok: true });
 
-function sample(): LogModel {
+function sample(): TabModels {
   const m = model();
-  m.feed.records('d', [
+  m.store.feed.records('d', [
     ev('WebChat.opened', { text: 'Hello there' }),
     ev('WebChatService.messageReceived', { originalMessages: [] }),
     cmd(1, 'WebChat.open', 'MyExtension'),
@@ -32,7 +33,7 @@ function sample(): LogModel {
   ], 0);
   return m;
 }
-const pick = (m: LogModel, q: string) => m.rows.filter((r) => matchRow(r, parseFilter(q))).map((r) => (r.kind === 'nav' ? 'nav' : r.name));
+const pick = (m: TabModels, q: string) => m.bus.rows.filter((r) => matchRow(r, parseFilter(q))).map((r) => (r.kind === 'nav' ? 'nav' : r.name));
 
 describe('parseFilter', () => {
   it('splits free text and tokens, lowercased', () => {
@@ -104,63 +105,63 @@ describe('matchRow', () => {
   });
 
   it('always shows navigation separators', () => {
-    const m = new LogModel({ preserveLog: true });
-    m.feed.connection('connected');
-    m.feed.frame({ docId: 'a', frameId: 0, url: 'http://x/1', origin: 'http://x', top: true, seenAt: 0 });
-    m.feed.records('a', [ev('A.one')], 0);
-    m.feed.frame({ docId: 'b', frameId: 0, url: 'http://x/2', origin: 'http://x', top: true, seenAt: 0 });
+    const m = createTabModels({ preserveLog: true });
+    m.store.feed.connection('connected');
+    m.store.feed.frame({ docId: 'a', frameId: 0, url: 'http://x/1', origin: 'http://x', top: true, seenAt: 0 });
+    m.store.feed.records('a', [ev('A.one')], 0);
+    m.store.feed.frame({ docId: 'b', frameId: 0, url: 'http://x/2', origin: 'http://x', top: true, seenAt: 0 });
     expect(pick(m, 'kind:command')).toEqual(['nav']);
   });
 });
 
 describe('FilteredRows', () => {
   it('adds only new rows, follows trims, restarts on a new filter, a clear, or an outcome', () => {
-    const m = new LogModel({ rowCap: 64 });
-    m.feed.connection('connected');
+    const m = createTabModels({ rowCap: 64 });
+    m.store.feed.connection('connected');
     const view = new FilteredRows();
     let f = parseFilter('kind:command');
-    const update = () => view.update(m.rows, f, m.epoch, m.outcomeVersion).map((r) => (r as { name: string }).name);
-    for (let i = 0; i < 50; i++) m.feed.records('d', [ev(`A.e${i}`), cmd(i, `A.c${i}`)], 0);
+    const update = () => view.update(m.bus.rows, f, m.bus.epoch, m.bus.outcomeVersion).map((r) => (r as { name: string }).name);
+    for (let i = 0; i < 50; i++) m.store.feed.records('d', [ev(`A.e${i}`), cmd(i, `A.c${i}`)], 0);
     const first = update();
-    expect(first).toHaveLength(m.rows.filter((r) => r.kind === 'command').length);
+    expect(first).toHaveLength(m.bus.rows.filter((r) => r.kind === 'command').length);
     expect(first.at(-1)).toBe('A.c49');
     expect(first[0]).not.toBe('A.c0'); // trimmed by the cap
-    m.feed.records('d', [cmd(100, 'A.late')], 0);
+    m.store.feed.records('d', [cmd(100, 'A.late')], 0);
     expect(update().at(-1)).toBe('A.late');
     f = parseFilter('outcome:pending');
     expect(update()).toContain('A.late');
-    m.feed.records('d', [{ t: 'outcome', seq: ++seq, time: 0, id: 100, outcome: 'resolved', value: null }], 0);
+    m.store.feed.records('d', [{ t: 'outcome', seq: ++seq, time: 0, id: 100, outcome: 'resolved', value: null }], 0);
     expect(update()).not.toContain('A.late');
-    m.clear();
+    m.store.clear();
     expect(update()).toEqual([]);
   });
 
   it('gives the same rows as filtering from scratch', () => {
     fc.assert(fc.property(fc.array(fc.tuple(fc.constantFrom('event', 'command'), fc.constantFrom('A', 'B'), fc.boolean()), { maxLength: 120 }), (steps) => {
-      const m = new LogModel({ rowCap: 16 });
-      m.feed.connection('connected');
+      const m = createTabModels({ rowCap: 16 });
+      m.store.feed.connection('connected');
       const view = new FilteredRows();
       const f = parseFilter('plugin:a');
       let id = 0;
       for (const [kind, ns, check] of steps) {
-        m.feed.records('d', [kind === 'event' ? ev(`${ns}.x`) : cmd(++id, `${ns}.y`)], 0);
-        if (check) view.update(m.rows, f, m.epoch, m.outcomeVersion);
+        m.store.feed.records('d', [kind === 'event' ? ev(`${ns}.x`) : cmd(++id, `${ns}.y`)], 0);
+        if (check) view.update(m.bus.rows, f, m.bus.epoch, m.bus.outcomeVersion);
       }
-      const incremental = view.update(m.rows, f, m.epoch, m.outcomeVersion).map((r) => r.key);
-      const scratch = m.rows.filter((r) => matchRow(r, f)).map((r) => r.key);
+      const incremental = view.update(m.bus.rows, f, m.bus.epoch, m.bus.outcomeVersion).map((r) => r.key);
+      const scratch = m.bus.rows.filter((r) => matchRow(r, f)).map((r) => r.key);
       expect(incremental).toEqual(scratch);
     }));
   });
 
   it('filters 100,000 rows correctly (npm run bench measures how fast)', () => {
-    const m = new LogModel();
-    m.feed.connection('connected');
+    const m = createTabModels();
+    m.store.feed.connection('connected');
     const batch: CaptureRecord[] = [];
     for (let i = 0; i < 100_000; i++) batch.push(i % 3 ? ev(`WebChat.e${i % 50}`, { n: i, text: 'message text' }) : cmd(i, `WebChatService.c${i % 7}`));
-    m.feed.records('d', batch, 0);
-    expect(m.rows).toHaveLength(100_000);
+    m.store.feed.records('d', batch, 0);
+    expect(m.bus.rows).toHaveLength(100_000);
     const f = parseFilter('webchat.e1 -kind:command');
-    const rows: Row[] = new FilteredRows().update(m.rows, f, m.epoch, m.outcomeVersion);
+    const rows: Row[] = new FilteredRows().update(m.bus.rows, f, m.bus.epoch, m.bus.outcomeVersion);
     // Events named WebChat.e1 or WebChat.e1x: i % 50 in {1, 10..19}, and i % 3 !== 0 (events).
     let expected = 0;
     for (let i = 0; i < 100_000; i++) if (i % 3 && [1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19].includes(i % 50)) expected++;

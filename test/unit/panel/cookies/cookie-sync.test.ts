@@ -43,7 +43,7 @@ function facts(role: 'page' | 'iframe', cookies: CookieFactEntry[], extra: Parti
 
 function store(entries: [string, CaptureRecord][]): CookieSyncStore {
   const s = new CookieSyncStore();
-  for (const [docId, record] of entries) s.add(docId, record);
+  for (const [docId, record] of entries) s.take(docId, record);
   return s;
 }
 
@@ -164,12 +164,12 @@ describe('buildCookieSync', () => {
 
   it('sums the hooks\' gap records of live documents, and keeps the log bounded', () => {
     const s = store(healthy());
-    s.add('ifr', { t: 'channel-gap', seq: 0, time: 2000, channel: 10, other: 5, from: 1000, to: 2000, origins: [{ origin: A, count: 15 }] });
-    s.add('top', { t: 'channel-gap', seq: 0, time: 3000, channel: 7, other: 0, from: 2500, to: 3000, origins: [{ origin: IFRAME_ORIGIN, count: 7 }] });
-    s.add('old', { t: 'channel-gap', seq: 0, time: 3000, channel: 99, other: 0, from: 1, to: 2, origins: [] });
+    s.take('ifr', { t: 'channel-gap', seq: 0, time: 2000, channel: 10, other: 5, from: 1000, to: 2000, origins: [{ origin: A, count: 15 }] });
+    s.take('top', { t: 'channel-gap', seq: 0, time: 3000, channel: 7, other: 0, from: 2500, to: 3000, origins: [{ origin: IFRAME_ORIGIN, count: 7 }] });
+    s.take('old', { t: 'channel-gap', seq: 0, time: 3000, channel: 99, other: 0, from: 1, to: 2, origins: [] });
     const sync = buildCookieSync(s, ctx());
     expect(sync.gaps).toEqual({ channel: 17, other: 5, from: 1000, to: 3000, origins: [{ origin: A, count: 15 }, { origin: IFRAME_ORIGIN, count: 7 }] });
-    for (let i = 0; i < MAX_CHANNEL_ENTRIES * 2; i++) s.add('top', reply(5000 + i, `x-${i}`, { result: {} }));
+    for (let i = 0; i < MAX_CHANNEL_ENTRIES * 2; i++) s.take('top', reply(5000 + i, `x-${i}`, { result: {} }));
     expect(s.channel.length).toBeLessThanOrEqual(MAX_CHANNEL_ENTRIES + (MAX_CHANNEL_ENTRIES >> 4));
     expect(s.channelDropped + s.channel.length).toBe(MAX_CHANNEL_ENTRIES * 2 + 6);
   });

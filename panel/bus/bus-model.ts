@@ -1,0 +1,233 @@
+// The Bus list's model: rows for events, commands (paired with their outcomes), plugin
+// registrations and records of kinds no other view reads, navigation separators, pause, the row
+// cap. Fed by the TabStore as a RecordView; no Preact, no chrome.*.
+import type { ResetCause, RecordView } from '../model/tab-store';
+import type {
+  CaptureRecord, CommandOutcome, CommandRecord, EventRecord, FrameInfo, OutcomeRecord, PluginRecord,
+} from '../../src/shared/protocol';
+import { summarize } from '../model/summary';
+
+/** Rows the list keeps. It trims in chunks, so it may briefly hold 1/64 more. */
+export const DEFAULT_ROW_CAP = 100_000;
+/** The real bus never settles a command whose name does not exist: warn after this. */
+export const PENDING_WARN_MS = 5000;
+
+export type BusKind = 'event' | 'command' | 'plugin' | 'other';
+
+export interface BusRow {
+  /** Unique and increasing in the model's lifetime: lists key on it. */
+  key: number;
+  kind: BusKind;
+  docId: string;
+  time: number;
+  /** Full name (`WebChat.opened`); the plugin name for plugin rows; the `t` for other records. */
+  name: string;
+  /** Publisher, commander, or the registering plugin. */
+  source: string;
+  /** One line, secrets masked. */
+  summary: string;
+  truncated: boolean;
+  record: CaptureRecord;
+  /** Commands: the outcome once it came; none means pending. */
+  outcome?: OutcomeRecord;
+  /** Lowercased for filtering: `name \n source \n summary`, the name's namespace, the source. */
+  search: string;
+  namespace: string;
+  sourceLower: string;
+}
+
+/** A separator the list shows where the inspected page navigated (preserve log on). */
+export interface NavRow {
+  key: number;
+  kind: 'nav';
+  docId: string;
+  time: number;
+  url: string;
+}
+
+export type Row = BusRow | NavRow;
+
+export type OutcomeState = CommandOutcome | 'pending';
+
+export interface BusModelOptions {
+  rowCap?: number;
+  /** Called when the model changes outside of a feed message (pause, resume). */
+  onChange?: () => void;
+}
+
+export class BusModel implements RecordView {
+  readonly kinds: ReadonlySet<string> = new Set(['event', 'command', 'outcome', 'plugin']);
+  readonly takesUnclaimed = true;
+
+  /** The list, oldest first. While paused, new rows wait in `held` instead. */
+  rows: Row[] = [];
+  paused = false;
+  /** Rows removed from the list (oldest first) because it reached the row cap, since the last clear. */
+  rowsDropped = 0;
+  /** Rows added since the last clear, by kind (separators not counted). */
+  counts: Record<BusKind, number> = { event: 0, command: 0, plugin: 0, other: 0 };
+  /** Bumped when the list is emptied: filtered copies must start over. */
+  epoch = 0;
+  /** Bumped when a command's outcome arrives (filters on outcome must re-run). */
+  outcomeVersion = 0;
+
+  private held: Row[] = [];
+  private nextKey = 1;
+  /** Command rows waiting for their outcome, by `docId \n id`. */
+  private pending = new Map<string, BusRow>();
+  /** Events, commands and registrations per document since the last clear (trimmed ones too). */
+  private readonly docRows = new Map<string, number>();
+  private readonly rowCap: number;
+  private readonly onChange: () => void;
+
+  constructor(options: BusModelOptions = {}) {
+    this.rowCap = options.rowCap ?? DEFAULT_ROW_CAP;
+    this.onChange = options.onChange ?? (() => {});
+  }
+
+  /** Rows that arrived while paused and are not in the list yet. */
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    if (!paused && this.held.length) {
+      const held = this.held;
+      this.held = [];
+      for (const row of held) this.rows.push(row);
+      this.trimRows();
+    }
+    this.onChange();
+  }
+
+  /** A command row's outcome state. */
+  outcomeOf(row: BusRow): OutcomeState {
+    return row.outcome?.outcome ?? 'pending';
+  }
+
+  /** Events, commands and registrations a document produced since the last clear. */
+  busRowsOf(docId: string): number {
+    return this.docRows.get(docId) ?? 0;
+  }
+
+  take(docId: string, record: CaptureRecord): void {
+    switch (record.t) {
+      case 'event':
+        this.countDoc(docId);
+        return this.addRow(this.eventRow(docId, record));
+      case 'command': {
+        this.countDoc(docId);
+        const row = this.commandRow(docId, record);
+        this.pending.set(pendingKey(docId, record.id), row);
+        return this.addRow(row);
+      }
+      case 'outcome':
+        return this.settle(docId, record);
+      case 'plugin':
+        this.countDoc(docId);
+        return this.addRow(this.pluginRow(docId, record));
+      default:
+        // A kind no view reads (a later feature's): shown as it is, never lost.
+        return this.addRow(this.otherRow(docId, record));
+    }
+  }
+
+  navigated(frame: FrameInfo): void {
+    this.addRow({ key: this.nextKey++, kind: 'nav', docId: frame.docId, time: frame.seenAt, url: frame.url });
+  }
+
+  reset(_cause: ResetCause): void {
+    this.rows = [];
+    this.held = [];
+    this.pending.clear();
+    this.docRows.clear();
+    this.rowsDropped = 0;
+    this.counts = { event: 0, command: 0, plugin: 0, other: 0 };
+    this.epoch++;
+  }
+
+  private countDoc(docId: string): void {
+    this.docRows.set(docId, (this.docRows.get(docId) ?? 0) + 1);
+  }
+
+  private settle(docId: string, outcome: OutcomeRecord): void {
+    const key = pendingKey(docId, outcome.id);
+    const row = this.pending.get(key);
+    if (!row) return; // its command was cleared or never reached the panel: the record stays in the store
+    this.pending.delete(key);
+    row.outcome = outcome;
+    if (outcome.truncated) row.truncated = true;
+    this.outcomeVersion++;
+  }
+
+  private eventRow(docId: string, r: EventRecord): BusRow {
+    return this.busRow(docId, r, 'event', str(r.name), str(r.publisher), summarize(r.data));
+  }
+
+  private commandRow(docId: string, r: CommandRecord): BusRow {
+    return this.busRow(docId, r, 'command', str(r.name), str(r.commander), summarize(r.options));
+  }
+
+  private pluginRow(docId: string, r: PluginRecord): BusRow {
+    const names = Array.isArray(r.names) ? r.names.map(str).join(', ') : '';
+    const summary = `${str(r.action)}${names ? ' ' + names : ''}${r.ok === false ? ' (refused by the bus)' : ''}`;
+    return this.busRow(docId, r, 'plugin', str(r.plugin), str(r.plugin), summary);
+  }
+
+  private otherRow(docId: string, r: CaptureRecord): BusRow {
+    const rest: Record<string, unknown> = { ...r };
+    delete rest.t;
+    delete rest.seq;
+    delete rest.time;
+    delete rest.truncated;
+    const named = rest as { name?: unknown; publisher?: unknown };
+    const name = typeof named.name === 'string' ? named.name : r.t;
+    return this.busRow(docId, r, 'other', name, str(named.publisher), summarize(rest as never));
+  }
+
+  private busRow(docId: string, record: CaptureRecord, kind: BusKind, name: string, source: string, summary: string): BusRow {
+    const dot = name.indexOf('.');
+    return {
+      key: this.nextKey++, kind, docId, time: typeof record.time === 'number' ? record.time : NaN,
+      name, source, summary, truncated: record.truncated === true, record,
+      search: `${name}\n${source}\n${summary}`.toLowerCase(),
+      namespace: (dot > 0 ? name.slice(0, dot) : name).toLowerCase(),
+      sourceLower: source.toLowerCase(),
+    };
+  }
+
+  private addRow(row: Row): void {
+    if (row.kind !== 'nav') this.counts[row.kind]++;
+    if (this.paused) {
+      this.held.push(row);
+      if (this.held.length > this.rowCap) this.dropOldest(this.held, this.held.length - this.rowCap);
+    } else {
+      this.rows.push(row);
+      this.trimRows();
+    }
+  }
+
+  /** Keeps the list at the cap, trimming in chunks (1/64 of the cap) so appends stay cheap. */
+  private trimRows(): void {
+    if (this.rows.length > this.rowCap + (this.rowCap >> 6)) this.dropOldest(this.rows, this.rows.length - this.rowCap);
+  }
+
+  private dropOldest(list: Row[], count: number): void {
+    const removed = list.splice(0, count);
+    for (const row of removed) {
+      if (row.kind === 'nav') continue;
+      this.rowsDropped++;
+      if (row.kind === 'command' && !row.outcome) this.pending.delete(pendingKey(row.docId, (row.record as CommandRecord).id));
+    }
+  }
+}
+
+function pendingKey(docId: string, id: unknown): string {
+  return `${docId}\n${String(id)}`;
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+}

@@ -1,0 +1,94 @@
+// Capture status: what is being captured and, when nothing is, why. Read from the tab store
+// (connection, frames and their hook status) and the bus list's counts.
+import type { HookStatus } from '../../src/shared/protocol';
+import type { BusModel } from '../bus/bus-model';
+import type { TabStore } from './tab-store';
+import { plural } from './summary';
+
+/** How long without any frame before the status says no content script answered. */
+export const NO_PAGE_AFTER_MS = 1500;
+
+export type CaptureState = 'connecting' | 'reconnecting' | 'no-page' | 'no-bus' | 'capturing';
+
+export interface FrameSummary {
+  docId: string;
+  url: string;
+  top: boolean;
+  /** 'unknown': the page hook has not reported in this frame. */
+  bus: HookStatus['cxbus'] | 'unknown';
+  quickBus: boolean;
+  plugins: string[];
+  problems: string[];
+  dropped: number;
+  lost: number;
+  /** Events, commands and registrations of this frame since the last clear. */
+  busRows: number;
+}
+
+export interface CaptureStatus {
+  state: CaptureState;
+  /** One sentence for the status line. */
+  message: string;
+  frames: FrameSummary[];
+  dropped: number;
+  lost: number;
+}
+
+export function captureStatus(store: TabStore, bus: BusModel, now: number): CaptureStatus {
+  const live = store.liveDocs();
+  const frames: FrameSummary[] = live.map((d) => ({
+    docId: d.frame.docId, url: d.frame.url, top: d.frame.top, bus: d.status?.cxbus ?? 'unknown',
+    quickBus: d.status?.quickBus === true,
+    plugins: Array.isArray(d.status?.plugins) ? d.status!.plugins.map(String) : [],
+    problems: Array.isArray(d.status?.problems) ? d.status!.problems.map(String) : [],
+    dropped: d.dropped, lost: d.lost, busRows: bus.busRowsOf(d.frame.docId),
+  }));
+  let dropped = 0;
+  let lost = 0;
+  for (const d of store.docs.values()) {
+    dropped += d.dropped;
+    lost += d.lost;
+  }
+  const base = { frames, dropped, lost };
+  if (store.connection === 'reconnecting') {
+    const why = store.connectionDetail ? ` (${store.connectionDetail})` : '';
+    return { ...base, state: 'reconnecting', message: `Reconnecting to the CX Lens service worker${why}…` };
+  }
+  if (store.connection === 'connecting' || (live.length === 0 && now - store.connectionSince < NO_PAGE_AFTER_MS)) {
+    return { ...base, state: 'connecting', message: 'Connecting to the CX Lens service worker…' };
+  }
+  if (live.length === 0) {
+    return {
+      ...base, state: 'no-page',
+      message: 'No CX Lens content script answered in this tab: the page loaded before CX Lens was installed or updated, or it is a browser page (chrome://, the Web Store). Reload the page.',
+    };
+  }
+  const withBus = frames.filter((f) => f.bus === 'tapped');
+  const c = bus.counts;
+  if (withBus.length === 0 && c.event + c.command + c.plugin === 0) {
+    const untappable = frames.filter((f) => f.bus === 'untappable');
+    const reported = frames.filter((f) => f.bus !== 'unknown').length;
+    const message = untappable.length
+      ? `A CXBus was found but could not be tapped (${untappable.map((f) => hostOf(f.url)).join(', ')}): ${untappable.flatMap((f) => f.problems).join('; ') || 'see frames'}.`
+      : reported === 0
+        ? `Content script running in ${plural(frames.length, 'frame')}, but the page hook has not reported yet.`
+        : `Hook running in ${plural(frames.length, 'frame')}; no CXBus on this page yet (it is tapped as soon as it appears).`;
+    return { ...base, state: 'no-bus', message };
+  }
+  const capturing = frames.filter((f) => f.bus === 'tapped' || f.busRows > 0);
+  const where = capturing.length
+    ? capturing.map((f) => `${f.top ? 'top frame' : 'iframe'} ${hostOf(f.url)}`).join(', ')
+    : 'this page'; // only frames that are gone sent bus traffic
+  const counts = [plural(c.event, 'event'), plural(c.command, 'command'), plural(c.plugin, 'registration')];
+  if (c.other) counts.push(plural(c.other, 'other record'));
+  return { ...base, state: 'capturing', message: `Capturing CXBus in ${where} · ${counts.join(', ')}` };
+}
+
+function hostOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.host || u.protocol;
+  } catch {
+    return url || '(unknown frame)';
+  }
+}

@@ -1,0 +1,30 @@
+// Records and frames for the panel's model tests, and a connected tab.
+import type { CaptureRecord, FrameInfo, HookStatus } from '../../../src/shared/protocol';
+import type { BusRow, Row } from '../../../panel/bus/bus-model';
+import type { TabStore } from '../../../panel/model/tab-store';
+
+let seq = 0;
+export const nextSeq = () => ++seq;
+
+export const ev = (name: string, data: unknown = {}): CaptureRecord =>
+  ({ t: 'event', seq: ++seq, time: 1000 + seq, name, publisher: name.split('.')[0]!, via: 'publish', data: data as never });
+export const cmd = (id: number, name: string, options: unknown = {}): CaptureRecord =>
+  ({ t: 'command', seq: ++seq, time: 1000 + seq, id, name, commander: 'CXBus', options: options as never });
+export const out = (id: number, outcome: 'resolved' | 'rejected' | 'cancelled', value: unknown = null): CaptureRecord =>
+  ({ t: 'outcome', seq: ++seq, time: 1000 + seq, id, outcome, value: value as never });
+export const status = (s: Partial<HookStatus>): CaptureRecord =>
+  ({ t: 'status', seq: ++seq, time: 0, status: { cxbus: 'absent', quickBus: false, plugins: [], problems: [], ...s } });
+/** A record of a kind the panel does not know. */
+export const odd = (t: string, fields: object = {}): CaptureRecord =>
+  ({ t, seq: ++seq, time: 1, ...fields }) as unknown as CaptureRecord;
+export const frame = (docId: string, top = true, url = `http://localhost:8760/${docId}`): FrameInfo =>
+  ({ docId, frameId: top ? 0 : 1, url, origin: 'http://localhost:8760', top, seenAt: 5000 });
+
+export const bus = (rows: Row[]) => rows.filter((r): r is BusRow => r.kind !== 'nav');
+export const names = (rows: Row[]) => rows.map((r) => (r.kind === 'nav' ? `--${r.url}` : r.name));
+
+/** The feed connected, with these top documents announced. */
+export function connected(store: TabStore, ...docs: string[]): void {
+  store.feed.connection('connected');
+  for (const d of docs) store.feed.frame(frame(d));
+}
