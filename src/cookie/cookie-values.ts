@@ -56,9 +56,9 @@ const MAX_DECODED_CHARS = 2 * MAX_COOKIE_BYTES;
  *
  * Tries the value as it is, then percent-decoded. One decodeURIComponent undoes both encodings a
  * page meets: `encodeURIComponent`, and js-cookie's (Widgets' `Cookies.set`), which percent-encodes
- * and then puts `{ } : # $ & + / < > = ? @ [ ] ^ \` |` back as they were, so a value such as
- * `{%22messageIndex%22:%2217000000000030%22%2C%22token%22:%22eyJ...%22}` starts with `{` and is
- * still not JSON until decoded. A malformed escape (`%E0%A4%A`) means "not JSON", not an error.
+ * and then puts `{ } : # $ & + / < > = ? @ [ ] ^ |` and the backtick back as they were. So a
+ * value such as `{%22messageIndex%22:%2217000000000030%22%2C%22token%22:%22eyJ...%22}` starts
+ * with `{` and is still not JSON until decoded. A malformed escape (`%E0%A4%A`) means "not JSON", not an error.
  * A value in double quotes (allowed by RFC 6265) is read without them first, as js-cookie does.
  */
 export function decodeCookieJson(value: unknown): unknown {

@@ -1,5 +1,5 @@
 // Emulated Digital Channels chat API ("nexus v3"), as the Widgets pureengage-v3-rest transport
-// uses it (GENESYS-WIDGETS-FACTS.md §3): session create and async restore, long poll and history,
+// uses it: session create and async restore, long poll and history,
 // send, disconnect; x-api-key and x-nexus-client-key checked; CORS for the demo sites.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { HttpError, parseBody, readBody, sendJson } from './http-util.mjs';
@@ -94,8 +94,8 @@ export function createChatApi({ store, apiKey = DEMO_API_KEY, allowedOrigins }) 
       const saved = claims && store.find(claims.sessionId);
       if (restoreToken && !saved) return fail(401, 'INVALID_SESSION', 'the session of this x-nexus-client-key does not exist');
       if (saved && !saved.ended) {
-        // Async restore: the same session's token, never a new session (a new one breaks
-        // cross-domain restore, see the facts file).
+        // Async restore: the same session's token, never a new session (Widgets restores with the
+        // token it gets back, so a new session here breaks cross-domain restore).
         session = saved;
       } else {
         // A first chat, or a new one after the saved session ended: the guide's pages keep the old

@@ -1,4 +1,4 @@
-// The CXBus emulation (test/demo/widgets/cxbus.min.js) against GENESYS-WIDGETS-FACTS.md §1.
+// The CXBus emulation (test/demo/widgets/cxbus.min.js) against the documented Widgets 9.0 bus.
 import { describe, expect, it } from 'vitest';
 import { createPage, logLines, track, type Any } from './widgets-vm';
 

@@ -1,5 +1,6 @@
 // widgets-core emulation (App, WebChat, WebChatService with the pureengage-v3-rest transport)
-// against GENESYS-WIDGETS-FACTS.md §1.8, §2 and §3, driven through a fake Digital Channels API.
+// against the Widgets 9.0 runtime's documented and observed behaviour, driven through a fake Digital
+// Channels API.
 import { describe, expect, it } from 'vitest';
 import { createPage, track, WIDGETS_CORE_SOURCE, type Any, type Page, type SeenRequest } from './widgets-vm';
 
@@ -187,8 +188,9 @@ describe('a chat through the pureengage-v3-rest transport', () => {
     expect(data.messages[2].from).toEqual({ name: 'Ann', type: 'Client', participantId: 'p-1' });
     // Like the real transport, the raw objects' `from` is renamed in place.
     expect(data.originalMessages[2].from).toMatchObject({ type: 'Client', name: 'Ann', id: 'p-1' });
+    // connectedTime is undefined, as the real runtime's agentConnected shows it.
     expect(eventsNamed(page, 'WebChatService.agentConnected')[0].data.agents).toEqual({
-      'a-1': { name: 'Alex', connected: true, supervisor: false, connectedTime: joined.utcTime, disconnectedTime: false },
+      'a-1': { name: 'Alex', connected: true, supervisor: false, connectedTime: undefined, disconnectedTime: false },
     });
     // The next poll, pollTimeout later, carries the last raw index.
     await page.clock.advance(1000);
@@ -243,7 +245,8 @@ describe('a chat through the pureengage-v3-rest transport', () => {
     expect(sent.state).toBe('resolved');
     const send = page.requests.find((r) => r.method === 'POST' && r.url.endsWith('/s-1/messages'))!;
     expect(send.headers['x-nexus-client-key']).toBe(TOKEN);
-    expect(send.body).toMatch(/^operationId=[0-9a-f-]{36}&data%5Btype%5D=Text&data%5Btext%5D=hi\+there$/);
+    // The real transport's order: data[type]=Text&data[text]=…&operationId=…
+    expect(send.body).toMatch(/^data%5Btype%5D=Text&data%5Btext%5D=hi\+there&operationId=[0-9a-f-]{36}$/);
 
     const ended = track(page.CXBus.command('WebChat.endChat'));
     await page.clock.advance();
