@@ -53,16 +53,21 @@ class Forwarder {
   readonly inflight = new Set<Promise<void>>();
   private holding = false;
   private readonly held: Array<() => void> = [];
+  /** Polls on their way; hold() marks them stale: their answer is asked for again, later. */
+  private readonly polls = new Set<{ stale: boolean }>();
 
   handle = (request: SeenRequest): void => {
     const url = new URL(request.url);
     const isPoll = request.method === 'GET' && url.pathname.endsWith('/messages') && !url.searchParams.has('count');
     const send = (): void => {
+      const poll = { stale: false };
+      if (isPoll) this.polls.add(poll);
       const done = fetch(request.url, { method: request.method, headers: { ...request.headers }, body: request.body ?? undefined })
         .then(async (response) => {
           const text = await response.text();
+          this.polls.delete(poll);
           // A poll is a GET from an index: asking again later gets what came meanwhile too.
-          if (isPoll && this.holding) this.held.push(send);
+          if (poll.stale || (isPoll && this.holding)) this.later(send);
           else request.respond(response.status, text ? JSON.parse(text) : {});
         })
         .catch(() => request.fail())
@@ -75,11 +80,17 @@ class Forwarder {
 
   hold(): void {
     this.holding = true;
+    for (const poll of this.polls) poll.stale = true;
   }
 
   release(): void {
     this.holding = false;
     for (const send of this.held.splice(0)) send();
+  }
+
+  private later(send: () => void): void {
+    if (this.holding) this.held.push(send);
+    else send();
   }
 }
 
@@ -94,10 +105,10 @@ function messageTypeOf(data: unknown): string | undefined {
 /**
  * A page of the recordings' kind: `_genesys.widgets` with the pureengage-v3-rest transport
  * (async or not, the guide's getSessionData/setSessionData on a cookie), CX Lens's bus hook
- * installed before cxbus.min.js, the finalize handler switched on before the chat, widgets-core
- * loaded.
+ * installed before cxbus.min.js, `cookies` in the jar, the finalize handler switched on before the
+ * chat, widgets-core loaded.
  */
-export async function openEmulatedPage(demo: Demo, asyncEnabled: boolean): Promise<EmulatedPage> {
+export async function openEmulatedPage(demo: Demo, asyncEnabled: boolean, cookies: string[] = []): Promise<EmulatedPage> {
   const records: CaptureRecord[] = [];
   const forwarder = new Forwarder();
   const webchat = {
@@ -159,6 +170,7 @@ export async function openEmulatedPage(demo: Demo, asyncEnabled: boolean): Promi
   page.messageReceived = () =>
     records.flatMap((record) => (record.t === 'event' && record.name === 'WebChatService.messageReceived' ? [record.data] : []));
 
+  for (const cookie of cookies) page.document.cookie = cookie;
   createFinalizeHandler(page.window).install({});
   page.CXBus.configure({ pluginsPath: '/widgets/plugins/' });
   page.CXBus.loadPlugin('widgets-core');
@@ -180,9 +192,6 @@ export function delivered(page: EmulatedPage, text: string): boolean {
   return page.messageReceived().some((data) => (data.originalMessages as Any[]).some((m) => m.text === text));
 }
 
-export function deliveredState(page: EmulatedPage, state: string): boolean {
-  return page.messageReceived().some((data) => (data.originalMessages as Any[]).some((m) => m.data?.interactionState === state));
-}
 
 // ------------------------------------------------------------------------------- comparisons
 

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sessionTokenOf } from '../../../src/cookie/cookie-values';
+import { sessionFingerprint } from '../../../src/page/channel-tap';
 import { startDemo, type Demo } from '../../demo/server/index.mjs';
 import {
   busHas, command, compareOrder, delivered, entryKey, envelopeShape, fromOpen, messageShapes, openEmulatedPage, SESSION_COOKIE,
@@ -215,5 +217,35 @@ describe('sync chat, the finalize handler ends it (fixtures/real-sync-end.json)'
     expect(page.document.body.byTestId('chat-input')[0]!.disabled).toBe(true);
     const ended = page.records.filter((r: Any) => r.t === 'event' && r.name === 'WebChat.messageAdded').at(-1) as Any;
     expect(ended.data.message).toMatchObject({ text: 'Chat Ended', type: 'External', name: '', timestamp: 0 });
+  });
+});
+
+describe('async restore on a page without Widgets cookies (the cross-domain sample\'s domain B)', () => {
+  it('POSTs the saved token, gets the same session back, loads the transcript; CX Lens sees one session', { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+    const a = await openEmulatedPage(demo, true);
+    const id = await openChat(a);
+    demo.agent.say(id, 'Hello from domain A');
+    await a.until('the agent text on A', () => delivered(a, 'Hello from domain A'));
+    const cookieOf = (page: EmulatedPage) => page.document.cookie.split('; ').find((c) => c.startsWith(`${SESSION_COOKIE}=`))!;
+    const savedOnA = cookieOf(a).slice(SESSION_COOKIE.length + 1);
+
+    // The cookie iframe copies the value byte for byte to domain B, which has no Widgets cookies.
+    const b = await openEmulatedPage(demo, true, [`${SESSION_COOKIE}=${savedOnA}`]);
+    await b.until('the transcript on B', () => delivered(b, 'Hello from domain A'));
+    const [post, transcript] = b.requests;
+    expect(post!.method).toBe('POST');
+    expect(post!.url).toBe(demo.urls.api + '/nexus/v3/chat/sessions');
+    expect(post!.headers['x-nexus-client-key']).toBe(sessionTokenOf(savedOnA));
+    expect(transcript!.method).toBe('GET');
+    expect(new URL(transcript!.url).pathname).toBe(`/nexus/v3/chat/sessions/${id}/messages`);
+    expect(new URL(transcript!.url).searchParams.get('count')).toBe('20');
+    expect(demo.agent.sessions().filter((s) => s.id === id)).toHaveLength(1);
+    expect(b.bus().some((e) => e.name === 'WebChatService.restored')).toBe(true);
+
+    demo.agent.say(id, 'Still here on B');
+    await b.until('the chat going on on B', () => delivered(b, 'Still here on B'));
+    const onB = cookieOf(b).slice(SESSION_COOKIE.length + 1);
+    expect(onB).not.toBe(savedOnA); // a newer messageIndex
+    expect(sessionFingerprint(onB)).toBe(sessionFingerprint(savedOnA)); // the same session
   });
 });
