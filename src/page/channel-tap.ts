@@ -14,7 +14,7 @@
 // string compare. Recorded messages are rate-limited per kind (token buckets); what a flood
 // pushes past the limit is counted and sent as a `channel-gap` record, never dropped silently.
 import { carriesSessionData, isChannelMessage, maskSessionData, MessageType, operationOf } from '../cookie/channel';
-import { fingerprint, readCookie } from '../cookie/cookie-values';
+import { fingerprint, readCookie, sessionTokenOf } from '../cookie/cookie-values';
 import {
   PAGE_SOURCE,
   type ChannelGapRecord, type ChannelRecord, type CookieFactEntry, type CookieFactsRecord, type Copied,
@@ -319,23 +319,11 @@ export function cookieFacts(cookieString: string, expiries: Map<string, number |
 
 /**
  * The fingerprint of the session a cookie value names. Widgets' async session cookie is JSON
- * `{messageIndex, token}` (URI-encoded by its cookie library) and is rewritten after every new
+ * `{messageIndex, token}` (encoded by its cookie library) and is rewritten after every new
  * message: the token names the session, the index only says how far the transcript was read.
  */
 export function sessionFingerprint(value: string): string {
-  if (value.length <= 8192) {
-    try {
-      let text = value;
-      if (!text.startsWith('{')) text = decodeURIComponent(text);
-      if (text.startsWith('{')) {
-        const parsed: unknown = JSON.parse(text);
-        if (isObj(parsed) && typeof parsed.token === 'string' && parsed.token) return fingerprint(parsed.token);
-      }
-    } catch {
-      /* not JSON: the raw value names the session */
-    }
-  }
-  return fingerprint(value);
+  return fingerprint(sessionTokenOf(value) ?? value);
 }
 
 /** The targetOrigin of postMessage(message, targetOrigin) or postMessage(message, {targetOrigin}). */

@@ -94,8 +94,8 @@ export function createChatApi({ store, apiKey = DEMO_API_KEY, allowedOrigins }) 
       const saved = claims && store.find(claims.sessionId);
       if (restoreToken && !saved) return fail(401, 'INVALID_SESSION', 'the session of this x-nexus-client-key does not exist');
       if (saved && !saved.ended) {
-        // Async restore: the real API answers with the same session's token, never a new
-        // session; a new one would break restoring the chat on another domain.
+        // Async restore: the same session's token, never a new session (Widgets restores with the
+        // token it gets back, so a new session here breaks cross-domain restore).
         session = saved;
       } else {
         // A first chat, or a new one after the saved session ended: the guide's pages keep the old
@@ -137,8 +137,7 @@ export function createChatApi({ store, apiKey = DEMO_API_KEY, allowedOrigins }) 
       const { messages, chatEnded, lastDeliveredIndex, malformed } = await store.poll(session, index, aborted.signal);
       if (res.destroyed) return;
       if (malformed) {
-        // The shape of the Digital Channels guide's sample poll response: helper objects as items
-        // of data.messages (the real transport throws on them).
+        // The seed guide's sample shape: helper objects as items of data.messages.
         return reply(200, {
           status: { code: 'SUCCESS' },
           data: { messages: [...messages, { lastDeliveredIndex, chatEnded }, { operationId, referenceId }] },

@@ -188,8 +188,9 @@ describe('a chat through the pureengage-v3-rest transport', () => {
     expect(data.messages[2].from).toEqual({ name: 'Ann', type: 'Client', participantId: 'p-1' });
     // Like the real transport, the raw objects' `from` is renamed in place.
     expect(data.originalMessages[2].from).toMatchObject({ type: 'Client', name: 'Ann', id: 'p-1' });
+    // connectedTime is undefined, as the real runtime's agentConnected shows it.
     expect(eventsNamed(page, 'WebChatService.agentConnected')[0].data.agents).toEqual({
-      'a-1': { name: 'Alex', connected: true, supervisor: false, connectedTime: joined.utcTime, disconnectedTime: false },
+      'a-1': { name: 'Alex', connected: true, supervisor: false, connectedTime: undefined, disconnectedTime: false },
     });
     // The next poll, pollTimeout later, carries the last raw index.
     await page.clock.advance(1000);
@@ -244,7 +245,8 @@ describe('a chat through the pureengage-v3-rest transport', () => {
     expect(sent.state).toBe('resolved');
     const send = page.requests.find((r) => r.method === 'POST' && r.url.endsWith('/s-1/messages'))!;
     expect(send.headers['x-nexus-client-key']).toBe(TOKEN);
-    expect(send.body).toMatch(/^operationId=[0-9a-f-]{36}&data%5Btype%5D=Text&data%5Btext%5D=hi\+there$/);
+    // The real transport's order: data[type]=Text&data[text]=…&operationId=…
+    expect(send.body).toMatch(/^data%5Btype%5D=Text&data%5Btext%5D=hi\+there&operationId=[0-9a-f-]{36}$/);
 
     const ended = track(page.CXBus.command('WebChat.endChat'));
     await page.clock.advance();

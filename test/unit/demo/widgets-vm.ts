@@ -318,6 +318,8 @@ export interface PageOptions {
   onRequest?: (request: SeenRequest) => void;
   localStorage?: FakeStorage;
   document?: FakeDocument;
+  /** Runs on the page's window before cxbus.min.js, e.g. to install CX Lens's bus hook first. */
+  beforeScripts?: (window: Any, clock: Clock) => void;
 }
 
 /** A fresh page with cxbus.min.js loaded. */
@@ -366,6 +368,7 @@ export function createPage(options: PageOptions = {}): Page {
       script.onload?.();
     }, 0);
   };
+  options.beforeScripts?.(sandbox, clock);
   run(CXBUS_SOURCE);
   return { window: sandbox, document, clock, localStorage, sessionStorage, requests, logs, errors, files, run };
 }
