@@ -150,8 +150,9 @@ export class PanelFeed {
       }
       console.error(`CX Lens: records not taken after ${MAX_DELIVERIES} deliveries; passed over`, error);
     }
+    if (!fresh.length) return; // a dropped count alone: still waiting for the records, if any
     this.stalls.delete(docId);
-    if (fresh.length) this.cursors[docId] = fresh[fresh.length - 1]!.seq;
+    this.cursors[docId] = fresh[fresh.length - 1]!.seq;
   }
 
   /** Subscribes again with the cursors: every frame replays what comes after its cursor. */

@@ -133,15 +133,17 @@ describe('PanelFeed when the listener does not take records', () => {
     expect(feed.lastSeq('d')).toBe(2);
     // Newer live records wait for the replay: taking them now would skip 3 and 4.
     port.deliver(chunks('d', [5]));
+    port.deliver({ type: 'chunks', docId: 'd', chunks: [], dropped: 1, replay: false });
+    port.deliver(chunks('d', [6]));
     expect(feed.lastSeq('d')).toBe(2);
     vi.advanceTimersByTime(100);
     expect(subscribes(port).at(-1)).toMatchObject({ cursors: { d: 2 } });
     refuse.clear();
-    port.deliver(chunks('d', [3, 4, 5])); // the replay from the cursor
-    expect(got).toEqual([[1, 2], [3, 4, 5]]);
-    expect(feed.lastSeq('d')).toBe(5);
-    port.deliver(chunks('d', [6]));
-    expect(got.at(-1)).toEqual([6]);
+    port.deliver(chunks('d', [3, 4, 5, 6])); // the replay from the cursor
+    expect(got).toEqual([[1, 2], [], [3, 4, 5, 6]]); // [] : the dropped count, passed on
+    expect(feed.lastSeq('d')).toBe(6);
+    port.deliver(chunks('d', [7]));
+    expect(got.at(-1)).toEqual([7]);
     expect(logged).toHaveBeenCalledTimes(1);
     logged.mockRestore();
   });
