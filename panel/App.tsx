@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { TabModels } from './model/tab-models';
 import { StatusLine } from './components/StatusLine';
+import { ViewBoundary } from './components/ViewBoundary';
 import { useModel, useNow } from './hooks';
 import { BusView } from './bus/BusView';
 import { CookieView } from './cookies/CookieView';
@@ -16,6 +17,7 @@ const TABS = [
   { id: 'injection', title: 'Injection', View: InjectionView },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
+const titleOf = (id: TabId): string => TABS.find((tab) => tab.id === id)!.title;
 const TAB_KEY = 'cx-lens.tab';
 
 export function App({ models }: { models: TabModels }) {
@@ -42,7 +44,9 @@ export function App({ models }: { models: TabModels }) {
       {/* Views stay mounted so their state (filter, selection) survives a tab switch. */}
       {TABS.map(({ id, View }) => (
         <main key={id} class="view" role="tabpanel" hidden={tab !== id} data-testid={`view-${id}`}>
-          <View models={models} />
+          <ViewBoundary what={`the ${titleOf(id)} view`}>
+            <View models={models} />
+          </ViewBoundary>
         </main>
       ))}
       <Status models={models} />

@@ -5,11 +5,11 @@ import type { TabStore } from '../model/tab-store';
 import type { TabModels } from '../model/tab-models';
 import type { Row } from './bus-model';
 import { FilteredRows, parseFilter } from './filter';
-import { maskSecrets } from '../model/secrets';
-import type { Copied } from '../../src/shared/protocol';
+import { exportJson } from './export';
 import { formatCount } from '../model/summary';
 import { BusList } from './BusList';
 import { DetailPane } from './DetailPane';
+import { ViewBoundary } from '../components/ViewBoundary';
 import { downloadText } from '../clipboard';
 import { useModel, useNow } from '../hooks';
 import { writeSetting } from '../storage';
@@ -41,13 +41,8 @@ export function BusView({ models }: { models: TabModels }) {
 
   const exportLog = () => {
     const host = hostOfTop(store);
-    const data = {
-      tool: 'CX Lens', exportedAt: new Date().toISOString(), secretsMasked: !showSecrets,
-      frames: [...store.docs.values()].map((d) => d.frame),
-      records: store.records,
-    };
-    const value = showSecrets ? data : maskSecrets(data as unknown as Copied).value;
-    downloadText(JSON.stringify(value, null, 2), `cx-lens-${host}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    const text = exportJson(store, showSecrets, new Date().toISOString());
+    downloadText(text, `cx-lens-${host}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   };
 
   return (
@@ -92,7 +87,9 @@ export function BusView({ models }: { models: TabModels }) {
       )}
       <div class="split">
         <BusList bus={bus} rows={rows} version={version} selectedKey={selected?.key ?? null} onSelect={setSelected} now={now} />
-        <DetailPane row={selected} store={store} now={now} showSecrets={showSecrets} onShowSecrets={setShowSecrets} />
+        <ViewBoundary what="this record" class="detail" resetKey={`${selected?.key}/${showSecrets}`}>
+          <DetailPane row={selected} store={store} now={now} showSecrets={showSecrets} onShowSecrets={setShowSecrets} />
+        </ViewBoundary>
       </div>
     </div>
   );

@@ -5,6 +5,7 @@ import type { TabStore } from '../model/tab-store';
 import { PENDING_WARN_MS, type Row } from './bus-model';
 import type { CommandRecord, Copied, EventRecord, PluginRecord } from '../../src/shared/protocol';
 import { maskSecrets } from '../model/secrets';
+import { boundedStringify, textOf } from '../model/bounded';
 import { formatClock, formatDuration, plural } from '../model/summary';
 import { copyText } from '../clipboard';
 import { JsonTree } from '../components/JsonTree';
@@ -17,14 +18,15 @@ interface Props {
   onShowSecrets(show: boolean): void;
 }
 
-/** The JSON "Copy as JSON" puts on the clipboard: the record, its outcome, and its frame. */
+/** The JSON "Copy as JSON" puts on the clipboard: the record, its outcome, and its frame.
+ *  Bounded (levels and size): what is cut is marked in the JSON. */
 export function rowJson(row: Row, store: TabStore, showSecrets: boolean): string {
   const url = store.docs.get(row.docId)?.frame.url;
   const value = row.kind === 'nav'
     ? { navigated: row.url, time: row.time }
     : { ...row.record, ...(row.kind === 'command' ? { outcome: row.outcome ?? 'pending' } : {}), frame: url };
   const shown = showSecrets ? value : maskSecrets(value as unknown as Copied).value;
-  return JSON.stringify(shown, null, 2);
+  return boundedStringify(shown, 2);
 }
 
 export function DetailPane({ row, store, now, showSecrets, onShowSecrets }: Props) {
@@ -79,12 +81,12 @@ export function DetailPane({ row, store, now, showSecrets, onShowSecrets }: Prop
   const r = row.record;
   if (row.kind === 'event') {
     const e = r as EventRecord;
-    fields.push(['publisher', row.source], ['via', String(e.via)]);
-    if (e.subscriber) fields.push(['replayed to', String(e.subscriber)]);
+    fields.push(['publisher', row.source], ['via', textOf(e.via)]);
+    if (e.subscriber) fields.push(['replayed to', textOf(e.subscriber)]);
     tree('Data', e.data);
   } else if (row.kind === 'command') {
     const c = r as CommandRecord;
-    fields.push(['commander', row.source], ['call id', String(c.id)]);
+    fields.push(['commander', row.source], ['call id', textOf(c.id)]);
     tree('Options', c.options);
     const o = row.outcome;
     if (o) {
@@ -96,13 +98,13 @@ export function DetailPane({ row, store, now, showSecrets, onShowSecrets }: Prop
     }
   } else if (row.kind === 'plugin') {
     const p = r as PluginRecord;
-    fields.push(['plugin', row.source], ['action', String(p.action)], ['accepted', p.ok === false ? 'no (refused by the bus)' : 'yes']);
+    fields.push(['plugin', row.source], ['action', textOf(p.action)], ['accepted', p.ok === false ? 'no (refused by the bus)' : 'yes']);
     tree('Names', (Array.isArray(p.names) ? p.names : []) as Copied);
   } else {
-    fields.push(['record type', String(r.t)]);
+    fields.push(['record type', textOf(r.t)]);
     tree('Record', r as unknown as Copied);
   }
-  fields.push(['frame', frameText], ['seq', String(r.seq)]);
+  fields.push(['frame', frameText], ['seq', textOf(r.seq)]);
   if (row.truncated) fields.push(['truncated', 'yes: cut or replaced in the page (marked below)']);
 
   return (

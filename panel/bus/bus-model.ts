@@ -6,9 +6,15 @@ import type {
   CaptureRecord, CommandOutcome, CommandRecord, EventRecord, FrameInfo, OutcomeRecord, PluginRecord,
 } from '../../src/shared/protocol';
 import { summarize } from '../model/summary';
+import { textOf } from '../model/bounded';
 
 /** Rows the list keeps. It trims in chunks, so it may briefly hold 1/64 more. */
 export const DEFAULT_ROW_CAP = 100_000;
+/** Characters of a row's name and source that its search text holds (names from the page hook
+ *  are at most 10,000; a forged record's could be any length). */
+export const SEARCH_FIELD_MAX = 10_000;
+/** Names a registration row lists; the detail pane shows them all. */
+const PLUGIN_NAMES_SHOWN = 100;
 /** The real bus never settles a command whose name does not exist: warn after this. */
 export const PENDING_WARN_MS = 5000;
 
@@ -171,7 +177,8 @@ export class BusModel implements RecordView {
   }
 
   private pluginRow(docId: string, r: PluginRecord): BusRow {
-    const names = Array.isArray(r.names) ? r.names.map(str).join(', ') : '';
+    const list = Array.isArray(r.names) ? r.names : [];
+    const names = list.slice(0, PLUGIN_NAMES_SHOWN).map(str).join(', ') + (list.length > PLUGIN_NAMES_SHOWN ? ', …' : '');
     const summary = `${str(r.action)}${names ? ' ' + names : ''}${r.ok === false ? ' (refused by the bus)' : ''}`;
     return this.busRow(docId, r, 'plugin', str(r.plugin), str(r.plugin), summary);
   }
@@ -192,7 +199,7 @@ export class BusModel implements RecordView {
     return {
       key: this.nextKey++, kind, docId, time: typeof record.time === 'number' ? record.time : NaN,
       name, source, summary, truncated: record.truncated === true, record,
-      search: `${name}\n${source}\n${summary}`.toLowerCase(),
+      search: searchText(name, source, summary),
       namespace: (dot > 0 ? name.slice(0, dot) : name).toLowerCase(),
       sourceLower: source.toLowerCase(),
     };
@@ -224,10 +231,18 @@ export class BusModel implements RecordView {
   }
 }
 
-function pendingKey(docId: string, id: unknown): string {
-  return `${docId}\n${String(id)}`;
+/** What the filter's free text searches: `name \n source \n summary`, lowercased, bounded
+ *  (the summary is at most SUMMARY_MAX characters, name and source are cut to SEARCH_FIELD_MAX). */
+export function searchText(name: string, source: string, summary: string): string {
+  const cut = (s: string) => (s.length > SEARCH_FIELD_MAX ? s.slice(0, SEARCH_FIELD_MAX) : s);
+  return `${cut(name)}\n${cut(source)}\n${cut(summary)}`.toLowerCase();
 }
 
+function pendingKey(docId: string, id: unknown): string {
+  return `${docId}\n${textOf(id)}`;
+}
+
+/** A page value as a name or source: strings as they are, anything else as bounded text. */
 function str(v: unknown): string {
-  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+  return textOf(v);
 }

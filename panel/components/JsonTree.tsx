@@ -3,7 +3,9 @@
 import { useState } from 'preact/hooks';
 import type { Copied, CopyMarker } from '../../src/shared/protocol';
 import { MASK } from '../model/secrets';
+import { CUT_DEPTH, CUT_SIZE, textOf } from '../model/bounded';
 import { isMarker, markerLabel, summarize } from '../model/summary';
+import { childrenOf, openLevels, treeNode, type Entry } from './json-tree-model';
 
 /** Markers that stand for a value exactly (not a loss). */
 const VALUE_MARKERS = new Set(['undefined', 'number', 'bigint', 'symbol', 'date', 'regexp']);
@@ -17,8 +19,9 @@ interface Props {
   openDepth?: number;
 }
 
-export function JsonTree({ value, openDepth = 2 }: Props) {
+export function JsonTree({ value, openDepth: wanted = 2 }: Props) {
   const kids = childrenOf(value);
+  const openDepth = openLevels(wanted);
   // A container's entries are listed directly: the section heading stands for the root.
   return (
     <div class="json-tree" role="tree">
@@ -49,48 +52,20 @@ function Entries({ entries, depth, openDepth }: { entries: Entry[]; depth: numbe
   );
 }
 
-type Entry = [string, Copied];
-
-/** The children of a container value, or null for a leaf. */
-function childrenOf(v: Copied): { entries: Entry[]; caption: string; note?: string } | null {
-  if (Array.isArray(v)) return { entries: v.map((x, i) => [String(i), x]), caption: `Array(${v.length})` };
-  if (v === null || typeof v !== 'object') return null;
-  if (!isMarker(v)) return { entries: Object.entries(v), caption: Object.keys(v).length ? `{${summarize(v, 60)}}` : '{}' };
-  const m = v as CopyMarker & Record<string, unknown>;
-  const list = (x: unknown): Copied[] => (Array.isArray(x) ? (x as Copied[]) : []);
-  switch (m.$cx) {
-    case 'array':
-      return { entries: list(m.items).map((x, i) => [String(i), x]), caption: `Array(${list(m.items).length})`, note: markerLabel(m) };
-    case 'object': {
-      const entries = typeof m.entries === 'object' && m.entries !== null && !Array.isArray(m.entries) ? Object.entries(m.entries as { [k: string]: Copied }) : [];
-      return { entries, caption: '{…}', note: markerLabel(m) };
-    }
-    case 'map':
-      return { entries: list(m.entries).map((x, i) => [String(i), x]), caption: markerLabel(m) };
-    case 'set':
-      return { entries: list(m.items).map((x, i) => [String(i), x]), caption: markerLabel(m) };
-    case 'escaped':
-      return childrenOf(m.value as Copied);
-    case 'error':
-      return typeof m.stack === 'string' && m.stack ? { entries: [['stack', m.stack]], caption: markerLabel(m) } : null;
-    default:
-      return null;
-  }
-}
-
 function Node({ name, value, depth, openDepth }: { name: string | null; value: Copied; depth: number; openDepth: number }) {
-  const kids = childrenOf(value);
+  const node = treeNode(value, depth);
   const [open, setOpen] = useState(depth < openDepth);
   const key = name === null ? null : <span class="j-key">{name}</span>;
-  if (!kids) {
+  if (node.kind !== 'branch') {
     return (
       <div class="j-row" role="treeitem">
         <span class="j-toggle" />
         {key}{key && <span class="j-colon">: </span>}
-        <Leaf value={value} />
+        {node.kind === 'cut' ? <span class="j-marker j-cut">{node.mark}</span> : <Leaf value={value} />}
       </div>
     );
   }
+  const kids = node.children;
   return (
     <div class="j-node" role="treeitem" aria-expanded={open}>
       <div class="j-row j-branch" onClick={() => setOpen(!open)}>
@@ -114,6 +89,8 @@ function Leaf({ value }: { value: Copied }) {
   if (typeof value === 'number') return <span class="j-num">{String(value)}</span>;
   if (typeof value === 'string') {
     if (value === MASK) return <span class="j-masked">{value}</span>;
+    // What a bounded walk (maskSecrets, boundTree) cut.
+    if (value === CUT_DEPTH || value === CUT_SIZE) return <span class="j-marker j-cut">{value}</span>;
     return <span class="j-str">"{value}"</span>;
   }
   if (isMarker(value)) {
@@ -121,7 +98,7 @@ function Leaf({ value }: { value: Copied }) {
     if (m.$cx === 'string') {
       return (
         <span>
-          <span class="j-str">"{String(m.head ?? '')}…"</span>
+          <span class="j-str">"{textOf(m.head)}…"</span>
           <span class="j-marker j-cut"> {markerLabel(m)}</span>
         </span>
       );

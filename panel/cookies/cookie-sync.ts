@@ -6,10 +6,11 @@
 import { MessageType, operationOf, type Operation } from '../../src/cookie/channel';
 import { iframeCookieName } from '../../src/cookie/cookie-values';
 import { isTrustedOrigin, normaliseOrigin, parseTrustedList } from '../../src/cookie/origins';
+import { boundTree, textOf, type WalkLimits } from '../model/bounded';
 import { syncVerdict, type CookieFact, type SyncFacts, type SyncVerdict } from './sync-verdict';
 import { findViolations, type ChannelObservation, type Violation } from './violations';
 import type {
-  CaptureRecord, ChannelGapRecord, ChannelRecord, CookieFactEntry, CookieFactsRecord, CookieProviderOptions, FrameInfo, InjectRecord,
+  CaptureRecord, Copied, ChannelGapRecord, ChannelRecord, CookieFactEntry, CookieFactsRecord, CookieProviderOptions, FrameInfo, InjectRecord,
 } from '../../src/shared/protocol';
 import { formatClock } from '../model/summary';
 import type { RecordView } from '../model/tab-store';
@@ -17,6 +18,9 @@ import type { RecordView } from '../model/tab-store';
 /** Channel records the store keeps (oldest dropped first, counted). */
 export const MAX_CHANNEL_ENTRIES = 5000;
 /** Bus commands after which Widgets has read the stored session (its async restore). */
+/** TRUSTED_DOMAINS is a list of origin strings: a few levels and entries are plenty. */
+const TRUSTED_LIST_LIMITS: WalkLimits = { maxDepth: 4, maxNodes: 10_000 };
+
 export const SESSION_LOOKUP_COMMANDS: readonly string[] = ['WebChatService.asyncRestore', 'WebChatService.restore', 'WebChat.open'];
 
 export interface ChannelEntry {
@@ -237,7 +241,9 @@ export function buildCookieSync(store: CookieSyncStore, ctx: CookieSyncContext):
   }
 
   const cookieName = ctx.injection?.cookieName ?? [...requests.values()].reverse().find((r) => r.name)?.name ?? null;
-  const trustedDomains = iframeFacts ? (iframeFacts.trustedDomains === undefined ? null : iframeFacts.trustedDomains) : undefined;
+  // The page's list, bounded once: what reads it (String(), JSON.stringify, the origin parser)
+  // recurses into nested entries.
+  const trustedDomains = iframeFacts ? (iframeFacts.trustedDomains === undefined ? null : boundTree(iframeFacts.trustedDomains as Copied, TRUSTED_LIST_LIMITS).value) : undefined;
   const facts: SyncFacts = {
     pageOrigin,
     iframe: iframeUrl ? { url: iframeUrl, loaded: iframeDoc !== undefined || helloOk } : null,
@@ -416,7 +422,7 @@ function factRows(input: RowInput): FactRow[] {
   if (td === undefined) row('trusted', 'TRUSTED_DOMAINS', facts.iframe ? 'not read (the iframe has not reported)' : '—');
   else if (td === null) row('trusted', 'TRUSTED_DOMAINS', 'not declared', 'bad');
   else if (!Array.isArray(td)) row('trusted', 'TRUSTED_DOMAINS', `not an array (${String(td)})`, 'bad');
-  else row('trusted', 'TRUSTED_DOMAINS', td.length ? td.map((e) => JSON.stringify(e)).join(', ') : '[] (empty)', td.length ? 'neutral' : 'bad');
+  else row('trusted', 'TRUSTED_DOMAINS', td.length ? td.map((e) => (typeof e === 'string' ? JSON.stringify(e) : textOf(e))).join(', ') : '[] (empty)', td.length ? 'neutral' : 'bad');
 
   if (td !== undefined && input.pageOrigin) {
     const trusted = isTrustedOrigin(parseTrustedList(td), input.pageOrigin);

@@ -1,6 +1,7 @@
 // The sync status of a tab's cross-domain chat session, from facts the hook observes in the page
 // and in the cookie iframe. Pure: the panel shows the verdict as data-testid="sync-status"
 // with data-state = SyncVerdict.state.
+import { textOf } from '../model/bounded';
 import { isTrustedOrigin, lookalike, parseTrustedList } from '../../src/cookie/origins';
 
 export type SyncState = 'in-sync' | 'out-of-sync' | 'blocked' | 'untrusted' | 'no-iframe' | 'late-load';
@@ -64,7 +65,7 @@ export function syncVerdict(facts: SyncFacts): SyncVerdict {
     const trusted = parseTrustedList(iframe.trustedDomains);
     if (!isTrustedOrigin(trusted, facts.pageOrigin)) {
       const near = Array.isArray(iframe.trustedDomains)
-        ? iframe.trustedDomains.map((entry) => ({ entry: String(entry), like: lookalike(String(entry), facts.pageOrigin) })).find((e) => e.like)
+        ? iframe.trustedDomains.map((entry) => ({ entry: textOf(entry), like: lookalike(textOf(entry), facts.pageOrigin) })).find((e) => e.like)
         : undefined;
       const hint = near ? ` The entry "${near.entry}" comes close (${near.like!.reason}).` : '';
       return {

@@ -1,6 +1,7 @@
 // Security violations of a tab's cookie channel, from the messages the hook saw between the page
 // and the cookie iframe and from the iframe's TRUSTED_DOMAINS. Pure: the panel shows each row as
 // data-testid="violation-row" with data-rule = Violation.rule.
+import { textOf } from '../model/bounded';
 import { isTrustedOrigin, lookalike, normaliseOrigin, parseTrustedList, type Lookalike } from '../../src/cookie/origins';
 
 export type ViolationRule =
@@ -120,7 +121,7 @@ export function findViolations(input: ViolationInput): Violation[] {
   // Near misses of the page's origin matter only when the page is not trusted. Between entries,
   // an entry is flagged only when it is the one derived from the other (see derivedFrom).
   for (const entry of entries) {
-    const text = String(entry);
+    const text = textOf(entry);
     const own = normaliseOrigin(entry);
     const nearPage = pageTrusted ? null : lookalike(text, input.pageOrigin);
     const nearEntry = nearPage ? null : trusted.origins

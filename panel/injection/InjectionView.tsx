@@ -1,6 +1,7 @@
 // The Injection tab: what CX Lens has switched on in this tab, what the injected scripts report
 // from the page, and the last error. Read-only: each feature is switched in its own tab (the
 // finalize handler and Simulate in States), next to what it affects.
+import { textOf } from '../model/bounded';
 import type { TabModels } from '../model/tab-models';
 import type { TabRecord } from '../model/tab-store';
 import type { InjectRecord } from '../../src/shared/protocol';
@@ -65,9 +66,9 @@ export function InjectionView({ models }: { models: TabModels }) {
       ) : (
         <ol class="inj-activity" data-testid="injection-activity">
           {activity.map(({ record, docId }, i) => (
-            <li key={`${docId}-${record.seq}-${i}`} data-feature={record.feature} data-state={record.state}>
+            <li key={`${docId}-${record.seq}-${i}`} data-feature={textOf(record.feature)} data-state={textOf(record.state)}>
               <span class="p-time">{formatClock(record.time)}</span>
-              <span class="inj-feature">{record.feature}</span>
+              <span class="inj-feature">{textOf(record.feature)}</span>
               <span>{describeInjectRecord(record)}</span>
               {docId !== topDocId && <span class="muted"> (earlier document)</span>}
             </li>

@@ -1,5 +1,6 @@
 // Capture status: what is being captured and, when nothing is, why. Read from the tab store
 // (connection, frames and their hook status) and the bus list's counts.
+import { textOf } from './bounded';
 import type { HookStatus } from '../../src/shared/protocol';
 import type { BusModel } from '../bus/bus-model';
 import type { TabStore } from './tab-store';
@@ -37,10 +38,12 @@ export interface CaptureStatus {
 export function captureStatus(store: TabStore, bus: BusModel, now: number): CaptureStatus {
   const live = store.liveDocs();
   const frames: FrameSummary[] = live.map((d) => ({
-    docId: d.frame.docId, url: d.frame.url, top: d.frame.top, bus: d.status?.cxbus ?? 'unknown',
+    docId: d.frame.docId, url: d.frame.url, top: d.frame.top,
+    // The status record comes from the page: only a string is shown as the bus state.
+    bus: typeof d.status?.cxbus === 'string' ? d.status.cxbus : 'unknown',
     quickBus: d.status?.quickBus === true,
-    plugins: Array.isArray(d.status?.plugins) ? d.status!.plugins.map(String) : [],
-    problems: Array.isArray(d.status?.problems) ? d.status!.problems.map(String) : [],
+    plugins: Array.isArray(d.status?.plugins) ? d.status!.plugins.map((p) => textOf(p)) : [],
+    problems: Array.isArray(d.status?.problems) ? d.status!.problems.map((p) => textOf(p)) : [],
     dropped: d.dropped, lost: d.lost, busRows: bus.busRowsOf(d.frame.docId),
   }));
   let dropped = 0;

@@ -2,6 +2,13 @@ import { PROTOCOL_VERSION, type CaptureRecord, type FrameInfo, type PanelToWorke
 import { Backoff } from '../../src/shared/backoff';
 import { decodeChunks } from '../../src/shared/chunks';
 
+/** Deliveries of the same records (from the same cursor) before the feed passes over them. */
+export const MAX_DELIVERIES = 3;
+/** How long the feed waits for a replay it asked for before it takes newer records again. */
+export const REPLAY_WAIT_MS = 5000;
+/** Delay before asking for a replay (not from inside the message handler). */
+const REPLAY_DELAY_MS = 100;
+
 /** The port the panel uses, without chrome.*: tests pass a fake. */
 export interface FeedPort {
   postMessage(message: PanelToWorker): void;
@@ -12,7 +19,8 @@ export interface FeedPort {
 export interface FeedListener {
   frame(frame: FrameInfo): void;
   frameGone(docId: string): void;
-  /** New records of a document, in seq order, never one the panel had already. */
+  /** New records of a document, in seq order. Throwing means "not taken": the feed keeps its
+   *  cursor and delivers them again (a replay may repeat records taken before the throw). */
   records(docId: string, records: CaptureRecord[], dropped: number): void;
   connection(state: 'connected' | 'reconnecting', detail?: string): void;
   /** The tab's injection switches (and the last injection error), from the worker. */
@@ -31,12 +39,16 @@ export class PanelFeed {
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private keepAlive: ReturnType<typeof setInterval> | undefined;
+  private replayTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Documents whose last records the listener did not take: how often, since when. */
+  private readonly stalls = new Map<string, { failures: number; since: number }>();
 
   constructor(
     private readonly tabId: number,
     private readonly connectPort: () => FeedPort,
     private readonly listener: FeedListener,
     backoff = new Backoff(),
+    private readonly now: () => number = Date.now,
   ) {
     this.backoff = backoff;
   }
@@ -51,6 +63,8 @@ export class PanelFeed {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.replayTimer);
+    this.replayTimer = undefined;
     clearInterval(this.keepAlive);
     this.post({ type: 'unsubscribe' });
   }
@@ -99,12 +113,9 @@ export class PanelFeed {
       case 'frame-gone':
         this.listener.frameGone(message.docId);
         break;
-      case 'chunks': {
-        const fresh = decodeChunks(message.chunks, this.cursors[message.docId] ?? 0);
-        if (fresh.length) this.cursors[message.docId] = fresh[fresh.length - 1]!.seq;
-        if (fresh.length || message.dropped) this.listener.records(message.docId, fresh, message.dropped);
+      case 'chunks':
+        this.onChunks(message);
         break;
-      }
       case 'injection':
         this.listener.injection(message);
         break;
@@ -112,6 +123,45 @@ export class PanelFeed {
         this.listener.connection('reconnecting', message.message);
         break;
     }
+  }
+
+  /**
+   * Records of a document. The cursor moves past them only once the listener took them: when it
+   * throws, the cursor stays and the feed asks for a replay from it, ignoring newer records until
+   * the replay brings the missing ones (for at most REPLAY_WAIT_MS). A message that fails
+   * MAX_DELIVERIES times in a row is passed over, so that one poison message cannot stop the
+   * feed: the listener then sees a gap in the seqs and counts those records as lost.
+   */
+  private onChunks(message: Extract<WorkerToPanel, { type: 'chunks' }>): void {
+    const { docId } = message;
+    const cursor = this.cursors[docId] ?? 0;
+    const fresh = decodeChunks(message.chunks, cursor);
+    const stall = this.stalls.get(docId);
+    if (stall && fresh.length && fresh[0]!.seq > cursor + 1 && this.now() - stall.since < REPLAY_WAIT_MS) return;
+    try {
+      if (fresh.length || message.dropped) this.listener.records(docId, fresh, message.dropped);
+    } catch (error) {
+      const failures = (stall?.failures ?? 0) + 1;
+      if (failures < MAX_DELIVERIES) {
+        console.error('CX Lens: records not taken; asking for them again', error);
+        this.stalls.set(docId, { failures, since: this.now() });
+        this.requestReplay();
+        return;
+      }
+      console.error(`CX Lens: records not taken after ${MAX_DELIVERIES} deliveries; passed over`, error);
+    }
+    if (!fresh.length) return; // a dropped count alone: still waiting for the records, if any
+    this.stalls.delete(docId);
+    this.cursors[docId] = fresh[fresh.length - 1]!.seq;
+  }
+
+  /** Subscribes again with the cursors: every frame replays what comes after its cursor. */
+  private requestReplay(): void {
+    if (this.replayTimer !== undefined) return;
+    this.replayTimer = setTimeout(() => {
+      this.replayTimer = undefined;
+      if (!this.stopped) this.post({ type: 'subscribe', v: PROTOCOL_VERSION, tabId: this.tabId, cursors: { ...this.cursors } });
+    }, REPLAY_DELAY_MS);
   }
 
   private post(message: PanelToWorker): void {

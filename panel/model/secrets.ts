@@ -1,6 +1,7 @@
 // Masking of secrets in captured payloads: API keys, tokens, passwords, cookie values and
 // JWT-looking strings are replaced before the panel shows them, unless the user asks to see them.
 import type { Copied } from '../../src/shared/protocol';
+import { boundTree, type WalkLimits } from './bounded';
 
 export const MASK = '•••• (masked)';
 
@@ -36,44 +37,31 @@ export interface Masked {
   value: Copied;
   /** How many values were masked. */
   masked: number;
+  /** How many containers were cut by the walk's limits (marked CUT_DEPTH / CUT_SIZE). */
+  cut: number;
 }
 
 /**
  * A copy of the tree with secrets masked: values of secret keys (whatever their type), the
  * `value` of `{name: <secret key>, value}` pairs (header lists), and JWT-looking strings anywhere.
  * Subtrees without secrets are shared, not copied. Marker objects (`$cx`) are walked like any object.
+ * The walk is bounded (boundTree): deeper levels and an oversized rest are cut and marked, so
+ * nothing unmasked is ever passed on beyond the limits.
  */
-export function maskSecrets(value: Copied): Masked {
+export function maskSecrets(value: Copied, limits?: WalkLimits): Masked {
   let masked = 0;
-  const walk = (v: Copied): Copied => {
-    if (typeof v === 'string') {
-      const s = maskString(v);
-      if (s !== v) masked++;
-      return s;
-    }
-    if (v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) {
-      let out: Copied[] | null = null;
-      for (let i = 0; i < v.length; i++) {
-        const item = walk(v[i]);
-        if (item !== v[i]) (out ??= v.slice())[i] = item;
-      }
-      return out ?? v;
-    }
-    const pairSecret = typeof v.name === 'string' && isSecretKey(v.name) && 'value' in v;
-    let out: { [key: string]: Copied } | null = null;
-    for (const key of Object.keys(v)) {
-      const item = v[key];
-      let next: Copied;
-      if ((isSecretKey(key) || (pairSecret && key === 'value')) && hasContent(item)) {
-        next = MASK;
-        masked++;
-      } else {
-        next = walk(item);
-      }
-      if (next !== item) (out ??= { ...v })[key] = next;
-    }
-    return out ?? v;
-  };
-  return { value: walk(value), masked };
+  const { value: out, cut } = boundTree(value, limits, {
+    string(s) {
+      const m = maskString(s);
+      if (m !== s) masked++;
+      return m;
+    },
+    entry(obj, key, item) {
+      const secret = isSecretKey(key) || (key === 'value' && typeof obj.name === 'string' && isSecretKey(obj.name));
+      if (!secret || !hasContent(item)) return undefined;
+      masked++;
+      return MASK;
+    },
+  });
+  return { value: out, masked, cut };
 }

@@ -2,8 +2,11 @@
 // (see CopyMarker in protocol.ts) shared with the panel's JSON tree.
 import type { CopyMarker, Copied } from '../../src/shared/protocol';
 import { MASK, isSecretKey, maskString } from './secrets';
+import { CUT_DEPTH, CUT_SIZE, textOf } from './bounded';
 
 export const SUMMARY_MAX = 120;
+/** Levels summarize descends at most, whatever the markers: it prints two, the rest as `…`. */
+const SUMMARY_DEPTH = 8;
 
 const MARKER_KINDS = new Set<string>([
   'cycle', 'function', 'dom', 'jquery', 'window', 'string', 'array', 'object', 'depth', 'budget', 'threw',
@@ -42,7 +45,7 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(ms / 3_600_000)} h`;
 }
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''));
+const str = (v: unknown): string => textOf(v);
 const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
 
 /** `<div#x>` for a DOM description, whether or not the hook already wrote the brackets. */
@@ -99,6 +102,14 @@ export function summarize(value: Copied, max = SUMMARY_MAX): string {
   return out.text();
 }
 
+/** The entries of an object as summarize writes a top-level one, even if it has a `$cx` key
+ *  (the page's own object inside an `escaped` marker). */
+export function summarizeEntries(obj: { [key: string]: Copied }, max = SUMMARY_MAX): string {
+  const out = new Writer(max);
+  writeEntries(out, obj, 0);
+  return out.text();
+}
+
 /** Collects text up to a limit; `full` tells writers to stop early. */
 class Writer {
   private parts: string[] = [];
@@ -149,14 +160,24 @@ function writeItems(out: Writer, items: Copied[], depth: number, total = items.l
 
 function writeValue(out: Writer, v: Copied | undefined, depth: number): void {
   if (v === undefined) return out.add('undefined');
+  if (depth > SUMMARY_DEPTH || out.full) return out.add('…');
   if (v === null || typeof v === 'boolean' || typeof v === 'number') return out.add(String(v));
-  if (typeof v === 'string') return out.add(quote(v, 60));
+  if (typeof v === 'string') return out.add(v === CUT_DEPTH || v === CUT_SIZE ? '…' : quote(v, 60));
   if (Array.isArray(v)) return depth > 1 ? out.add(`Array(${v.length})`) : writeItems(out, v, depth);
   if (isMarker(v)) return writeMarker(out, v, depth);
-  if (depth > 1) return out.add(Object.keys(v).length ? '{…}' : '{}');
+  writeObject(out, v, depth);
+}
+
+function writeObject(out: Writer, v: { [key: string]: Copied }, depth: number): void {
+  if (depth > 1) return out.add(hasKeys(v) ? '{…}' : '{}');
   out.add('{');
   writeEntries(out, v, depth);
   out.add('}');
+}
+
+function hasKeys(v: object): boolean {
+  for (const _ in v) return true;
+  return false;
 }
 
 function writeMarker(out: Writer, m: CopyMarker, depth: number): void {
@@ -173,8 +194,13 @@ function writeMarker(out: Writer, m: CopyMarker, depth: number): void {
       out.add('{');
       writeEntries(out, r.entries, depth);
       return out.add(', …}');
-    case 'escaped':
-      return writeValue(out, r.value as Copied, depth);
+    case 'escaped': {
+      // The page's own object that had a `$cx` key: its entries as they are, not read as a
+      // marker again (a chain of escapes would otherwise be followed without end).
+      const inner = r.value as Copied;
+      if (isMarker(inner) && inner.$cx === 'object') return writeMarker(out, inner, depth);
+      return isPlainObject(inner) ? writeObject(out, inner, depth) : writeValue(out, inner, depth + 1);
+    }
     case 'cycle':
       return out.add('⟳ cycle');
     case 'depth':

@@ -4,6 +4,7 @@
 // (RecordView): the one way every view gets its data.
 import type { FeedListener } from './feed';
 import type { CaptureRecord, FrameInfo, HookStatus, WorkerToPanel } from '../../src/shared/protocol';
+import { errorText, textOf } from './bounded';
 
 /** Records kept in `records` (all kinds): the export, and views registered late, read them. */
 export const DEFAULT_RECORD_CAP = 200_000;
@@ -222,12 +223,13 @@ export class TabStore {
     for (const record of records) {
       if (!record || typeof record !== 'object' || typeof record.t !== 'string') continue;
       if (typeof record.seq === 'number') {
+        // Already taken: the feed delivers again what a failed delivery may have half taken.
+        if (record.seq <= doc.lastSeq) continue;
         if (record.seq > doc.lastSeq + 1) doc.lost += record.seq - doc.lastSeq - 1;
-        if (record.seq > doc.lastSeq) doc.lastSeq = record.seq;
+        doc.lastSeq = record.seq;
       }
       if (record.t === 'status') doc.status = record.status;
-      this.records.push({ docId, record });
-      this.deliver(docId, record);
+      this.records.push({ docId, record: this.deliver(docId, record) });
     }
     if (this.records.length > this.recordCap + (this.recordCap >> 6)) {
       const excess = this.records.length - this.recordCap;
@@ -237,16 +239,27 @@ export class TabStore {
     this.notify();
   }
 
-  /** The one path from a record to the views: one Map lookup by kind. */
-  private deliver(docId: string, record: CaptureRecord): void {
+  /**
+   * The one path from a record to the views: one Map lookup by kind. A record that a view cannot
+   * take (it threw) is marked: the store keeps a `malformed` record in its place, which goes to
+   * the views of that kind (the bus list shows it), and the next records are taken as usual.
+   * Returns the record kept.
+   */
+  private deliver(docId: string, record: CaptureRecord): CaptureRecord {
     const views = this.routes.get(record.t) ?? this.unclaimed;
+    let failure: { error: unknown } | undefined;
     for (let i = 0; i < views.length; i++) {
       try {
         views[i]!.take(docId, record);
       } catch (error) {
         console.error('CX Lens: a view threw on a record', error);
+        failure ??= { error };
       }
     }
+    if (!failure) return record;
+    const marked = unreadable(record, failure.error, this.now());
+    for (const view of this.routes.get(marked.t) ?? this.unclaimed) guard('a view', () => view.take(docId, marked));
+    return marked;
   }
 
   private route(): void {
@@ -276,6 +289,21 @@ export class TabStore {
     this.epoch++;
     for (const view of this.views) guard('a view', () => view.reset(cause));
   }
+}
+
+/** The mark of a record a view could not take: its seq and time, its name if it had one, and a
+ *  short bounded text of it (it may be the very value that made the view throw). */
+function unreadable(record: CaptureRecord, error: unknown, now: number): CaptureRecord {
+  const r = record as unknown as Record<string, unknown>;
+  const mark: Record<string, unknown> = {
+    t: 'malformed',
+    seq: record.seq,
+    time: typeof r.time === 'number' ? r.time : now,
+    reason: `a view could not read this record: ${errorText(error)}`,
+  };
+  if (typeof r.name === 'string') mark.name = r.name.slice(0, 200);
+  mark.value = textOf(record);
+  return mark as unknown as CaptureRecord;
 }
 
 /** Runs a view's or listener's code: one that throws must not stop the others. */

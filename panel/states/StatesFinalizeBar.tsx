@@ -2,6 +2,7 @@
 // (with its options), its status in the page, and "Simulate" (a synthetic InteractionStateChange).
 // The switch itself lives in the service worker (per tab, kept across reloads): the checkbox
 // shows what the worker reports, not what was clicked.
+import { textOf } from '../model/bounded';
 import { useEffect, useState } from 'preact/hooks';
 import type { InjectionModel } from '../injection/injection-model';
 import type { FinalizeOptions } from '../../src/shared/protocol';
@@ -148,7 +149,7 @@ function SimulateControls({ injection, topDocId }: Props) {
     const record = latestInject(injection.records, topDocId, 'simulate', (r) => r.time >= clickedAt);
     const error = injection.error?.feature === 'simulate' && injection.error.time >= clickedAt ? injection.error : undefined;
     if (error && (!record || error.time >= record.time)) result = { ok: false, text: `failed: ${error.message}` };
-    else if (record?.state === 'delivered') result = { ok: true, text: `delivered ${String(record.detail.state)} (synthetic) ${formatClock(record.time)}` };
+    else if (record?.state === 'delivered') result = { ok: true, text: `delivered ${textOf(record.detail.state)} (synthetic) ${formatClock(record.time)}` };
     else if (record) result = { ok: false, text: describeInjectRecord(record) };
   }
 

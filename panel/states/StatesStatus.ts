@@ -1,5 +1,6 @@
 // Plain helpers of the States view (no Preact, no chrome.*; unit-tested): the finalize handler's
 // status line, the reaction cell's text, and the problem list.
+import { textOf } from '../model/bounded';
 import type { TabRecord } from '../model/tab-store';
 import type { Copied, FinalizeOptions, InjectRecord } from '../../src/shared/protocol';
 import type { ParseProblem } from '../../src/shared/interaction-states';
@@ -45,7 +46,7 @@ export function latestInject(
 }
 
 function text(v: Copied | undefined): string {
-  return typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
+  return textOf(v);
 }
 
 /** Who installed the handler a record reports: a site may ship finalize-handler.js itself. */
@@ -74,7 +75,7 @@ export function describeInjectRecord(record: InjectRecord): string {
     case 'delivered':
       return `delivered ${text(d.state)} (synthetic)`;
     default:
-      return String(record.state);
+      return textOf(record.state);
   }
 }
 

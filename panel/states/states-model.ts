@@ -1,6 +1,7 @@
 // The States view's model: the records its timeline reads (session events, the commands that
 // can react to Finalizing/Completed and their outcomes, the hook's transport mode), the network
 // source (chat API responses), and the timeline built from both when the view asks for it.
+import { textOf } from '../model/bounded';
 import type { CaptureRecord } from '../../src/shared/protocol';
 import type { RecordView, ResetCause } from '../model/tab-store';
 import { ChatNetworkStore } from './network';
@@ -98,5 +99,5 @@ export class StatesModel implements RecordView {
 }
 
 function reactionKey(docId: string, id: unknown): string {
-  return `${docId}\n${String(id)}`;
+  return `${docId}\n${textOf(id)}`;
 }

@@ -60,7 +60,7 @@ export async function findRow(panel: Frame, filter: string, match: (row: BusRowV
 export async function waitForCount(panel: Frame, filter: string, expected: number, timeoutMs = 20_000): Promise<number> {
   await setFilter(panel, filter);
   let last = -1;
-  await waitFor(async () => (last = (await rowCounts(panel)).count) === expected, `${expected} rows for "${filter}" (last ${last})`, timeoutMs);
+  await waitFor(async () => (last = (await rowCounts(panel)).count) === expected, `${expected} rows for "${filter}"`, timeoutMs).catch((e: Error) => { throw new Error(`${e.message} (last count ${last})`); });
   return last;
 }
 

@@ -28,3 +28,33 @@ export function connected(store: TabStore, ...docs: string[]): void {
   store.feed.connection('connected');
   for (const d of docs) store.feed.frame(frame(d));
 }
+
+/** Nesting depth of the hostile values the bounded walks are tested with. */
+export const DEEP = 200_000;
+
+/** A value nested `levels` deep, built in a loop (JSON.stringify of it would overflow the stack):
+ *  arrays `[[[…1…]]]`, objects `{a: {a: …}}`, or a chain of `$cx: escaped` markers. */
+export function deepValue(kind: 'array' | 'object' | 'escaped', levels = DEEP, leaf: unknown = 1): never {
+  let v: unknown = leaf;
+  for (let i = 0; i < levels; i++) v = kind === 'array' ? [v] : kind === 'object' ? { a: v } : { $cx: 'escaped', value: v };
+  return v as never;
+}
+
+/** The same chain as JSON text, built as a string (the page's way to post it). */
+export function deepJson(levels = DEEP): string {
+  return '{"$cx":"escaped","value":'.repeat(levels) + '1' + '}'.repeat(levels);
+}
+
+/** How many levels of single-child containers a value has before its first non-container, as
+ *  far as `max` (a loop, not a recursive walk). */
+export function levelsOf(value: unknown, max = 1000): number {
+  let v = value;
+  let n = 0;
+  while (n < max && typeof v === 'object' && v !== null) {
+    const next: unknown = Array.isArray(v) ? v[0] : Object.values(v as object).find((x) => typeof x === 'object' && x !== null);
+    if (next === undefined) return n + 1;
+    v = next;
+    n++;
+  }
+  return n;
+}

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCookieSync, CookieSyncStore, MAX_CHANNEL_ENTRIES, type CookieSyncContext } from '../../../../panel/cookies/cookie-sync';
+import { CUT_DEPTH } from '../../../../panel/model/bounded';
+import { deepValue } from '../fixtures';
 import type { CaptureRecord, ChannelRecord, CookieFactEntry, CookieFactsRecord, Copied, FrameInfo } from '../../../../src/shared/protocol';
 
 const A = 'http://localhost:8780';
@@ -178,5 +180,15 @@ describe('buildCookieSync', () => {
     const s = store(healthy());
     s.reset();
     expect(buildCookieSync(s, ctx({ frames: [top] })).verdict.state).toBe('no-iframe');
+  });
+
+  it('a TRUSTED_DOMAINS list with a 200,000-deep entry: the facts, rows and violations are still built', () => {
+    const entries = healthy();
+    entries[0] = ['ifr', facts('iframe', [cookie(`cx-lens-cookie.${NAME}`, 'aaaa1111', 'bbbb0000', 4e12)], { trustedDomains: [A, deepValue('array')] as never })];
+    const sync = buildCookieSync(store(entries), ctx());
+    const rows = Object.fromEntries(sync.rows.map((r) => [r.key, r.value]));
+    expect(rows['page-trusted']).toBe(`yes: ${A}`);
+    expect(rows.trusted).toContain(CUT_DEPTH);
+    expect(rows.trusted!.length).toBeLessThan(1000);
   });
 });

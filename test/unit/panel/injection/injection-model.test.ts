@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createTabModels } from '../../../../panel/model/tab-models';
 import { InjectionModel, type PanelCommand } from '../../../../panel/injection/injection-model';
 import type { CaptureRecord } from '../../../../src/shared/protocol';
-import { connected, ev, frame } from '../fixtures';
+import { connected, ev, frame, nextSeq } from '../fixtures';
 
-let seq = 0;
 const inject = (feature: 'finalize' | 'simulate' | 'cookie-provider', state: string): CaptureRecord =>
-  ({ t: 'inject', seq: ++seq, time: 1, feature, state, detail: {} }) as CaptureRecord;
+  ({ t: 'inject', seq: nextSeq(), time: 1, feature, state, detail: {} }) as CaptureRecord;
 
 describe('InjectionModel', () => {
   it('keeps the settings the worker reports, and its last error until a newer one or an inject command', () => {

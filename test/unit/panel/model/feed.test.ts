@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PanelFeed, type FeedListener, type FeedPort } from '../../../../panel/model/feed';
+import { MAX_DELIVERIES, PanelFeed, REPLAY_WAIT_MS, type FeedListener, type FeedPort } from '../../../../panel/model/feed';
 import { Backoff } from '../../../../src/shared/backoff';
 import type { CaptureRecord, PanelToWorker, WorkerToPanel } from '../../../../src/shared/protocol';
 import { chunkOf } from '../../fakes/chunk-helpers';
@@ -99,6 +99,93 @@ describe('PanelFeed', () => {
     new PanelFeed(1, () => port, l).start();
     port.deliver({ type: 'chunks', docId: 'd', chunks: chunkOf([]), dropped: 17, replay: true });
     expect(got).toEqual([{ docId: 'd', seqs: [], dropped: 17 }]);
+  });
+});
+
+describe('PanelFeed when the listener does not take records', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  /** A listener that throws on the messages whose first seq is in `refuse`, and writes down the rest. */
+  function refusing(refuse: Set<number>) {
+    const got: number[][] = [];
+    const l: FeedListener = {
+      frame: () => {}, frameGone: () => {}, connection: () => {}, injection: () => {},
+      records: (_docId, records) => {
+        if (records.length && refuse.has(records[0]!.seq)) throw new Error('not taken');
+        got.push(records.map((r) => r.seq));
+      },
+    };
+    return { l, got };
+  }
+  const chunks = (docId: string, seqs: number[]): WorkerToPanel => ({ type: 'chunks', docId, chunks: chunkOf(seqs.map(rec)), dropped: 0, replay: false });
+  const subscribes = (port: FakeFeedPort) => port.sent.filter((m) => m.type === 'subscribe');
+
+  it('keeps its cursor before records the listener did not take, and asks for them again', () => {
+    const port = new FakeFeedPort();
+    const refuse = new Set([3]);
+    const { l, got } = refusing(refuse);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const feed = new PanelFeed(1, () => port, l);
+    feed.start();
+    port.deliver(chunks('d', [1, 2]));
+    port.deliver(chunks('d', [3, 4]));
+    expect(feed.lastSeq('d')).toBe(2);
+    // Newer live records wait for the replay: taking them now would skip 3 and 4.
+    port.deliver(chunks('d', [5]));
+    port.deliver({ type: 'chunks', docId: 'd', chunks: [], dropped: 1, replay: false });
+    port.deliver(chunks('d', [6]));
+    expect(feed.lastSeq('d')).toBe(2);
+    vi.advanceTimersByTime(100);
+    expect(subscribes(port).at(-1)).toMatchObject({ cursors: { d: 2 } });
+    refuse.clear();
+    port.deliver(chunks('d', [3, 4, 5, 6])); // the replay from the cursor
+    expect(got).toEqual([[1, 2], [], [3, 4, 5, 6]]); // [] : the dropped count, passed on
+    expect(feed.lastSeq('d')).toBe(6);
+    port.deliver(chunks('d', [7]));
+    expect(got.at(-1)).toEqual([7]);
+    expect(logged).toHaveBeenCalledTimes(1);
+    logged.mockRestore();
+  });
+
+  it('passes over records that fail every delivery, so that one message cannot stop the feed', () => {
+    const port = new FakeFeedPort();
+    const { l, got } = refusing(new Set([3]));
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const feed = new PanelFeed(1, () => port, l);
+    feed.start();
+    port.deliver(chunks('d', [1, 2]));
+    for (let i = 0; i < MAX_DELIVERIES; i++) {
+      port.deliver(chunks('d', [3, 4]));
+      vi.advanceTimersByTime(100);
+    }
+    expect(subscribes(port)).toHaveLength(1 + MAX_DELIVERIES - 1); // the first, then one per retry
+    expect(feed.lastSeq('d')).toBe(4);
+    port.deliver(chunks('d', [5]));
+    expect(got).toEqual([[1, 2], [5]]); // the listener sees the gap: 3 and 4 are counted as lost
+    expect(logged).toHaveBeenCalledTimes(MAX_DELIVERIES);
+    logged.mockRestore();
+  });
+
+  it('takes newer records again when the replay it asked for does not come', () => {
+    let now = 0;
+    const port = new FakeFeedPort();
+    const { l, got } = refusing(new Set([3]));
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const feed = new PanelFeed(1, () => port, l, undefined, () => now);
+    feed.start();
+    port.deliver(chunks('d', [1, 2]));
+    port.deliver(chunks('d', [3]));
+    port.deliver(chunks('d', [9]));
+    expect(got).toEqual([[1, 2]]);
+    now = REPLAY_WAIT_MS;
+    port.deliver(chunks('d', [10]));
+    expect(got).toEqual([[1, 2], [10]]);
+    expect(feed.lastSeq('d')).toBe(10);
+    // Other documents never wait for it.
+    port.deliver(chunks('e', [1]));
+    expect(feed.lastSeq('e')).toBe(1);
+    vi.restoreAllMocks();
   });
 });
 

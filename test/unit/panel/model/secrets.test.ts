@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MASK, isSecretKey, maskSecrets, maskString } from '../../../../panel/model/secrets';
+import { CUT_DEPTH, CUT_KEY, CUT_SIZE, DISPLAY_DEPTH } from '../../../../panel/model/bounded';
+import type { Copied } from '../../../../src/shared/protocol';
+import { deepValue, levelsOf } from '../fixtures';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzZXNzaW9uSWQiOiIxMjMifQ.c2lnbmF0dXJlX2hlcmU';
 
@@ -61,5 +64,26 @@ describe('maskSecrets', () => {
     expect(masked).toBe(0);
     const other = maskSecrets({ token: 't', clean }).value as { clean: unknown };
     expect(other.clean).toBe(clean);
+  });
+
+  it('is bounded on a 200,000-deep value: masks within the display depth, cuts and marks below it', () => {
+    const deep = { password: 'p', data: deepValue('object', 200_000, { token: 't' }) } as Copied;
+    const { value, masked, cut } = maskSecrets(deep);
+    expect(masked).toBe(1);
+    expect(cut).toBe(1);
+    expect(levelsOf(value)).toBe(DISPLAY_DEPTH);
+    expect(JSON.stringify(value)).toContain(JSON.stringify(CUT_DEPTH));
+    expect(JSON.stringify(value)).not.toContain('"t"'); // nothing beyond the cut is passed on
+    const chain = maskSecrets(deepValue('escaped'));
+    expect(chain.cut).toBe(1);
+    expect(levelsOf(chain.value)).toBe(DISPLAY_DEPTH);
+  });
+
+  it('masks what it walked before the size limit and marks the rest', () => {
+    const wide: Record<string, Copied> = { apiKey: 'k' };
+    for (let i = 0; i < 20; i++) wide[`k${i}`] = i;
+    const { value, masked } = maskSecrets(wide, { maxNodes: 5 });
+    expect(value).toEqual({ apiKey: MASK, k0: 0, k1: 1, k2: 2, k3: 3, [CUT_KEY]: CUT_SIZE });
+    expect(masked).toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatClock, formatDuration, isMarker, markerLabel, summarize, SUMMARY_MAX } from '../../../../panel/model/summary';
 import type { Copied, CopyMarker } from '../../../../src/shared/protocol';
 import { MASK } from '../../../../panel/model/secrets';
+import { deepValue } from '../fixtures';
 
 describe('summarize', () => {
   it('writes top-level objects without braces, nested ones briefly', () => {
@@ -37,6 +38,19 @@ describe('summarize', () => {
     expect(summarize({ o: m({ $cx: 'object', entries: { a: 1 }, keys: 500 }) })).toBe('o: {a: 1, …}');
     expect(summarize({ e: m({ $cx: 'escaped', value: { $cx: 'x' } }) })).toBe('e: {$cx: "x"}');
     expect(summarize(m({ $cx: 'undefined' }))).toBe('undefined');
+  });
+
+  it('stays bounded on a 200,000-deep payload of any shape (escape markers included)', () => {
+    for (const kind of ['array', 'object', 'escaped'] as const) {
+      const s = summarize({ data: deepValue(kind) });
+      expect(s.length, kind).toBeLessThanOrEqual(SUMMARY_MAX);
+      expect(summarize(deepValue(kind)).length, kind).toBeLessThanOrEqual(SUMMARY_MAX);
+    }
+    // An escape shows the page's own object (which had a $cx key) as it is, one level at a time.
+    expect(summarize(deepValue('escaped', 3))).toBe('{$cx: "escaped", value: 1}');
+    expect(summarize(deepValue('escaped', 6))).toBe('{$cx: "escaped", value: {$cx: "escaped", value: {…}}}');
+    // Marker fields are page data too: a label never recurses into them.
+    expect(markerLabel({ $cx: 'cycle', path: deepValue('array') } as unknown as CopyMarker).length).toBeLessThan(600);
   });
 
   it('tolerates malformed markers from a hostile page', () => {

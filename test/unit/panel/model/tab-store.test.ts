@@ -4,7 +4,7 @@ import { createTabModels } from '../../../../panel/model/tab-models';
 import { PanelFeed, type FeedPort } from '../../../../panel/model/feed';
 import type { CaptureRecord, FrameInfo, PanelToWorker, WorkerToPanel } from '../../../../src/shared/protocol';
 import { chunkOf } from '../../fakes/chunk-helpers';
-import { cmd, connected, ev, frame, names, odd, out, status } from '../fixtures';
+import { bus, cmd, connected, deepJson, ev, frame, names, odd, out, status } from '../fixtures';
 
 /** A view that writes down what it is given. */
 function probe(kinds: string[], options: { unclaimed?: boolean; navigated?: boolean } = {}) {
@@ -206,5 +206,77 @@ describe('TabStore clear and caps', () => {
     store.feed.records('a', [r1, r2], 1000);
     store.feed.records('a', [r3], 1007);
     expect(store.docs.get('a')).toMatchObject({ dropped: 1007, lost: 1007, lastSeq: 1010 });
+  });
+});
+
+describe('TabStore records a view cannot take', () => {
+  it('marks the record alone, in its place, and takes the 50 records after it', () => {
+    const m = createTabModels();
+    connected(m.store, 'a');
+    const picky: RecordView = {
+      kinds: new Set(['event']),
+      take: (_docId, r) => { if ((r as { name?: string }).name === 'Poison.pill') throw new RangeError('Maximum call stack size exceeded'); },
+      reset: () => {},
+    };
+    m.store.addView(picky);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const first = ev('Before.e');
+    const poison = ev('Poison.pill', { a: 1 });
+    const after = Array.from({ length: 50 }, (_, i) => ev(`After.e${i}`));
+    m.store.feed.records('a', [first, poison, ...after], 0);
+    expect(logged).toHaveBeenCalledTimes(1);
+    logged.mockRestore();
+    // The bus list took the record itself, then its mark; the store keeps the mark in its place.
+    const rows = bus(m.bus.rows);
+    expect(rows).toHaveLength(53);
+    const mark = rows[2]!;
+    expect(mark).toMatchObject({ kind: 'other', name: 'Poison.pill' });
+    expect(mark.record).toMatchObject({
+      t: 'malformed', seq: poison.seq, time: poison.time, name: 'Poison.pill',
+      reason: 'a view could not read this record: RangeError: Maximum call stack size exceeded',
+    });
+    expect((mark.record as unknown as { value: string }).value).toContain('"Poison.pill"');
+    expect(m.store.records.map((r) => r.record.t)).toEqual(['event', 'malformed', ...after.map(() => 'event')]);
+    expect(names(m.bus.rows).slice(3)).toEqual(after.map((r) => (r as { name: string }).name));
+    expect(m.store.docs.get('a')).toMatchObject({ lost: first.seq - 1, lastSeq: after.at(-1)!.seq }); // seqs start where the fixtures are
+  });
+
+  it('takes a record only once when the feed delivers it again', () => {
+    const m = createTabModels();
+    connected(m.store, 'a');
+    const [one, two, three] = [ev('A.one'), ev('A.two'), ev('A.three')];
+    m.store.feed.records('a', [one!, two!], 0);
+    const lost = m.store.docs.get('a')!.lost;
+    m.store.feed.records('a', [one!, two!, three!], 0);
+    expect(names(m.bus.rows)).toEqual(['A.one', 'A.two', 'A.three']);
+    expect(m.store.docs.get('a')).toMatchObject({ lost, lastSeq: three!.seq });
+  });
+
+  it('a 200,000-deep record from a look-alike batch: every view survives, nothing after it is lost', () => {
+    const m = createTabModels();
+    const port = new class implements FeedPort {
+      listener: (message: WorkerToPanel) => void = () => {};
+      postMessage(_message: PanelToWorker) {}
+      onMessage(listener: (message: WorkerToPanel) => void) { this.listener = listener; }
+      onDisconnect() {}
+    }();
+    const feed = new PanelFeed(1, () => port, m.store.feed);
+    feed.start();
+    port.listener({ type: 'frame', frame: frame('a') });
+    const chunk = (firstSeq: number, names: string[]) =>
+      chunkOf(names.map((name, i) => ({ ...ev(name, { i }), seq: firstSeq + i })))[0]!;
+    const deep = `[{"t":"event","time":1,"name":"Deep.chain","publisher":"Deep","via":"publish","data":${deepJson()}}]`;
+    const before = Array.from({ length: 50 }, (_, i) => `Around.before${i}`);
+    const after = Array.from({ length: 50 }, (_, i) => `Around2.after${i}`);
+    const logged = vi.spyOn(console, 'error');
+    port.listener({ type: 'chunks', docId: 'a', dropped: 0, replay: true, chunks: [chunk(1, before), { firstSeq: 51, count: 1, json: deep }, chunk(52, after)] });
+    feed.stop();
+    expect(logged).not.toHaveBeenCalled();
+    logged.mockRestore();
+    expect(names(m.bus.rows)).toEqual([...before, 'Deep.chain', ...after]);
+    expect(feed.lastSeq('a')).toBe(101);
+    expect(m.store.docs.get('a')).toMatchObject({ lost: 0, lastSeq: 101 });
+    // The other views read it too (the States view checks its name, Cookie sync and Injection skip it).
+    expect(m.states.timeline(0).sessions).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import type { TabRecord } from '../../../../panel/model/tab-store';
 import type { FinalizeOptions, InjectRecord } from '../../../../src/shared/protocol';
 import { buildTimeline } from '../../../../panel/states/timeline';
 import { pollResponseBody, stateMessage } from '../../fakes/chat-api';
+import { deepValue } from '../fixtures';
 
 const API = 'https://api.example.com/nexus/v3/chat/sessions';
 const T0 = Date.parse('2024-05-01T10:00:00.000Z');
@@ -54,6 +55,14 @@ describe('finalize status', () => {
   it("reports the page's own copy of the handler while CX Lens's switch is off", () => {
     const records = [inject('d', 'finalize', 'installed', { options: { ...OPTIONS, source: 'site' } })];
     expect(finalizeStatus({ records, topDocId: 'd', settings: undefined })).toEqual({ state: 'installed', text: "installed — the page's own copy" });
+  });
+
+  it('writes page values of a report as bounded text, even 200,000 levels deep', () => {
+    const deep = inject('d', 'finalize', 'failed', { error: deepValue('array') });
+    const text = describeInjectRecord(deep.record as InjectRecord);
+    expect(text.startsWith('failed: [[[')).toBe(true);
+    expect(text.length).toBeLessThan(600);
+    expect(describeInjectRecord({ ...(deep.record as InjectRecord), state: deepValue('array') }).length).toBeLessThan(600);
   });
 
   it('finds the latest record of a feature in a document', () => {
