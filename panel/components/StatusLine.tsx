@@ -3,18 +3,18 @@ import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { TabModels } from '../model/tab-models';
 import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, MAX_BUFFER_CAP, MIN_BUFFER_CAP, bufferCapSetting } from '../../src/shared/buffer-cap';
-import { captureStatus } from '../model/capture-status';
+import { captureStatus, lossText } from '../model/capture-status';
 import { formatCount, plural } from '../model/summary';
 
 export function StatusLine({ models, now }: { models: TabModels; now: number }) {
   const s = captureStatus(models.store, models.bus, now);
   return (
-    <footer class={`status s-${s.state}`} data-testid="capture-status" data-state={s.state} data-dropped={s.dropped} data-lost={s.lost}>
+    <footer class={`status s-${s.state}`} data-testid="capture-status" data-state={s.state} data-dropped={s.dropped} data-lost={s.losses.total} data-too-large={s.losses.tooLarge}>
       <span class="dot" aria-hidden="true" />
       <span class="status-text" title={s.message}>{s.message}</span>
-      {s.lost > 0 && (
-        <span class="warn" data-testid="dropped" title="Records the page's buffer dropped before the panel read them">
-          · {formatCount(s.lost)} lost (page buffer full)
+      {s.losses.total > 0 && (
+        <span class="warn" data-testid="dropped" title="Records this panel never received, by reason">
+          · {lossText(s.losses)}
         </span>
       )}
       {s.frames.length > 0 && (

@@ -4,7 +4,7 @@ import { textOf } from './bounded';
 import type { HookStatus } from '../../src/shared/protocol';
 import type { BusModel } from '../bus/bus-model';
 import type { TabStore } from './tab-store';
-import { plural } from './summary';
+import { formatCount, plural } from './summary';
 
 /** How long without any frame before the status says no content script answered. */
 export const NO_PAGE_AFTER_MS = 1500;
@@ -33,6 +33,37 @@ export interface CaptureStatus {
   frames: FrameSummary[];
   dropped: number;
   lost: number;
+  /** What this panel never received, by reason. */
+  losses: Losses;
+}
+
+/** Records lost, by reason: the relay's page buffer was full before a panel read them; they were
+ *  too large to send; or a gap in the seq numbers that neither explains. */
+export interface Losses {
+  bufferFull: number;
+  tooLarge: number;
+  other: number;
+  total: number;
+}
+
+/** One document's losses. The relay's too-large count is taken as it is (its records never reach a
+ *  panel, even before the panel sees the gap); the buffer's only as far as the seq gaps show it
+ *  (its count includes records an earlier panel had received). */
+export function lossesOf(doc: { dropped: number; tooLarge: number; lost: number }): Losses {
+  const tooLarge = doc.tooLarge;
+  const bufferFull = Math.min(doc.dropped, Math.max(0, doc.lost - tooLarge));
+  const other = Math.max(0, doc.lost - tooLarge - bufferFull);
+  return { bufferFull, tooLarge, other, total: bufferFull + tooLarge + other };
+}
+
+/** "3 lost: 2 page buffer full, 1 too large" (empty when nothing was lost). */
+export function lossText(l: Losses): string {
+  if (l.total === 0) return '';
+  const parts: string[] = [];
+  if (l.bufferFull) parts.push(`${formatCount(l.bufferFull)} page buffer full`);
+  if (l.tooLarge) parts.push(`${formatCount(l.tooLarge)} too large to send`);
+  if (l.other) parts.push(`${formatCount(l.other)} missing`);
+  return `${formatCount(l.total)} lost: ${parts.join(', ')}`;
 }
 
 export function captureStatus(store: TabStore, bus: BusModel, now: number): CaptureStatus {
@@ -48,11 +79,17 @@ export function captureStatus(store: TabStore, bus: BusModel, now: number): Capt
   }));
   let dropped = 0;
   let lost = 0;
+  const losses: Losses = { bufferFull: 0, tooLarge: 0, other: 0, total: 0 };
   for (const d of store.docs.values()) {
     dropped += d.dropped;
     lost += d.lost;
+    const l = lossesOf(d);
+    losses.bufferFull += l.bufferFull;
+    losses.tooLarge += l.tooLarge;
+    losses.other += l.other;
+    losses.total += l.total;
   }
-  const base = { frames, dropped, lost };
+  const base = { frames, dropped, lost, losses };
   if (store.connection === 'reconnecting') {
     const why = store.connectionDetail ? ` (${store.connectionDetail})` : '';
     return { ...base, state: 'reconnecting', message: `Reconnecting to the CX Lens service worker${why}…` };

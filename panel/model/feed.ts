@@ -21,7 +21,9 @@ export interface FeedListener {
   frameGone(docId: string): void;
   /** New records of a document, in seq order. Throwing means "not taken": the feed keeps its
    *  cursor and delivers them again (a replay may repeat records taken before the throw). */
-  records(docId: string, records: CaptureRecord[], dropped: number): void;
+  /** `dropped` and `tooLarge`: the relay's counts of records it lost (page buffer full; too large to
+   *  send), cumulative per document. */
+  records(docId: string, records: CaptureRecord[], dropped: number, tooLarge?: number): void;
   connection(state: 'connected' | 'reconnecting', detail?: string): void;
   /** The tab's injection switches (and the last injection error), from the worker. */
   injection(message: Extract<WorkerToPanel, { type: 'injection' }>): void;
@@ -139,7 +141,7 @@ export class PanelFeed {
     const stall = this.stalls.get(docId);
     if (stall && fresh.length && fresh[0]!.seq > cursor + 1 && this.now() - stall.since < REPLAY_WAIT_MS) return;
     try {
-      if (fresh.length || message.dropped) this.listener.records(docId, fresh, message.dropped);
+      if (fresh.length || message.dropped || message.tooLarge) this.listener.records(docId, fresh, message.dropped, message.tooLarge ?? 0);
     } catch (error) {
       const failures = (stall?.failures ?? 0) + 1;
       if (failures < MAX_DELIVERIES) {

@@ -10,7 +10,7 @@ const SUMMARY_DEPTH = 8;
 
 const MARKER_KINDS = new Set<string>([
   'cycle', 'function', 'dom', 'jquery', 'window', 'string', 'array', 'object', 'depth', 'budget', 'threw',
-  'undefined', 'number', 'bigint', 'symbol', 'date', 'regexp', 'error', 'map', 'set', 'escaped',
+  'undefined', 'number', 'bigint', 'symbol', 'date', 'regexp', 'error', 'map', 'set', 'escaped', 'too-large',
 ]);
 
 /** A `$cx` marker object. Records come from the page, so a marker's fields are checked where used. */
@@ -83,6 +83,7 @@ export function markerLabel(m: CopyMarker): string {
     case 'map': return `Map(${formatCount(num(r.size))})`;
     case 'set': return `Set(${formatCount(num(r.size))})`;
     case 'escaped': return 'object with a $cx key';
+    case 'too-large': return `too large to send (${formatCount(num(r.chars))} chars of JSON, not shown)`;
   }
 }
 

@@ -19,6 +19,8 @@ export interface DocState {
   status?: HookStatus;
   /** The relay's count of records its ring buffer dropped (cumulative, as reported). */
   dropped: number;
+  /** The relay's count of records too large to send (cumulative, as reported). */
+  tooLarge: number;
   /** Records this panel never received: gaps in the seq numbers. */
   lost: number;
   lastSeq: number;
@@ -100,7 +102,7 @@ export class TabStore {
     this.feed = {
       frame: (frame) => this.onFrame(frame),
       frameGone: (docId) => this.onFrameGone(docId),
-      records: (docId, records, dropped) => this.onRecords(docId, records, dropped),
+      records: (docId, records, dropped, tooLarge) => this.onRecords(docId, records, dropped, tooLarge ?? 0),
       connection: (state, detail) => this.onConnection(state, detail),
       injection: (report) => {
         for (const listener of this.injectionListeners) guard('an injection listener', () => listener(report));
@@ -187,7 +189,7 @@ export class TabStore {
       doc.frame = frame;
       doc.gone = false;
     } else {
-      this.docs.set(frame.docId, { frame, dropped: 0, lost: 0, lastSeq: 0, gone: false });
+      this.docs.set(frame.docId, { frame, dropped: 0, tooLarge: 0, lost: 0, lastSeq: 0, gone: false });
     }
     if (frame.top && frame.docId !== this.topDocId) {
       const navigated = this.topDocId !== undefined;
@@ -212,14 +214,15 @@ export class TabStore {
     this.notify();
   }
 
-  private onRecords(docId: string, records: CaptureRecord[], dropped: number): void {
+  private onRecords(docId: string, records: CaptureRecord[], dropped: number, tooLarge: number): void {
     let doc = this.docs.get(docId);
     if (!doc) {
       // Records of a frame the panel has not been told about (yet): keep them.
       const frame: FrameInfo = { docId, frameId: -1, url: '', origin: '', top: false, seenAt: this.now() };
-      this.docs.set(docId, (doc = { frame, dropped: 0, lost: 0, lastSeq: 0, gone: false }));
+      this.docs.set(docId, (doc = { frame, dropped: 0, tooLarge: 0, lost: 0, lastSeq: 0, gone: false }));
     }
     doc.dropped = Math.max(doc.dropped, dropped);
+    doc.tooLarge = Math.max(doc.tooLarge, tooLarge);
     for (const record of records) {
       if (!record || typeof record !== 'object' || typeof record.t !== 'string') continue;
       if (typeof record.seq === 'number') {

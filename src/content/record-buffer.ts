@@ -45,6 +45,21 @@ export class RecordBuffer {
     return chunk;
   }
 
+  /** Numbers `count` records that are not kept (refused, too large): their seq numbers are used
+   *  up, so a panel sees the gap. */
+  skip(count: number): void {
+    this.nextSeq += count;
+  }
+
+  /** Removes a kept chunk (one that could not be sent); false when it is no longer kept. */
+  discard(chunk: Chunk): boolean {
+    const i = this.chunks.indexOf(chunk, this.head);
+    if (i < 0) return false;
+    this.chunks.splice(i, 1);
+    this.size -= chunk.count;
+    return true;
+  }
+
   /** Records up to seq were sent to a panel: losing them from the buffer later loses nothing. */
   delivered(seq: number): void {
     if (seq > this.deliveredUpTo) this.deliveredUpTo = seq;

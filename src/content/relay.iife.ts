@@ -1,36 +1,24 @@
 // Content script (isolated world, every frame, document_start): takes the page hook's batches,
 // numbers and keeps them (RecordBuffer), and sends them to the service worker while a panel
-// watches this tab. Accepts only data from the page, never instructions: the page cannot drive
-// the extension through this script.
+// watches this tab (RelayCore). Accepts only data from the page, never instructions: the page
+// cannot drive the extension through this script.
 import { RecordBuffer } from './record-buffer';
+import { RelayCore, isTooLargeError, randomDocId, type SendResult } from './relay-core';
 import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, bufferCapSetting } from '../shared/buffer-cap';
-import {
-  CONTENT_PORT, PROTOCOL_VERSION, isPageBatch,
-  type Chunk, type ContentToWorker, type WorkerToContent,
-} from '../shared/protocol';
-import { encodeRecords } from '../shared/chunks';
+import { CONTENT_PORT, PROTOCOL_VERSION, isPageBatch, type ContentToWorker, type WorkerToContent } from '../shared/protocol';
 import { Backoff } from '../shared/backoff';
 
-const docId = crypto.randomUUID();
-const buffer = new RecordBuffer(DEFAULT_BUFFER_CAP);
+const docId = randomDocId(crypto);
 const backoff = new Backoff();
 let port: chrome.runtime.Port | null = null;
-let streaming = false;
+const relay = new RelayCore(docId, new RecordBuffer(DEFAULT_BUFFER_CAP), send);
 
 window.addEventListener('message', (event) => {
   if (event.source !== window || !isPageBatch(event.data)) return;
   // Our own traffic: the page's message listeners never see it (this listener is registered at
   // document_start, before any of theirs), so a page that parses every message cannot trip on it.
   event.stopImmediatePropagation();
-  // The hook's batches arrive as one JSON string, kept and forwarded as is: records are never
-  // rebuilt here, on the page's main thread. Batches of objects (injected scripts) are written once.
-  const batch = event.data;
-  const { json, count } = 'json' in batch ? batch : encodeRecords(batch.records);
-  const chunk = buffer.push(json, count);
-  if (streaming) {
-    send({ type: 'chunks', docId, chunks: [chunk], dropped: buffer.dropped, replay: false });
-    buffer.delivered(buffer.lastSeq);
-  }
+  relay.takeBatch(event.data);
 }, true);
 
 // The worker wakes us when a panel opens on this tab after the worker restarted while idle.
@@ -39,9 +27,9 @@ chrome.runtime.onMessage.addListener((message: unknown) => {
 });
 
 // The panel's buffer setting (chrome.storage.local); until it is read, the default cap applies.
-chrome.storage?.local.get(BUFFER_CAP_KEY).then((stored) => buffer.resize(bufferCapSetting(stored[BUFFER_CAP_KEY], DEFAULT_BUFFER_CAP)), () => {});
+chrome.storage?.local.get(BUFFER_CAP_KEY).then((stored) => relay.buffer.resize(bufferCapSetting(stored[BUFFER_CAP_KEY], DEFAULT_BUFFER_CAP)), () => {});
 chrome.storage?.onChanged.addListener((changes, area) => {
-  if (area === 'local' && BUFFER_CAP_KEY in changes) buffer.resize(bufferCapSetting(changes[BUFFER_CAP_KEY]!.newValue, DEFAULT_BUFFER_CAP));
+  if (area === 'local' && BUFFER_CAP_KEY in changes) relay.buffer.resize(bufferCapSetting(changes[BUFFER_CAP_KEY]!.newValue, DEFAULT_BUFFER_CAP));
 });
 
 connect();
@@ -59,8 +47,8 @@ function connect(): void {
     port = null;
     // Reconnect only while a panel was watching; an idle tab waits for a wake-up instead, so a
     // stopped worker is not woken again and again by every open tab.
-    if (streaming) setTimeout(connect, backoff.next());
-    streaming = false;
+    if (relay.isStreaming) setTimeout(connect, backoff.next());
+    relay.hold();
   });
   send({ type: 'hello', v: PROTOCOL_VERSION, docId, url: location.href, origin: location.origin, top: window === window.top, timeOrigin: performance.timeOrigin });
 }
@@ -68,36 +56,18 @@ function connect(): void {
 function onWorkerMessage(message: WorkerToContent): void {
   if (message.type === 'stream') {
     backoff.reset();
-    streaming = true;
-    // A few chunks per message, so that one message stays well below Chrome's per-message limit.
-    const chunks = buffer.since(message.since);
-    for (const group of groups(chunks)) send({ type: 'chunks', docId, chunks: group, dropped: buffer.dropped, replay: true });
-    buffer.delivered(buffer.lastSeq);
+    relay.stream(message.since);
   } else if (message.type === 'hold') {
-    streaming = false;
+    relay.hold();
   }
 }
 
-function send(message: ContentToWorker): void {
+function send(message: ContentToWorker): SendResult {
+  if (!port) return 'failed';
   try {
-    port?.postMessage(message);
-  } catch {
-    /* port closed: onDisconnect reconnects */
+    port.postMessage(message);
+    return 'sent';
+  } catch (error) {
+    return isTooLargeError(error) ? 'too-large' : 'failed';
   }
-}
-
-/** Chunks in groups of at most ~8 MB of JSON; always at least one group, so the panel learns the
- *  dropped count even when there is nothing to replay. */
-function groups(chunks: Chunk[]): Chunk[][] {
-  const out: Chunk[][] = [[]];
-  let size = 0;
-  for (const chunk of chunks) {
-    if (size + chunk.json.length > 8_000_000 && out[out.length - 1]!.length) {
-      out.push([]);
-      size = 0;
-    }
-    out[out.length - 1]!.push(chunk);
-    size += chunk.json.length;
-  }
-  return out;
 }

@@ -10,6 +10,7 @@ import { Batcher } from './batcher';
 import { safeCopy, safeName, MAX_ARRAY_ITEMS } from './safe-copy';
 import type { HookEnv } from './page-env';
 import { isObjectLike, type Obj } from './page-objects';
+import { splitBatch } from '../shared/chunks';
 import {
   PAGE_SOURCE, PROTOCOL_VERSION,
   type CaptureRecord, type CommandOutcome, type CommandRecord, type EventRecord, type EventVia,
@@ -192,9 +193,14 @@ export class BusRecorder {
       // One string: it crosses to the content script and on to the panel without being rebuilt.
       // Unless the page gave every object a toJSON, which would change what JSON says: then objects.
       const plainJson = !('toJSON' in objectPrototype) && !('toJSON' in arrayPrototype);
-      this.env.post(plainJson
-        ? { source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', json: stringify(records), count: records.length }
-        : { source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', records });
+      if (!plainJson) {
+        this.env.post({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', records });
+        return;
+      }
+      // Huge payloads: a batch over the message budget goes out in several (splitBatch).
+      for (const piece of splitBatch(records, stringify(records), stringify)) {
+        this.env.post({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', json: piece.json, count: piece.count });
+      }
     } catch {
       /* a batch lost to a broken postMessage must not break the page */
     }

@@ -1,15 +1,58 @@
-import type { CaptureRecord, Chunk } from './protocol';
+import { BATCH_MAX_CHARS, RECORD_MAX_CHARS, type CaptureRecord, type Chunk } from './protocol';
 
 /** A batch of objects (from an injected script, not the hook) as a chunk's JSON, or a single
  *  malformed record when it cannot be written as JSON (a page can post anything). */
-export function encodeRecords(records: unknown[]): { json: string; count: number } {
+export function encodeRecords(records: unknown[]): { json: string; count: number }[] {
   try {
     const json = JSON.stringify(records);
-    if (typeof json === 'string' && records.length > 0) return { json, count: records.length };
+    if (typeof json === 'string' && records.length > 0) return splitBatch(records, json, JSON.stringify);
   } catch (error) {
-    return { json: JSON.stringify([malformed(null, 0, `a batch that cannot be written as JSON (${String(error)})`)]), count: 1 };
+    return [{ json: JSON.stringify([malformed(null, 0, `a batch that cannot be written as JSON (${String(error)})`)]), count: 1 }];
   }
-  return { json: JSON.stringify([malformed(null, 0, 'an empty batch')]), count: 1 };
+  return [{ json: JSON.stringify([malformed(null, 0, 'an empty batch')]), count: 1 }];
+}
+
+/**
+ * A batch's JSON as pieces of at most `maxChars` characters each, records in order: only a batch
+ * over the limit (rare: huge payloads) is written again, record by record. A record alone over
+ * `recordMaxChars` is sent without its payload, marked `too-large`, so its row still shows.
+ * `stringify` is JSON.stringify as the caller took it (the page hook takes it before page scripts).
+ */
+export function splitBatch(
+  records: readonly unknown[], json: string, stringify: (value: unknown) => string | undefined,
+  maxChars = BATCH_MAX_CHARS, recordMaxChars = RECORD_MAX_CHARS,
+): { json: string; count: number }[] {
+  if (json.length <= maxChars || records.length === 0) return [{ json, count: records.length }];
+  const out: { json: string; count: number }[] = [];
+  let parts: string[] = [];
+  let size = 2;
+  const close = () => {
+    if (parts.length) out.push({ json: `[${parts.join(',')}]`, count: parts.length });
+    parts = [];
+    size = 2;
+  };
+  for (const record of records) {
+    let part = stringify(record) ?? 'null';
+    if (part.length > recordMaxChars) part = stringify(tooLargeStub(record, part.length, stringify)) ?? 'null';
+    if (parts.length && size + part.length + 1 > maxChars) close();
+    parts.push(part);
+    size += part.length + 1;
+  }
+  close();
+  return out;
+}
+
+/** The record without its large fields: each field whose JSON is over 10,000 characters becomes a
+ *  `too-large` marker. */
+function tooLargeStub(record: unknown, chars: number, stringify: (value: unknown) => string | undefined): unknown {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return { $cx: 'too-large', chars };
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record as Record<string, unknown>)) {
+    const size = (stringify(value) ?? '').length;
+    out[key] = size > 10_000 ? { $cx: 'too-large', chars: size } : value;
+  }
+  out.truncated = true;
+  return out;
 }
 
 /**

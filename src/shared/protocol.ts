@@ -37,7 +37,8 @@ export type CopyMarker =
   | { $cx: 'error'; name: string; message: string; stack?: string }
   | { $cx: 'map'; entries: Copied[]; size: number }
   | { $cx: 'set'; items: Copied[]; size: number }
-  | { $cx: 'escaped'; value: Copied };
+  | { $cx: 'escaped'; value: Copied }
+  | { $cx: 'too-large'; chars: number }; // a record too large for one extension message: its payload is not sent
 
 /** Where a captured bus event came from. */
 export type EventVia = 'publish' | 'publishDirect' | 'republish' | 'replay' | 'data' | 'synthetic';
@@ -246,7 +247,7 @@ export interface Chunk {
 
 export type ContentToWorker =
   | { type: 'hello'; v: number; docId: string; url: string; origin: string; top: boolean; timeOrigin: number }
-  | { type: 'chunks'; docId: string; chunks: Chunk[]; dropped: number; replay: boolean };
+  | { type: 'chunks'; docId: string; chunks: Chunk[]; dropped: number; tooLarge?: number; replay: boolean };
 
 export type WorkerToContent =
   /** A panel watches this tab: send every kept record with seq > since (replay: true), then each
@@ -283,7 +284,7 @@ export type PanelToWorker =
 export type WorkerToPanel =
   | { type: 'frame'; frame: FrameInfo }
   | { type: 'frame-gone'; docId: string }
-  | { type: 'chunks'; docId: string; chunks: Chunk[]; dropped: number; replay: boolean }
+  | { type: 'chunks'; docId: string; chunks: Chunk[]; dropped: number; tooLarge?: number; replay: boolean }
   | { type: 'error'; message: string }
   /** The tab's injection settings, sent on subscribe and after every change. */
   | { type: 'injection'; settings: InjectionSettings; error?: { feature: InjectFeature | 'simulate'; message: string } };
@@ -316,6 +317,13 @@ export type InjectionSettings = { [F in InjectFeature]?: InjectOptions[F] };
 /** The hook flushes a batch at most this often (ms), or sooner when it is full. */
 export const BATCH_INTERVAL_MS = 50;
 export const BATCH_MAX_RECORDS = 500;
+/** Characters of JSON one batch (and one message between the hops) holds at most: Chrome refuses an
+ *  extension message over 64 MiB, and a JSON string can grow when it is written again (escapes,
+ *  UTF-8), so batches stay far below it. A bigger batch is sent in several. */
+export const BATCH_MAX_CHARS = 8_000_000;
+/** A single record whose JSON is over this is sent without its payload (a `too-large` marker). The
+ *  relay refuses a page's batch over this, counting its records as lost, too large. */
+export const RECORD_MAX_CHARS = 24_000_000;
 
 export function isPageBatch(data: unknown): data is PageBatch {
   if (typeof data !== 'object' || data === null) return false;

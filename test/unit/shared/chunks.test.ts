@@ -28,12 +28,12 @@ describe('chunks', () => {
   });
 
   it('encodes a batch of objects, or says why it could not', () => {
-    expect(encodeRecords([ev('a')])).toEqual({ json: JSON.stringify([ev('a')]), count: 1 });
+    expect(encodeRecords([ev('a')])).toEqual([{ json: JSON.stringify([ev('a')]), count: 1 }]);
     const cyclic: any = { t: 'event' };
     cyclic.self = cyclic;
-    const bad = encodeRecords([cyclic]);
-    expect(bad.count).toBe(1);
+    const [bad] = encodeRecords([cyclic]);
+    expect(bad!.count).toBe(1);
     expect(decodeChunks([{ firstSeq: 1, ...bad }], 0)[0]).toMatchObject({ t: 'malformed', reason: expect.stringMatching(/cannot be written as JSON/) });
-    expect(decodeChunks([{ firstSeq: 1, ...encodeRecords([]) }], 0)[0]).toMatchObject({ t: 'malformed', reason: 'an empty batch' });
+    expect(decodeChunks([{ firstSeq: 1, ...encodeRecords([])[0]! }], 0)[0]).toMatchObject({ t: 'malformed', reason: 'an empty batch' });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_PAGE_AFTER_MS, captureStatus } from '../../../../panel/model/capture-status';
+import { NO_PAGE_AFTER_MS, captureStatus, lossesOf, lossText } from '../../../../panel/model/capture-status';
 import { createTabModels, type TabModels } from '../../../../panel/model/tab-models';
 import { connected, ev, frame, status } from '../fixtures';
 
@@ -58,5 +58,17 @@ describe('captureStatus', () => {
     connected(m.store, 'a');
     m.store.feed.records('a', [status({ cxbus: 'absent' }), ev('WebChat.opened')], 0);
     expect(statusOf(m, Date.now())).toMatchObject({ state: 'capturing', message: expect.stringContaining('top frame localhost:8760') });
+  });
+});
+
+describe('losses by reason', () => {
+  it('names each reason: buffer full as far as the gaps show it, too large as the relay counts it, the rest as missing', () => {
+    expect(lossesOf({ dropped: 0, tooLarge: 0, lost: 0 })).toEqual({ bufferFull: 0, tooLarge: 0, other: 0, total: 0 });
+    expect(lossText(lossesOf({ dropped: 0, tooLarge: 0, lost: 0 }))).toBe('');
+    // Too large before the panel saw a gap (no later record yet): counted at once.
+    expect(lossText(lossesOf({ dropped: 0, tooLarge: 8, lost: 0 }))).toBe('8 lost: 8 too large to send');
+    // The buffer's count includes records an earlier panel had received: only the gaps count here.
+    expect(lossesOf({ dropped: 500, tooLarge: 0, lost: 300 })).toMatchObject({ bufferFull: 300, total: 300 });
+    expect(lossText(lossesOf({ dropped: 10, tooLarge: 2, lost: 15 }))).toBe('15 lost: 10 page buffer full, 2 too large to send, 3 missing');
   });
 });
