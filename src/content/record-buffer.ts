@@ -65,6 +65,11 @@ export class RecordBuffer {
     if (seq > this.deliveredUpTo) this.deliveredUpTo = seq;
   }
 
+  /** Records after seq were sent but reached no panel after all. */
+  notDelivered(seq: number): void {
+    if (seq < this.deliveredUpTo) this.deliveredUpTo = Math.max(0, seq);
+  }
+
   /** Every kept chunk holding a record with seq > since, oldest first. A chunk that starts at or
    *  before `since` comes whole: the panel drops the records it already has. */
   since(since: number): Chunk[] {

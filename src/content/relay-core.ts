@@ -61,9 +61,11 @@ export class RelayCore {
     this.buffer.delivered(this.buffer.lastSeq);
   }
 
-  /** Buffer only (no panel watches), or the port went away. */
-  hold(): void {
+  /** Buffer only (no panel watches), or the port went away. `notDelivered`: the worker dropped
+   *  what came after this seq for want of a panel. */
+  hold(notDelivered?: number): void {
     this.streaming = false;
+    if (typeof notDelivered === 'number' && Number.isInteger(notDelivered)) this.buffer.notDelivered(notDelivered);
   }
 
   private sendLive(chunk: Chunk): void {

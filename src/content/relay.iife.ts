@@ -58,7 +58,7 @@ function onWorkerMessage(message: WorkerToContent): void {
     backoff.reset();
     relay.stream(message.since);
   } else if (message.type === 'hold') {
-    relay.hold();
+    relay.hold(message.notDelivered);
   }
 }
 

@@ -254,7 +254,9 @@ export type WorkerToContent =
    *  new record as it comes. One message, so nothing can slip between the replay and the stream. */
   | { type: 'stream'; since: number }
   /** No panel watches: keep buffering, send nothing. */
-  | { type: 'hold' };
+  /** Buffer only. `notDelivered`: the records after this seq reached no panel (the worker had none
+   *  watching when they came), so the buffer counts them as dropped if it must let them go. */
+  | { type: 'hold'; notDelivered?: number };
 
 // ---------------------------------------------------------------------------------------------
 // Hop 3: panel ⇄ service worker (port PANEL_PORT, one per open panel).

@@ -62,7 +62,8 @@ export class Router {
       if (!conn.frame) return;
       const watchers = this.panelsOf(conn.tabId);
       if (watchers.length === 0) {
-        safePost(conn.port, { type: 'hold' });
+        const first = msg.chunks[0];
+        safePost(conn.port, first ? { type: 'hold', notDelivered: first.firstSeq - 1 } : { type: 'hold' });
         return;
       }
       // Passed on as they are: the worker never parses the records.

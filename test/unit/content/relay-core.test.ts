@@ -68,6 +68,16 @@ describe('RelayCore', () => {
     expect(core.buffer.length).toBe(1);
   });
 
+  it('counts records as dropped when the worker says they reached no panel', () => {
+    const { core } = relay();
+    core.stream(0);
+    core.takeBatch(batch(5)); // sent: marked delivered
+    core.hold(0); // ...but the worker had no panel for them
+    core.buffer.resize(100);
+    for (let i = 0; i < 20; i++) core.takeBatch(batch(5)); // 105 records: the oldest 5 go
+    expect(core.buffer.dropped).toBe(5);
+  });
+
   it('recognises Chrome\'s message-size error', () => {
     expect(isTooLargeError(new Error('Message exceeded maximum allowed size of 64MiB.'))).toBe(true);
     expect(isTooLargeError(new Error('Attempting to use a disconnected port object'))).toBe(false);

@@ -30,6 +30,13 @@ describe('Router', () => {
     expect(content.sent).toEqual([{ type: 'hold' }]);
   });
 
+  it('tells a frame whose records reached no panel which ones, so that its buffer still counts them', () => {
+    const { router, content, cconn } = setup();
+    router.contentMessage(cconn, hello('d1'));
+    router.contentMessage(cconn, { type: 'chunks', docId: 'd1', chunks: [{ firstSeq: 5, count: 2, json: '[{},{}]' }], dropped: 0, replay: false });
+    expect(content.sent.at(-1)).toEqual({ type: 'hold', notDelivered: 4 });
+  });
+
   it('asks a frame to stream from the panel cursor when a panel subscribes, and forwards its records', () => {
     const { router, content, cconn } = setup();
     router.contentMessage(cconn, hello('d1'));
