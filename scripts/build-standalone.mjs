@@ -2,28 +2,36 @@
 // (IIFE, no imports) that a site can host itself, and that the service worker injects into the
 // inspected page with chrome.scripting.executeScript({ files }) (packaged files, strict-CSP safe).
 // Run after `vite build` (which empties dist/).
+//
+// The files the worker injects return a value: executeScript({files}) hands back the script's
+// completion value (the value of its last expression statement) as InjectionResult.result. Their
+// entry's default export (a claim outcome, src/page/inject/claim-global.ts) becomes the IIFE's
+// return value, and the IIFE call is left as the file's last statement, not assigned to a global
+// (a global the page could read, or have given a setter beforehand).
 import { build } from 'vite';
-import { existsSync, copyFileSync, mkdirSync } from 'node:fs';
+import { existsSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = resolve(root, process.env.CX_LENS_DIST ?? 'dist');
 
-/** entry (source) → output file name in dist/. Entries that do not exist yet are skipped. */
+/** entry (source) → output file name in dist/; `completion`: the file's value is the entry's
+ *  default export. Entries that do not exist yet are skipped. */
 export const STANDALONE = [
-  { entry: 'src/page/inject/finalize-handler.ts', out: 'finalize-handler.js' },
-  { entry: 'src/page/inject/simulate.ts', out: 'simulate-state.js' },
+  { entry: 'src/page/inject/finalize-handler.ts', out: 'finalize-handler.js', completion: true },
+  { entry: 'src/page/inject/simulate.ts', out: 'simulate-state.js', completion: true },
   { entry: 'src/cookie/cookie-provider.ts', out: 'cookie-provider.min.js' },
   { entry: 'src/cookie/iframe.ts', out: 'iframe.min.js' },
-  { entry: 'src/page/inject/cookie-provider-inject.ts', out: 'cookie-provider-inject.js' },
+  { entry: 'src/page/inject/cookie-provider-inject.ts', out: 'cookie-provider-inject.js', completion: true },
 ];
+const BUNDLE_NAME = '__cxLensStandalone';
 /** Static files copied as they are: source → dist path. */
 export const STATIC = [
   { from: 'src/cookie/iframe.html', to: 'iframe.html' },
 ];
 
-for (const { entry, out } of STANDALONE) {
+for (const { entry, out, completion } of STANDALONE) {
   if (!existsSync(resolve(root, entry))) continue;
   await build({
     configFile: false,
@@ -34,10 +42,22 @@ for (const { entry, out } of STANDALONE) {
       emptyOutDir: false,
       target: 'es2019',
       minify: out.endsWith('.min.js') ? 'esbuild' : false,
-      lib: { entry: resolve(root, entry), formats: ['iife'], name: '__cxLensStandalone', fileName: () => out },
-      rollupOptions: { output: { extend: true } },
+      lib: { entry: resolve(root, entry), formats: ['iife'], name: BUNDLE_NAME, fileName: () => out },
+      rollupOptions: { output: { extend: !completion } },
     },
   });
+  if (completion) returnCompletionValue(resolve(outDir, out));
+}
+
+/** `var __cxLensStandalone = (function() {…return x;})();` → `(function() {…})();`: the IIFE's
+ *  return value becomes the script's completion value. Fails the build if the bundle looks different. */
+function returnCompletionValue(file) {
+  const code = readFileSync(file, 'utf8');
+  const prefix = `var ${BUNDLE_NAME} = (function(`;
+  if (!code.startsWith(prefix) || !/\n\treturn [^\n]+;\n\}\)\(\);\s*$/.test(code)) {
+    throw new Error(`${file}: unexpected bundle shape; its completion value would not be the entry's default export`);
+  }
+  writeFileSync(file, code.slice(`var ${BUNDLE_NAME} = `.length));
 }
 for (const { from, to } of STATIC) {
   if (!existsSync(resolve(root, from))) continue;

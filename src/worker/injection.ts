@@ -4,7 +4,8 @@ import { errorText } from '../shared/error-text';
 /** What the injection logic needs from the browser; the service worker passes scripting and
  *  session storage, tests pass fakes. */
 export interface InjectionHost {
-  /** Runs the feature's packaged file in the tab's top frame (main world), then installs it. */
+  /** Runs the feature's packaged file in the tab's top frame (main world), then installs it.
+   *  Rejects when the global is not CX Lens's own, or the page does not answer in time (PageCalls). */
   install<F extends InjectFeature>(tabId: number, feature: F, options: InjectOptions[F]): Promise<void>;
   uninstall(tabId: number, feature: InjectFeature): Promise<void>;
   loadSettings(): Promise<Record<string, InjectionSettings>>;

@@ -1,6 +1,7 @@
 // The function chrome.scripting.executeScript runs in the inspected page's main world, right after
 // a feature's packaged file: it calls a method of the global that file defines
-// (CXLensFinalizeHandler, CXLensCookieInjection, CXLensSimulate). Chrome injects it itself (no
+// (CXLensFinalizeHandler, CXLensCookieInjection, CXLensSimulate). The worker runs it only in a
+// document where its own file claimed that global (page-calls.ts), so the object is CX Lens's. Chrome injects it itself (no
 // eval, so strict-CSP pages are fine); it must be self-contained: no imports, no closures over this
 // module. Chrome does not pass an injected function's exception back, and it waits for a returned
 // promise, so it resolves { ok, error } instead of throwing.

@@ -1,5 +1,6 @@
-// Service worker: a thin shell over Router (routing, src/worker/router.ts) and InjectionManager
-// (per-tab injection switches, src/worker/injection.ts). Extension APIs through the promise-based
+// Service worker: a thin shell over Router (routing, src/worker/router.ts), InjectionManager
+// (per-tab injection switches, src/worker/injection.ts) and PageCalls (calls into the page, only of
+// objects CX Lens's own files made there, src/worker/page-calls.ts). Extension APIs through the promise-based
 // `browser` of webextension-polyfill (only here and in the panel: page-side scripts stay small).
 import browser from 'webextension-polyfill';
 import { Router } from './router';
@@ -8,7 +9,8 @@ import {
   CONTENT_PORT, PANEL_PORT,
   type ContentToWorker, type InjectFeature, type InjectionSettings, type PanelToWorker,
 } from '../shared/protocol';
-import { callPageApi, type PageResult } from './page-functions';
+import { callPageApi } from './page-functions';
+import { PageCalls, type ClaimMemory, type PageCallHost } from './page-calls';
 import { errorText } from '../shared/error-text';
 
 /** Packaged file and page functions of each injectable feature. */
@@ -16,16 +18,47 @@ const FEATURES = {
   finalize: { file: 'finalize-handler.js', api: 'CXLensFinalizeHandler' },
   'cookie-provider': { file: 'cookie-provider-inject.js', api: 'CXLensCookieInjection' },
 } as const;
+const SIMULATE = { file: 'simulate-state.js', api: 'CXLensSimulate' } as const;
 const SETTINGS_KEY = 'injection';
+const CLAIMS_KEY = 'injection-claims';
+
+/** Scripts run in the tab's top frame without waiting for the document to finish loading. */
+const pageCallHost: PageCallHost = {
+  async runFile(tabId, file) {
+    const [run] = await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, world: 'MAIN', injectImmediately: true, files: [file] });
+    return run;
+  },
+  async callApi(tabId, documentId, api, method, args) {
+    const [run] = await browser.scripting.executeScript({
+      target: { tabId, documentIds: [documentId] }, world: 'MAIN', injectImmediately: true,
+      func: callPageApi as (...args: unknown[]) => unknown, args: [api, method, args],
+    });
+    return run;
+  },
+  async topDocument(tabId) {
+    // Isolated world: nothing of the page runs or is touched.
+    const [run] = await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, injectImmediately: true, func: () => 0 });
+    return run?.documentId;
+  },
+  async loadClaims() {
+    return ((await browser.storage.session.get(CLAIMS_KEY))[CLAIMS_KEY] as ClaimMemory | undefined) ?? {};
+  },
+  async saveClaims(claims) {
+    await browser.storage.session.set({ [CLAIMS_KEY]: claims });
+  },
+  setTimer: (fn, ms) => setTimeout(fn, ms),
+  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+const pageCalls = new PageCalls(pageCallHost);
 
 const host: InjectionHost = {
   async install(tabId, feature, options) {
     // The finalize handler is told it was installed by the extension (not by the site itself).
     const installOptions = feature === 'finalize' ? { ...(options as object), source: 'extension' } : options;
-    await runInPage(tabId, FEATURES[feature].file, FEATURES[feature].api, 'install', [installOptions]);
+    await pageCalls.call(tabId, FEATURES[feature].file, FEATURES[feature].api, 'install', [installOptions]);
   },
   async uninstall(tabId, feature) {
-    await runInPage(tabId, null, FEATURES[feature].api, 'uninstall', []);
+    await pageCalls.uninstall(tabId, FEATURES[feature].api);
   },
   async loadSettings() {
     return ((await browser.storage.session.get(SETTINGS_KEY))[SETTINGS_KEY] as Record<string, InjectionSettings> | undefined) ?? {};
@@ -76,7 +109,10 @@ browser.runtime.onConnect.addListener((port) => {
   }
 });
 
-browser.tabs.onRemoved.addListener((tabId) => void injection.tabClosed(tabId));
+browser.tabs.onRemoved.addListener((tabId) => {
+  void injection.tabClosed(tabId);
+  void pageCalls.tabClosed(tabId);
+});
 
 async function setFeature(tabId: number, feature: InjectFeature, options: unknown): Promise<void> {
   try {
@@ -87,21 +123,9 @@ async function setFeature(tabId: number, feature: InjectFeature, options: unknow
   }
 }
 
-/** Runs a packaged file (if any), then `api.method(...args)` through callPageApi, in the tab's top
- *  frame, main world, without waiting for the document to finish loading. Throws the page's error. */
-async function runInPage(tabId: number, file: string | null, api: string, method: string, args: unknown[]): Promise<void> {
-  const target = { tabId, frameIds: [0] };
-  if (file) await browser.scripting.executeScript({ target, world: 'MAIN', injectImmediately: true, files: [file] });
-  const [result] = await browser.scripting.executeScript({
-    target, world: 'MAIN', injectImmediately: true, func: callPageApi as (...args: unknown[]) => unknown, args: [api, method, args],
-  });
-  const outcome = result?.result as PageResult | undefined;
-  if (!outcome?.ok) throw new Error(outcome?.error ?? 'the page did not run the injected script');
-}
-
 async function simulate(tabId: number, state: string): Promise<void> {
   try {
-    await runInPage(tabId, 'simulate-state.js', 'CXLensSimulate', 'deliver', [state]);
+    await pageCalls.call(tabId, SIMULATE.file, SIMULATE.api, 'deliver', [state]);
   } catch (error) {
     router.toPanels(tabId, { type: 'injection', settings: await injection.settings(tabId), error: { feature: 'simulate', message: errorText(error) } });
   }
