@@ -12,6 +12,7 @@ import { DEFAULT_TEXT as DEFAULT_FINALIZE_TEXT } from '../../src/page/inject/fin
 import { describeInjectRecord, finalizeStatus, latestInject } from './StatesStatus';
 import { readJsonSetting, writeJsonSetting } from '../storage';
 import { useInjectionSwitch } from '../hooks';
+import { READ_ONLY_TITLE, useShownFile } from '../recording/shown-file';
 
 const DEFAULT_OPTIONS: FinalizeOptions = { text: DEFAULT_FINALIZE_TEXT, behaviour: 'follow-async', states: [...FINALIZE_STATES] };
 const OPTIONS_KEY = 'cx-lens.finalizeOptions';
@@ -32,6 +33,8 @@ export function StatesFinalizeBar({ injection, topDocId }: Props) {
   const { on, settings, options, setOptions, wanted, checked, switching, send: sendSwitch } = useInjectionSwitch(injection, 'finalize', savedOptions);
   const [sendError, setSendError] = useState<string | null>(null);
   const [showOptions, setShowOptions] = useState(false);
+  // A file shown: the switch would act on the live page, not on what is on screen.
+  const readOnly = useShownFile() !== null;
 
   const send = (next: FinalizeOptions | null, click: boolean): void => {
     const ok = sendSwitch(next, click);
@@ -51,8 +54,8 @@ export function StatesFinalizeBar({ injection, topDocId }: Props) {
   return (
     <section class="finalize-bar" aria-label="Finalize handler">
       <div class="fb-line">
-        <label class="switch" title="Inject the guide's finalize handler into this tab: it stays on across reloads until switched off">
-          <input type="checkbox" role="switch" data-testid="toggle-finalize" checked={checked} onChange={(e) => toggle((e.target as HTMLInputElement).checked)} />
+        <label class="switch" title={readOnly ? READ_ONLY_TITLE : "Inject the guide's finalize handler into this tab: it stays on across reloads until switched off"}>
+          <input type="checkbox" role="switch" data-testid="toggle-finalize" checked={checked} disabled={readOnly} onChange={(e) => toggle((e.target as HTMLInputElement).checked)} />
           <span class="switch-track" aria-hidden="true" />
           <span class="fb-title">Finalize handler</span>
         </label>
@@ -133,6 +136,7 @@ function SimulateControls({ injection, topDocId }: Props) {
   const [custom, setCustom] = useState('');
   const [clickedAt, setClickedAt] = useState<number | null>(null);
   const [sendError, setSendError] = useState<string | null>(null);
+  const readOnly = useShownFile() !== null;
   const state = choice === CUSTOM ? custom.trim() : choice;
 
   const simulate = () => {
@@ -166,7 +170,7 @@ function SimulateControls({ injection, topDocId }: Props) {
           onInput={(e) => setCustom((e.target as HTMLInputElement).value)}
         />
       )}
-      <button type="button" data-testid="simulate" disabled={!state} onClick={simulate}>Simulate</button>
+      <button type="button" data-testid="simulate" disabled={!state || readOnly} title={readOnly ? READ_ONLY_TITLE : undefined} onClick={simulate}>Simulate</button>
       {result && (
         <span class={result.ok ? 'sim-ok' : 'sim-failed'} data-testid="simulate-result" data-ok={String(result.ok)} role="status">
           {result.text}

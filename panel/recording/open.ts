@@ -1,0 +1,274 @@
+// Opening a file in the panel: a CX Lens recording, a JSON of the old Bus Export, or a HAR.
+// The file's content is read into a second set of tab models (createTabModels) through the same
+// paths as live data: frames and records through the store's feed, chat API responses through the
+// States view's network store, the injection report through the feed. The views then show the
+// file exactly as they show a live page. Everything in a file is untrusted, like a page's records.
+import type { CaptureRecord, FrameInfo, InjectionSettings } from '../../src/shared/protocol';
+import type { ChatNetworkEntry } from '../../src/shared/interaction-states';
+import { createTabModels, type TabModels } from '../model/tab-models';
+import { RECORDING_FORMAT, RECORDING_VERSION } from './format';
+import { harChatEntries, isHar } from './har';
+import { collect } from '../states/network';
+
+export type FileKind = 'recording' | 'export' | 'har';
+
+/** A file understood, not yet loaded: what goes into the models. */
+export interface ParsedFile {
+  kind: FileKind;
+  name: string;
+  /** The top frame's URL ('' when the file does not say). */
+  page: string;
+  /** ms epoch: when it was saved (recording, export) or its last response (HAR). */
+  time: number;
+  secretsMasked: boolean | null;
+  lensVersion?: string;
+  frames: { frame: FrameInfo; gone: boolean; dropped: number }[];
+  records: { docId: string; record: CaptureRecord }[];
+  network: ChatNetworkEntry[];
+  /** HAR entries that are chat API message responses, read by the live network path. */
+  harEntries: unknown[];
+  injection?: { settings: InjectionSettings; error?: { feature: string; message: string } };
+}
+
+/** A file that cannot be opened; `message` is for the user. */
+export class OpenError extends Error {}
+
+/** Understands the text of a file, or throws an OpenError saying why not. */
+export function parseFile(text: string, name: string): ParsedFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new OpenError(jsonProblem(text, error, name));
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new OpenError(neither(name));
+  const d = data as Record<string, unknown>;
+  if (d.format === RECORDING_FORMAT) return parseRecording(d, name);
+  if (d.tool === 'CX Lens' && Array.isArray(d.records)) return parseExport(d, name);
+  if (isHar(d)) return parseHar(d, name);
+  throw new OpenError(neither(name));
+}
+
+function neither(name: string): string {
+  return `${name} is JSON, but neither a CX Lens recording nor a HAR file (no "format": "${RECORDING_FORMAT}", no "log.entries").`;
+}
+
+function jsonProblem(text: string, error: unknown, name: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const body = text.trimEnd();
+  const at = /position (\d+)/.exec(message);
+  const start = body.trimStart()[0];
+  const looksJson = start === '{' || start === '[';
+  if (looksJson && (/end of JSON/i.test(message) || (at && Number(at[1]) >= body.length - 1))) {
+    return `${name} ends before its JSON does: the file is cut off (an interrupted download or copy?). Nothing was opened.`;
+  }
+  return `${name} is not a JSON file (${message.slice(0, 200)}). CX Lens opens its recordings and HAR files.`;
+}
+
+function parseRecording(d: Record<string, unknown>, name: string): ParsedFile {
+  const version = d.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new OpenError(`${name} is a CX Lens recording without a valid format version.`);
+  }
+  if (version > RECORDING_VERSION) {
+    throw new OpenError(`${name} is a recording of format version ${version}; this CX Lens reads up to version ${RECORDING_VERSION}. Update CX Lens to open it.`);
+  }
+  if (!Array.isArray(d.records) || !Array.isArray(d.frames)) throw new OpenError(`${name} is a CX Lens recording without its frames or records: it cannot be read.`);
+  const frames = d.frames.flatMap((f) => {
+    if (typeof f !== 'object' || f === null) return [];
+    const o = f as Record<string, unknown>;
+    const frame = frameOf(o.frame);
+    return frame ? [{ frame, gone: o.gone === true, dropped: countOf(o.dropped) }] : [];
+  });
+  const injection = d.injection as Record<string, unknown> | undefined;
+  const error = injection?.error as Record<string, unknown> | undefined;
+  return {
+    kind: 'recording',
+    name,
+    page: stringOf(d.page),
+    time: timeOf(d.savedAt),
+    secretsMasked: typeof d.secretsMasked === 'boolean' ? d.secretsMasked : null,
+    lensVersion: stringOf(d.lensVersion) || undefined,
+    frames,
+    records: recordsOf(d.records),
+    network: Array.isArray(d.network) ? d.network.flatMap(networkEntryOf) : [],
+    harEntries: [],
+    injection: {
+      settings: settingsOf(injection?.settings),
+      ...(error && typeof error.message === 'string' ? { error: { feature: stringOf(error.feature), message: error.message } } : {}),
+    },
+  };
+}
+
+/** The old Bus Export: `{tool: 'CX Lens', exportedAt, secretsMasked, frames: FrameInfo[], records}`. */
+function parseExport(d: Record<string, unknown>, name: string): ParsedFile {
+  const frames = (Array.isArray(d.frames) ? d.frames : []).flatMap((f) => {
+    const frame = frameOf(f);
+    return frame ? [frame] : [];
+  });
+  // The export did not say which frames were gone: the newest top frame is the page, older top
+  // frames are documents it navigated away from (kept with preserve log).
+  const tops = frames.filter((f) => f.top).sort((a, b) => b.seenAt - a.seenAt);
+  const top = tops[0];
+  return {
+    kind: 'export',
+    name,
+    page: top?.url ?? '',
+    time: timeOf(d.exportedAt),
+    secretsMasked: typeof d.secretsMasked === 'boolean' ? d.secretsMasked : null,
+    frames: frames.map((frame) => ({ frame, gone: frame.top && frame !== top, dropped: 0 })),
+    records: recordsOf(d.records as unknown[]),
+    network: [],
+    harEntries: [],
+  };
+}
+
+function parseHar(d: Record<string, unknown>, name: string): ParsedFile {
+  const { entries, page, time } = harChatEntries(d);
+  if (entries.length === 0) {
+    throw new OpenError(`${name} is a HAR file without chat traffic: no response to GET …/chat/sessions/{id}/messages in it. Record the HAR while the chat runs.`);
+  }
+  return {
+    kind: 'har',
+    name,
+    page,
+    time,
+    secretsMasked: null,
+    // The page the HAR was recorded on, as a top frame: views name it; it has no bus.
+    frames: page ? [{ frame: { docId: 'har-page', frameId: 0, url: page, origin: originOf(page), top: true, seenAt: time }, gone: false, dropped: 0 }] : [],
+    records: [],
+    network: [],
+    harEntries: entries,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading into models
+
+export interface LoadOptions {
+  /** Records fed between two pauses. */
+  sliceSize?: number;
+  /** Lets the UI breathe between slices (the panel passes a timer; tests nothing). */
+  pause?: () => Promise<void>;
+}
+
+/** New tab models holding the file's content, fed as live data is. */
+export async function loadFile(file: ParsedFile, options: LoadOptions = {}): Promise<TabModels> {
+  const slice = options.sliceSize ?? 5000;
+  const pause = options.pause ?? (async () => {});
+  // The file's clock is the time it was saved: pending reactions and errors read as they did then.
+  // Preserve log on: documents it navigated through are kept, as the recording kept them.
+  const models = createTabModels({ preserveLog: true, now: () => file.time });
+  const { store } = models;
+  const frames = new Map(file.frames.map((f) => [f.frame.docId, f]));
+  const announced = new Set<string>();
+  const announce = (docId: string): number => {
+    if (announced.has(docId)) return 0;
+    announced.add(docId);
+    const saved = frames.get(docId);
+    if (saved) store.feed.frame(saved.frame);
+    return saved?.dropped ?? 0;
+  };
+  let fed = 0;
+  for (let i = 0; i < file.records.length;) {
+    // A run of records of one document goes in one delivery, as a chunk would.
+    const docId = file.records[i]!.docId;
+    let j = i;
+    while (j < file.records.length && j - i < slice && file.records[j]!.docId === docId) j++;
+    const dropped = announce(docId);
+    store.feed.records(docId, file.records.slice(i, j).map((r) => r.record), dropped);
+    fed += j - i;
+    i = j;
+    if (fed >= slice) {
+      fed = 0;
+      await pause();
+    }
+  }
+  for (const { frame } of file.frames) announce(frame.docId);
+  for (const { frame, gone } of file.frames) if (gone) store.feed.frameGone(frame.docId);
+  for (const entry of file.network) models.states.network.add(entry);
+  if (file.harEntries.length) {
+    for (const entry of file.harEntries) collect(models.states.network, entry as never);
+  }
+  if (file.injection) {
+    store.feed.injection({
+      type: 'injection',
+      settings: file.injection.settings,
+      ...(file.injection.error ? { error: file.injection.error as never } : {}),
+    });
+  }
+  return models;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Untrusted fields
+
+function recordsOf(list: unknown[]): { docId: string; record: CaptureRecord }[] {
+  const out: { docId: string; record: CaptureRecord }[] = [];
+  for (const item of list) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { docId, record } = item as Record<string, unknown>;
+    // The store checks each record's kind itself, as it does for live ones.
+    if (typeof docId === 'string' && typeof record === 'object' && record !== null) out.push({ docId, record: record as CaptureRecord });
+  }
+  return out;
+}
+
+function frameOf(value: unknown): FrameInfo | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const f = value as Record<string, unknown>;
+  if (typeof f.docId !== 'string') return null;
+  return {
+    docId: f.docId,
+    frameId: typeof f.frameId === 'number' ? f.frameId : -1,
+    url: stringOf(f.url),
+    origin: stringOf(f.origin),
+    top: f.top === true,
+    seenAt: typeof f.seenAt === 'number' && Number.isFinite(f.seenAt) ? f.seenAt : 0,
+  };
+}
+
+function networkEntryOf(value: unknown): ChatNetworkEntry[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const e = value as Record<string, unknown>;
+  if (typeof e.url !== 'string' || typeof e.time !== 'number' || !Number.isFinite(e.time)) return [];
+  const entry: ChatNetworkEntry = { url: e.url, method: stringOf(e.method) || 'GET', time: e.time, body: typeof e.body === 'string' ? e.body : null };
+  if (typeof e.status === 'number') entry.status = e.status;
+  return [entry];
+}
+
+function settingsOf(value: unknown): InjectionSettings {
+  if (typeof value !== 'object' || value === null) return {};
+  const s = value as Record<string, unknown>;
+  const out: InjectionSettings = {};
+  const finalize = s.finalize as Record<string, unknown> | undefined;
+  if (finalize && typeof finalize.text === 'string' && typeof finalize.behaviour === 'string' && Array.isArray(finalize.states)) {
+    out.finalize = { text: finalize.text, behaviour: finalize.behaviour as never, states: finalize.states.filter((x): x is string => typeof x === 'string') as never };
+  }
+  const cookie = s['cookie-provider'] as Record<string, unknown> | undefined;
+  if (cookie && typeof cookie.cookieName === 'string' && typeof cookie.iframeUrl === 'string') {
+    out['cookie-provider'] = { cookieName: cookie.cookieName, iframeUrl: cookie.iframeUrl };
+  }
+  return out;
+}
+
+function stringOf(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function countOf(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+function timeOf(value: unknown): number {
+  const t = typeof value === 'string' ? Date.parse(value) : typeof value === 'number' ? value : NaN;
+  return Number.isFinite(t) ? t : 0;
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+}
