@@ -9,6 +9,7 @@ import { createTabModels, type TabModels } from '../model/tab-models';
 import { RECORDING_FORMAT, RECORDING_VERSION } from './format';
 import { harChatEntries, isHar } from './har';
 import { collect } from '../states/network';
+import { REACTION_WINDOW_MS } from '../states/timeline';
 
 export type FileKind = 'recording' | 'export' | 'har';
 
@@ -20,6 +21,9 @@ export interface ParsedFile {
   page: string;
   /** ms epoch: when it was saved (recording, export) or its last response (HAR). */
   time: number;
+  /** The models' clock (ms epoch): `time`, or for a HAR past the reaction window of its last
+   *  response (a HAR is saved after its last response; it has no bus, so nothing is pending). */
+  clock: number;
   secretsMasked: boolean | null;
   lensVersion?: string;
   frames: { frame: FrameInfo; gone: boolean; dropped: number }[];
@@ -87,6 +91,7 @@ function parseRecording(d: Record<string, unknown>, name: string): ParsedFile {
     name,
     page: stringOf(d.page),
     time: timeOf(d.savedAt),
+    clock: timeOf(d.savedAt),
     secretsMasked: typeof d.secretsMasked === 'boolean' ? d.secretsMasked : null,
     lensVersion: stringOf(d.lensVersion) || undefined,
     frames,
@@ -115,6 +120,7 @@ function parseExport(d: Record<string, unknown>, name: string): ParsedFile {
     name,
     page: top?.url ?? '',
     time: timeOf(d.exportedAt),
+    clock: timeOf(d.exportedAt),
     secretsMasked: typeof d.secretsMasked === 'boolean' ? d.secretsMasked : null,
     frames: frames.map((frame) => ({ frame, gone: frame.top && frame !== top, dropped: 0 })),
     records: recordsOf(d.records as unknown[]),
@@ -133,6 +139,7 @@ function parseHar(d: Record<string, unknown>, name: string): ParsedFile {
     name,
     page,
     time,
+    clock: time + REACTION_WINDOW_MS,
     secretsMasked: null,
     // The page the HAR was recorded on, as a top frame: views name it; it has no bus.
     frames: page ? [{ frame: { docId: 'har-page', frameId: 0, url: page, origin: originOf(page), top: true, seenAt: time }, gone: false, dropped: 0 }] : [],
@@ -158,7 +165,7 @@ export async function loadFile(file: ParsedFile, options: LoadOptions = {}): Pro
   const pause = options.pause ?? (async () => {});
   // The file's clock is the time it was saved: pending reactions and errors read as they did then.
   // Preserve log on: documents it navigated through are kept, as the recording kept them.
-  const models = createTabModels({ preserveLog: true, now: () => file.time });
+  const models = createTabModels({ preserveLog: true, now: () => file.clock });
   const { store } = models;
   const frames = new Map(file.frames.map((f) => [f.frame.docId, f]));
   const announced = new Set<string>();
