@@ -115,6 +115,7 @@ function parseExport(d: Record<string, unknown>, name: string): ParsedFile {
   // frames are documents it navigated away from (kept with preserve log).
   const tops = frames.filter((f) => f.top).sort((a, b) => b.seenAt - a.seenAt);
   const top = tops[0];
+  const records = recordsOf(d.records as unknown[]);
   return {
     kind: 'export',
     name,
@@ -123,10 +124,34 @@ function parseExport(d: Record<string, unknown>, name: string): ParsedFile {
     clock: timeOf(d.exportedAt),
     secretsMasked: typeof d.secretsMasked === 'boolean' ? d.secretsMasked : null,
     frames: frames.map((frame) => ({ frame, gone: frame.top && frame !== top, dropped: 0 })),
-    records: recordsOf(d.records as unknown[]),
+    records,
     network: [],
     harEntries: [],
+    injection: { settings: inferredSettings(records) },
   };
+}
+
+/**
+ * The injection switches an old Export did not hold, as the injected scripts reported them: a
+ * feature whose last report in the page is not "removed" or "failed" was on, with the options its
+ * install reported (the finalize handler only when CX Lens injected it, not the site's own copy).
+ */
+function inferredSettings(records: readonly { record: CaptureRecord }[]): InjectionSettings {
+  const found: Record<string, unknown> = {};
+  for (const feature of ['finalize', 'cookie-provider']) {
+    let options: unknown;
+    for (const { record } of records) {
+      if (record.t !== 'inject' || record.feature !== feature) continue;
+      const detail = (record.detail ?? {}) as Record<string, unknown>;
+      if (record.state === 'removed' || record.state === 'failed') options = undefined;
+      else if (record.state === 'installed' || record.state === 'waiting') {
+        if (feature === 'cookie-provider') options = { cookieName: detail.cookieName, iframeUrl: detail.iframeUrl };
+        else if ((detail.options as Record<string, unknown> | undefined)?.source === 'extension') options = detail.options;
+      }
+    }
+    if (options !== undefined) found[feature] = options;
+  }
+  return settingsOf(found);
 }
 
 function parseHar(d: Record<string, unknown>, name: string): ParsedFile {

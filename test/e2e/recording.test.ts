@@ -62,6 +62,9 @@ describe('the real Widgets 9.0 recordings', () => {
     const flagged = await panel.$eval('[data-testid="message-row"][data-flagged="true"]', (el) => el.textContent);
     expect(flagged).toContain('Thank you!');
     await expectSwitchesDisabled(panel, true);
+    // The handler was on in that tab; its last report is the Completed it fired on.
+    expect(await panel.$eval('[data-testid="toggle-finalize"]', (el) => (el as HTMLInputElement).checked)).toBe(true);
+    expect(await panel.$eval('[data-testid="finalize-status"]', (el) => el.getAttribute('data-state'))).toBe('fired');
 
     // Cookie sync: the page had no cookie iframe.
     await showTab(panel, 'cookies');

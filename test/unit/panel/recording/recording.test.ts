@@ -98,6 +98,8 @@ describe('the old Bus Export', () => {
     expect(t.sessions[0]!.flags).toEqual([[2, 'Finalizing']]);
     expect(cookieVerdict(models, file.time).state).toBe('no-iframe');
     expect(models.injection.records.map((r) => r.record.t)).toEqual(['inject', 'inject', 'inject']);
+    // The Export held no injection report: the switch is read from the handler's own reports.
+    expect(models.injection.settings).toEqual({ finalize: { text: expect.stringContaining('Thank you for your query'), behaviour: 'follow-async', states: ['Finalizing', 'Completed'] } });
   });
 
   it('opens: the real sync recording shows one sync session ended by WebChat.endChat', async () => {
