@@ -9,6 +9,8 @@ import { waitFor } from './harness';
 export interface Banner {
   source: string | null;
   kind: string | null;
+  /** 'worker' when the parse worker read the file, 'panel' when the panel had to. */
+  parsedIn: string | null;
   name: string;
   page: string;
   time: string;
@@ -26,6 +28,7 @@ export async function waitForBanner(panel: Frame): Promise<Banner> {
   return panel.$eval('[data-testid="recording-banner"]', (el) => ({
     source: el.getAttribute('data-source'),
     kind: el.getAttribute('data-kind'),
+    parsedIn: el.getAttribute('data-parsed-in'),
     name: el.querySelector('[data-testid="recording-name"]')!.textContent ?? '',
     page: el.querySelector('[data-testid="recording-page"]')!.textContent ?? '',
     time: el.querySelector('[data-testid="recording-time"]')!.textContent ?? '',

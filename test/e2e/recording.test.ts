@@ -4,7 +4,7 @@
 // leaves the live view as it was.
 import { describe, expect, it } from 'vitest';
 import { resolve, join } from 'node:path';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Frame } from 'puppeteer-core';
 import { waitFor } from './harness';
@@ -40,7 +40,8 @@ describe('the real Widgets 9.0 recordings', () => {
     const { panel } = await openPanel();
     await openFile(panel, join(REAL, 'real-async-finalize.json'));
     const banner = await waitForBanner(panel);
-    expect(banner).toMatchObject({ source: 'recording', kind: 'export', name: 'real-async-finalize.json', page: 'page http://127.0.0.1:33001/?async=1' });
+    // Parsed in the worker: the extension's CSP lets the panel start it.
+    expect(banner).toMatchObject({ source: 'recording', kind: 'export', parsedIn: 'worker', name: 'real-async-finalize.json', page: 'page http://127.0.0.1:33001/?async=1' });
     expect(banner.time).toMatch(/^saved 2026-11-2[78] \d\d:\d\d:\d\d$/);
 
     // Bus: the recorded traffic, the handler's commands resolved.
@@ -175,7 +176,7 @@ describe('save and open', () => {
     }
   });
 
-  it('a file that is not JSON: a clear message, the live view untouched', async () => {
+  it('a bad file, opened or dropped: a clear message, the live view untouched; a dropped recording opens', async () => {
     const { page, panel } = await openPanel('bus');
     await startChat(page, suite.demo);
     await waitFor(async () => (await rowCounts(panel)).total > 10, 'live rows');
@@ -188,5 +189,32 @@ describe('save and open', () => {
     expect(await error.evaluate((el) => (el as HTMLElement).innerText)).toContain('notes.json is not a JSON file');
     expect(await panel.$('[data-testid="recording-banner"]')).toBeNull();
     expect((await rowCounts(panel)).total).toBeGreaterThanOrEqual(before);
+
+    // 200 MB (a sparse file): refused by its size, before it is read.
+    const huge = join(tmp, 'huge.json');
+    writeFileSync(huge, '{');
+    truncateSync(huge, 200 * 1024 * 1024);
+    await openFile(panel, huge);
+    await waitFor(async () => (await panel.$$eval('[data-testid="open-error"]', (els) => els.map((el) => (el as HTMLElement).innerText).join(''))).includes('huge.json is 200 MB: CX Lens opens files up to 100 MB'), 'the 200 MB file refused');
+    expect(await panel.$('[data-testid="recording-banner"]')).toBeNull();
+
+    // Dropped on the panel: JSON of neither kind.
+    await panel.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['{"hello":"world"}'], 'other.json', { type: 'application/json' }));
+      document.querySelector('.app')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    await waitFor(async () => (await panel.$$eval('[data-testid="open-error"]', (els) => els.map((el) => (el as HTMLElement).innerText).join(''))).includes('other.json is JSON, but neither a CX Lens recording nor a HAR file'), 'the drop refused');
+    expect(await panel.$('[data-testid="recording-banner"]')).toBeNull();
+
+    // Dropped: a real recording opens.
+    const text = readFileSync(join(REAL, 'real-sync-end.json'), 'utf8');
+    await panel.evaluate((t) => {
+      const data = new DataTransfer();
+      data.items.add(new File([t], 'dropped.json', { type: 'application/json' }));
+      document.querySelector('.app')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, text);
+    expect(await waitForBanner(panel)).toMatchObject({ source: 'recording', name: 'dropped.json' });
+    expect(await panel.$('[data-testid="open-error"]')).toBeNull();
   });
 });
