@@ -85,7 +85,7 @@ export function App({ models: live, env }: { models: TabModels; env: RecordingEn
           <SaveButton onSave={(keep) => void save(keep)} disabled={file.opened ? 'A file is open: go back to live to save the live tab' : null} />
         </span>
       </nav>
-      {file.opened && <RecordingBanner file={file.opened.file} onBack={file.back} />}
+      {file.opened && <RecordingBanner file={file.opened.file} parsedIn={file.opened.parsedIn} onBack={file.back} />}
       {file.error && <OpenErrorLine message={file.error} onDismiss={file.dismissError} />}
       {/* Views stay mounted so their state (filter, selection) survives a tab switch; a file
           gets views of its own (keyed), so no state of the live views leaks into it. */}

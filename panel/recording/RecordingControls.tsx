@@ -1,7 +1,7 @@
 // The tab bar's file actions (Open…, Save recording with its small dialog), the banner of the
 // file shown, and the message of a file that could not be opened.
 import { useState } from 'preact/hooks';
-import type { ParsedFile } from './open';
+import type { ParsedFile } from './parse';
 
 /** Open…: a file input styled as a button; the panel also takes a file dropped on it. */
 export function OpenButton({ onFile, busy }: { onFile: (file: File) => void; busy: boolean }) {
@@ -67,9 +67,12 @@ const KIND_TITLE: Record<ParsedFile['kind'], string> = {
   har: 'HAR file',
 };
 
-export function RecordingBanner({ file, onBack }: { file: ParsedFile; onBack: () => void }) {
+export function RecordingBanner({ file, parsedIn, onBack }: { file: ParsedFile; parsedIn: string; onBack: () => void }) {
   return (
-    <div class="recording-banner" role="status" data-testid="recording-banner" data-source={file.kind === 'har' ? 'har' : 'recording'} data-kind={file.kind}>
+    <div
+      class="recording-banner" role="status" data-testid="recording-banner" data-source={file.kind === 'har' ? 'har' : 'recording'}
+      data-kind={file.kind} data-parsed-in={parsedIn}
+    >
       <span class="rb-kind">{KIND_TITLE[file.kind]}</span>
       <span class="rb-name mono" data-testid="recording-name" title={file.name}>{file.name}</span>
       <span class="rb-page" data-testid="recording-page" title={file.page}>page {file.page || 'not named in the file'}</span>

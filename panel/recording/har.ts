@@ -10,7 +10,7 @@ export function isHar(data: Record<string, unknown>): boolean {
 }
 
 export interface HarChat {
-  /** The chat API message responses, as they are in the file. */
+  /** The chat API message responses: the fields the network source reads, nothing else. */
   entries: HarEntryLike[];
   /** The page the HAR was recorded on ('' when it does not say). */
   page: string;
@@ -28,7 +28,7 @@ export function harChatEntries(har: Record<string, unknown>): HarChat {
     const e = entry as HarEntryLike & { request?: { headers?: unknown } };
     if (typeof e.request !== 'object' || e.request === null || typeof e.response !== 'object' || e.response === null) continue;
     if (!isChatMessagesResponse(e)) continue;
-    entries.push(e);
+    entries.push(readFields(e));
     const started = Date.parse(typeof e.startedDateTime === 'string' ? e.startedDateTime : '');
     if (Number.isFinite(started)) time = Math.max(time, started + (typeof e.time === 'number' && e.time > 0 ? e.time : 0));
     referer ||= headerOf(e.request.headers, 'referer');
@@ -53,4 +53,19 @@ function headerOf(headers: unknown, name: string): string {
     if (typeof header?.name === 'string' && header.name.toLowerCase() === name && typeof header.value === 'string') return header.value;
   }
   return '';
+}
+
+/** What the network source reads of an entry (headers, timings and cookies left behind). */
+function readFields(e: HarEntryLike): HarEntryLike {
+  const content = e.response?.content;
+  const out: HarEntryLike = {
+    request: { method: e.request?.method, url: e.request?.url },
+    response: {
+      status: e.response?.status,
+      content: { text: typeof content?.text === 'string' ? content.text : undefined, encoding: typeof content?.encoding === 'string' ? content.encoding : undefined },
+    },
+  };
+  if (typeof e.startedDateTime === 'string') out.startedDateTime = e.startedDateTime;
+  if (typeof e.time === 'number') out.time = e.time;
+  return out;
 }

@@ -1,48 +1,67 @@
-// The panel's open file: reads it (in slices), understands it, loads it into its own tab models,
-// and keeps the message of the last failure. The live models are never touched.
+// The panel's open file: read and parsed in a worker (off-thread.ts; on the panel's thread when no
+// worker runs), loaded into its own tab models in slices, and the message of the last failure. The
+// live models are never touched.
 import { useRef, useState } from 'preact/hooks';
 import type { TabModels } from '../model/tab-models';
-import { loadFile, OpenError, parseFile, type ParsedFile } from './open';
-import { FileTooLarge, readFileText, type FileLike } from './read-file';
-import { errorText } from '../model/bounded';
+import type { ParsedFile } from './parse';
+import { loadFile } from './load';
+import type { FileLike } from './read-file';
+import { openFailure, parseHere, parseOffThread, WorkerUnavailable, type WorkerLike } from './off-thread';
 
 export interface OpenedFile {
   /** Distinct per open: views are remounted for each file. */
   id: number;
   file: ParsedFile;
   models: TabModels;
+  /** Where the file was parsed: in the parse worker, or on the panel's thread (no worker ran). */
+  parsedIn: 'worker' | 'panel';
 }
 
 /** Lets the panel paint between slices of work. */
 const breathe = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Vite builds the worker from this module's own file (an extension file, allowed by its CSP). */
+const startParseWorker = (): WorkerLike => new Worker(new URL('./parse-worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
 
 export function useOpenedFile() {
   const [opened, setOpened] = useState<OpenedFile | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const attempt = useRef(0);
+  const cancelParse = useRef<() => void>(() => {});
+
+  const parse = async (file: FileLike): Promise<{ parsed: ParsedFile; parsedIn: OpenedFile['parsedIn'] }> => {
+    const offThread = parseOffThread(file, startParseWorker);
+    cancelParse.current = offThread.cancel;
+    try {
+      return { parsed: await offThread.result, parsedIn: 'worker' };
+    } catch (e) {
+      if (!(e instanceof WorkerUnavailable)) throw e;
+      return { parsed: await parseHere(file, breathe), parsedIn: 'panel' };
+    }
+  };
 
   const open = async (file: FileLike): Promise<void> => {
+    cancelParse.current();
     const id = ++attempt.current;
     setError(null);
     setBusy(`Opening ${file.name}…`);
     try {
-      const text = await readFileText(file, breathe);
+      const { parsed, parsedIn } = await parse(file);
       if (id !== attempt.current) return;
-      await breathe();
-      const parsed = parseFile(text, file.name);
       const models = await loadFile(parsed, { pause: breathe });
       if (id !== attempt.current) return;
-      setOpened({ id, file: parsed, models });
+      setOpened({ id, file: parsed, models, parsedIn });
     } catch (e) {
       if (id !== attempt.current) return;
-      setError(e instanceof OpenError || e instanceof FileTooLarge ? e.message : `${file.name} could not be opened: ${errorText(e)}`);
+      setError(openFailure(e, file.name));
     } finally {
       if (id === attempt.current) setBusy(null);
     }
   };
 
   const back = () => {
+    cancelParse.current();
     attempt.current++;
     setOpened(null);
     setBusy(null);
