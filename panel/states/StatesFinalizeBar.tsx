@@ -44,6 +44,7 @@ export function StatesFinalizeBar({ injection, topDocId }: Props) {
   const toggle = (checked: boolean): void => send(checked ? options : null, true);
 
   const change = (next: FinalizeOptions): void => {
+    if (readOnly) return;
     setOptions(next);
     saveOptions(next);
     if (on) send(next, false);
@@ -73,12 +74,12 @@ export function StatesFinalizeBar({ injection, topDocId }: Props) {
         <SimulateControls injection={injection} topDocId={topDocId} />
       </div>
       {sendError && <div class="fb-error" role="alert">{sendError}</div>}
-      {showOptions && <OptionsForm options={options} onChange={change} />}
+      {showOptions && <OptionsForm options={options} onChange={change} readOnly={readOnly} />}
     </section>
   );
 }
 
-function OptionsForm({ options, onChange }: { options: FinalizeOptions; onChange: (o: FinalizeOptions) => void }) {
+function OptionsForm({ options, onChange, readOnly }: { options: FinalizeOptions; onChange: (o: FinalizeOptions) => void; readOnly: boolean }) {
   const [text, setText] = useState(options.text);
   useEffect(() => setText(options.text), [options.text]);
   // Sent when the field is committed (blur, or Ctrl+Enter), not on every key.
@@ -96,7 +97,7 @@ function OptionsForm({ options, onChange }: { options: FinalizeOptions; onChange
       <label class="fb-field fb-text">
         <span>Message when it notifies (applied on leaving the field, or Ctrl+Enter)</span>
         <textarea
-          rows={2} data-testid="finalize-text" value={text} spellcheck={false}
+          rows={2} data-testid="finalize-text" value={text} spellcheck={false} disabled={readOnly}
           onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
           onChange={(e) => commitText((e.target as HTMLTextAreaElement).value)}
           onKeyDown={(e) => {
@@ -107,7 +108,7 @@ function OptionsForm({ options, onChange }: { options: FinalizeOptions; onChange
       <label class="fb-field">
         <span>Behaviour</span>
         <select
-          data-testid="finalize-behaviour" value={options.behaviour}
+          data-testid="finalize-behaviour" value={options.behaviour} disabled={readOnly}
           onChange={(e) => onChange({ ...options, behaviour: (e.target as HTMLSelectElement).value as FinalizeOptions['behaviour'] })}
         >
           {BEHAVIOURS.map((b) => <option key={b.value} value={b.value}>{b.label}</option>)}
@@ -119,7 +120,7 @@ function OptionsForm({ options, onChange }: { options: FinalizeOptions; onChange
           <label key={s} class="check">
             <input
               type="checkbox" data-testid={`finalize-state-${s}`} checked={options.states.includes(s)}
-              disabled={options.states.length === 1 && options.states.includes(s)}
+              disabled={readOnly || (options.states.length === 1 && options.states.includes(s))}
               onChange={(e) => toggleState(s, (e.target as HTMLInputElement).checked)}
             />
             {s}
