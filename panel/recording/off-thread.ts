@@ -9,7 +9,7 @@ import { FileTooLarge, readFileText, type FileLike } from './read-file';
 import { errorText } from '../model/bounded';
 
 /** Records per message from the worker. */
-export const RECORDS_PER_MESSAGE = 5000;
+export const RECORDS_PER_MESSAGE = 2000;
 
 /** From the panel to the worker: the File (a structured clone of a File is a reference to it). */
 export interface ParseRequest {
