@@ -1,4 +1,6 @@
-// The panel's frame: a tab bar (Bus plus the feature views), the active view, the status line.
+// The panel's frame: a tab bar (Bus plus the feature views, and the file actions: Open…, Save
+// recording), the banner of an open file, the active view, the status line. While a file is open
+// the views show its models instead of the live ones; the live models keep being fed.
 import { useState } from 'preact/hooks';
 import type { TabModels } from './model/tab-models';
 import { StatusLine } from './components/StatusLine';
@@ -9,6 +11,12 @@ import { CookieView } from './cookies/CookieView';
 import { InjectionView } from './injection/InjectionView';
 import { StatesView } from './states/StatesView';
 import { readSetting, writeSetting } from './storage';
+import { downloadText } from './clipboard';
+import { recordingFileName, recordingJson } from './recording/format';
+import { useOpenedFile } from './recording/use-opened-file';
+import { ShownFileContext } from './recording/shown-file';
+import { OpenButton, OpenErrorLine, RecordingBanner, SaveButton } from './recording/RecordingControls';
+import { DEFAULT_ROW_CAP } from './bus/bus-model';
 
 const TABS = [
   { id: 'bus', title: 'Bus', View: BusView },
@@ -20,7 +28,14 @@ type TabId = (typeof TABS)[number]['id'];
 const titleOf = (id: TabId): string => TABS.find((tab) => tab.id === id)!.title;
 const TAB_KEY = 'cx-lens.tab';
 
-export function App({ models }: { models: TabModels }) {
+/** What the panel's entry provides for saving a recording. */
+export interface RecordingEnv {
+  lensVersion: string;
+  /** The page buffer's size setting (null when it cannot be read). */
+  bufferCap(): Promise<number | null>;
+}
+
+export function App({ models: live, env }: { models: TabModels; env: RecordingEnv }) {
   const [tab, setTab] = useState<TabId>(() => {
     const saved = readSetting(TAB_KEY);
     return TABS.some((t) => t.id === saved) ? (saved as TabId) : 'bus';
@@ -29,8 +44,32 @@ export function App({ models }: { models: TabModels }) {
     setTab(id);
     writeSetting(TAB_KEY, id);
   };
+  const file = useOpenedFile();
+  const shown = file.opened?.models ?? live;
+  const shownFile = file.opened ? { kind: file.opened.file.kind, name: file.opened.file.name } : null;
+
+  const save = async (keepSecrets: boolean) => {
+    const savedAt = Date.now();
+    const bufferCap = await env.bufferCap().catch(() => null);
+    const text = recordingJson(live, { keepSecrets, savedAt, lensVersion: env.lensVersion, bufferCap, rowCap: DEFAULT_ROW_CAP });
+    downloadText(text, recordingFileName(live.store.liveTop()?.frame.url ?? '', savedAt));
+  };
+
+  const drop = (e: DragEvent) => {
+    const dropped = e.dataTransfer?.files?.[0];
+    if (!dropped) return;
+    e.preventDefault();
+    void file.open(dropped);
+  };
+
   return (
-    <div class="app">
+    <div
+      class="app" data-showing={file.opened ? 'file' : 'live'}
+      onDragOver={(e) => {
+        if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+      }}
+      onDrop={drop}
+    >
       <nav class="tabs" role="tablist">
         {TABS.map((t) => (
           <button
@@ -40,21 +79,32 @@ export function App({ models }: { models: TabModels }) {
             {t.title}
           </button>
         ))}
+        <span class="tab-actions">
+          {file.busy && <span class="muted" data-testid="open-busy">{file.busy}</span>}
+          <OpenButton onFile={(f) => void file.open(f)} busy={file.busy !== null} />
+          <SaveButton onSave={(keep) => void save(keep)} disabled={file.opened ? 'A file is open: go back to live to save the live tab' : null} />
+        </span>
       </nav>
-      {/* Views stay mounted so their state (filter, selection) survives a tab switch. */}
-      {TABS.map(({ id, View }) => (
-        <main key={id} class="view" role="tabpanel" hidden={tab !== id} data-testid={`view-${id}`}>
-          <ViewBoundary what={`the ${titleOf(id)} view`}>
-            <View models={models} />
-          </ViewBoundary>
-        </main>
-      ))}
-      <Status models={models} />
+      {file.opened && <RecordingBanner file={file.opened.file} parsedIn={file.opened.parsedIn} onBack={file.back} />}
+      {file.error && <OpenErrorLine message={file.error} onDismiss={file.dismissError} />}
+      {/* Views stay mounted so their state (filter, selection) survives a tab switch; a file
+          gets views of its own (keyed), so no state of the live views leaks into it. */}
+      <ShownFileContext.Provider value={shownFile}>
+        {TABS.map(({ id, View }) => (
+          <main key={`${id}-${file.opened?.id ?? 'live'}`} class="view" role="tabpanel" hidden={tab !== id} data-testid={`view-${id}`}>
+            <ViewBoundary what={`the ${titleOf(id)} view`}>
+              <View models={shown} />
+            </ViewBoundary>
+          </main>
+        ))}
+      </ShownFileContext.Provider>
+      <Status models={live} />
     </div>
   );
 }
 
-/** Its own component so that store changes re-render the status line, not the whole panel. */
+/** Its own component so that store changes re-render the status line, not the whole panel.
+ *  It always tells the live capture, also while a file is shown. */
 function Status({ models }: { models: TabModels }) {
   useModel(models.store);
   const now = useNow(500);

@@ -1,6 +1,7 @@
 // Panel entry: the inspected tab's models (one store, its view models), fed by PanelFeed,
-// rendered by App.
+// rendered by App, with what saving a recording needs from the extension (version, buffer cap).
 import { render } from 'preact';
+import browser from 'webextension-polyfill';
 import { createTabModels } from './model/tab-models';
 import { PanelFeed } from './model/feed';
 import { App } from './App';
@@ -8,6 +9,7 @@ import { readFlag } from './hooks';
 import { connectWorker } from './port';
 import { PRESERVE_LOG_KEY } from './bus/BusView';
 import { startChatNetwork } from './states/network';
+import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, bufferCapSetting } from '../src/shared/buffer-cap';
 import './panel.css';
 
 function applyTheme(theme: string | undefined): void {
@@ -26,4 +28,9 @@ addEventListener('pagehide', () => {
   stopNetwork();
 });
 
-render(<App models={models} />, document.getElementById('app')!);
+const env = {
+  lensVersion: browser.runtime.getManifest().version,
+  bufferCap: async () => bufferCapSetting((await browser.storage.local.get(BUFFER_CAP_KEY))[BUFFER_CAP_KEY], DEFAULT_BUFFER_CAP),
+};
+
+render(<App models={models} env={env} />, document.getElementById('app')!);

@@ -1,18 +1,16 @@
-// The Bus tab: toolbar (pause, clear, preserve log, filter, export), the virtualized list of bus
-// traffic, and the detail pane of the selected row.
+// The Bus tab: toolbar (pause, clear, preserve log, filter), the virtualized list of bus traffic,
+// and the detail pane of the selected row. Saving the tab is the tab bar's Save recording.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { TabStore } from '../model/tab-store';
 import type { TabModels } from '../model/tab-models';
 import type { Row } from './bus-model';
 import { FilteredRows, parseFilter } from './filter';
-import { exportJson } from './export';
 import { formatCount } from '../model/summary';
 import { BusList } from './BusList';
 import { DetailPane } from './DetailPane';
 import { ViewBoundary } from '../components/ViewBoundary';
-import { downloadText } from '../clipboard';
 import { useModel, useNow } from '../hooks';
 import { writeSetting } from '../storage';
+import { READ_ONLY_TITLE, useShownFile } from '../recording/shown-file';
 
 export const PRESERVE_LOG_KEY = 'cx-lens.preserveLog';
 
@@ -39,11 +37,8 @@ export function BusView({ models }: { models: TabModels }) {
     writeSetting(PRESERVE_LOG_KEY, on ? '1' : '0');
   };
 
-  const exportLog = () => {
-    const host = hostOfTop(store);
-    const text = exportJson(store, showSecrets, new Date().toISOString());
-    downloadText(text, `cx-lens-${host}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  };
+  // A file shown is read-only: its log is not cleared, and preserve log is the live tab's.
+  const shownFile = useShownFile();
 
   return (
     <div class="bus">
@@ -56,9 +51,14 @@ export function BusView({ models }: { models: TabModels }) {
           <span class={bus.paused ? 'resume-icon' : 'pause-icon'} aria-hidden="true" />
           {bus.paused ? 'Resume' : 'Pause'}
         </button>
-        <button type="button" data-testid="clear" title="Clear the log" onClick={() => store.clear()}>⊘ Clear</button>
-        <label class="check" title="Keep the log when the page navigates or reloads">
-          <input type="checkbox" data-testid="preserve-log" checked={store.preserveLog} onChange={(e) => togglePreserve((e.target as HTMLInputElement).checked)} />
+        <button
+          type="button" data-testid="clear" title={shownFile ? READ_ONLY_TITLE : 'Clear the log'} disabled={shownFile !== null}
+          onClick={() => store.clear()}
+        >
+          ⊘ Clear
+        </button>
+        <label class="check" title={shownFile ? READ_ONLY_TITLE : 'Keep the log when the page navigates or reloads'}>
+          <input type="checkbox" data-testid="preserve-log" checked={store.preserveLog} disabled={shownFile !== null} onChange={(e) => togglePreserve((e.target as HTMLInputElement).checked)} />
           Preserve log
         </label>
         <input
@@ -67,7 +67,6 @@ export function BusView({ models }: { models: TabModels }) {
           aria-invalid={filter.errors.length > 0}
           onInput={(e) => setFilterText((e.target as HTMLInputElement).value)}
         />
-        <button type="button" data-testid="export" title="Save the log as JSON (secrets masked unless shown)" onClick={exportLog}>⤓ Export</button>
         {bus.paused && (
           <span class="held" data-testid="paused-count" data-count={bus.heldCount}>
             Paused · {formatCount(bus.heldCount)} new while paused
@@ -82,6 +81,11 @@ export function BusView({ models }: { models: TabModels }) {
           </span>
         )}
       </div>
+      {shownFile?.kind === 'har' && (
+        <div class="bus-note" data-testid="bus-har-note">
+          A HAR file holds network traffic only: no bus traffic (events, commands) to list. Its chat API responses are in the States tab.
+        </div>
+      )}
       {filter.errors.length > 0 && (
         <div class="filter-errors" data-testid="filter-errors">{filter.errors.join(' · ')}</div>
       )}
@@ -93,13 +97,4 @@ export function BusView({ models }: { models: TabModels }) {
       </div>
     </div>
   );
-}
-
-function hostOfTop(store: TabStore): string {
-  const top = store.liveTop();
-  try {
-    return new URL(top?.frame.url ?? '').host.replace(/[^\w.-]/g, '_') || 'page';
-  } catch {
-    return 'page';
-  }
 }

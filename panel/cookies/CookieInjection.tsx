@@ -8,6 +8,7 @@ import type { CookieProviderOptions, InjectRecord } from '../../src/shared/proto
 import { isCookieName } from '../../src/cookie/cookie-values';
 import { readJsonSetting, writeJsonSetting } from '../storage';
 import { useInjectionSwitch } from '../hooks';
+import { READ_ONLY_TITLE, useShownFile } from '../recording/shown-file';
 
 const OPTIONS_KEY = 'cx-lens.cookieProviderOptions';
 
@@ -37,6 +38,8 @@ export function CookieInjection({ injection, detected, record }: Props) {
     injection, 'cookie-provider', () => saved() ?? { cookieName: detected.cookieName ?? '', iframeUrl: detected.iframeUrl ?? '' },
   );
   const [error, setError] = useState<string | null>(null);
+  // A file shown: the switch would act on the live page, not on what is on screen.
+  const readOnly = useShownFile() !== null;
   // Prefill empty inputs from what the page shows, once it shows it.
   useEffect(() => {
     setOptions((o) => ({ cookieName: o.cookieName || detected.cookieName || '', iframeUrl: o.iframeUrl || detected.iframeUrl || '' }));
@@ -58,21 +61,21 @@ export function CookieInjection({ injection, detected, record }: Props) {
 
   return (
     <section class="cookie-inject" aria-label="Inject the cookie provider">
-      <label class="cookie-switch" title="Inject CX Lens's cookie provider into this tab: it stays on across reloads until switched off">
-        <input type="checkbox" role="switch" data-testid="toggle-cookie-provider" checked={checked} onChange={(e) => toggle((e.target as HTMLInputElement).checked)} />
+      <label class="cookie-switch" title={readOnly ? READ_ONLY_TITLE : "Inject CX Lens's cookie provider into this tab: it stays on across reloads until switched off"}>
+        <input type="checkbox" role="switch" data-testid="toggle-cookie-provider" checked={checked} disabled={readOnly} onChange={(e) => toggle((e.target as HTMLInputElement).checked)} />
         <strong>Inject cookie provider</strong>
       </label>
       <label class="cookie-input">
         cookie name
         <input
-          type="text" data-testid="cookie-provider-name" value={options.cookieName} spellcheck={false} disabled={on}
+          type="text" data-testid="cookie-provider-name" value={options.cookieName} spellcheck={false} disabled={on || readOnly}
           placeholder="SESSION_COOKIE_NAME" onInput={(e) => setOptions({ ...options, cookieName: (e.target as HTMLInputElement).value.trim() })}
         />
       </label>
       <label class="cookie-input wide">
         iframe URL
         <input
-          type="url" data-testid="cookie-provider-iframe-url" value={options.iframeUrl} spellcheck={false} disabled={on}
+          type="url" data-testid="cookie-provider-iframe-url" value={options.iframeUrl} spellcheck={false} disabled={on || readOnly}
           placeholder="https://www.iframe.com/iframe.html" onInput={(e) => setOptions({ ...options, iframeUrl: (e.target as HTMLInputElement).value.trim() })}
         />
       </label>

@@ -12,6 +12,7 @@ import { DEFAULT_TEXT as DEFAULT_FINALIZE_TEXT } from '../../src/page/inject/fin
 import { describeInjectRecord, finalizeStatus, latestInject } from './StatesStatus';
 import { readJsonSetting, writeJsonSetting } from '../storage';
 import { useInjectionSwitch } from '../hooks';
+import { READ_ONLY_TITLE, useShownFile } from '../recording/shown-file';
 
 const DEFAULT_OPTIONS: FinalizeOptions = { text: DEFAULT_FINALIZE_TEXT, behaviour: 'follow-async', states: [...FINALIZE_STATES] };
 const OPTIONS_KEY = 'cx-lens.finalizeOptions';
@@ -32,6 +33,8 @@ export function StatesFinalizeBar({ injection, topDocId }: Props) {
   const { on, settings, options, setOptions, wanted, checked, switching, send: sendSwitch } = useInjectionSwitch(injection, 'finalize', savedOptions);
   const [sendError, setSendError] = useState<string | null>(null);
   const [showOptions, setShowOptions] = useState(false);
+  // A file shown: the switch would act on the live page, not on what is on screen.
+  const readOnly = useShownFile() !== null;
 
   const send = (next: FinalizeOptions | null, click: boolean): void => {
     const ok = sendSwitch(next, click);
@@ -41,6 +44,7 @@ export function StatesFinalizeBar({ injection, topDocId }: Props) {
   const toggle = (checked: boolean): void => send(checked ? options : null, true);
 
   const change = (next: FinalizeOptions): void => {
+    if (readOnly) return;
     setOptions(next);
     saveOptions(next);
     if (on) send(next, false);
@@ -51,8 +55,8 @@ export function StatesFinalizeBar({ injection, topDocId }: Props) {
   return (
     <section class="finalize-bar" aria-label="Finalize handler">
       <div class="fb-line">
-        <label class="switch" title="Inject the guide's finalize handler into this tab: it stays on across reloads until switched off">
-          <input type="checkbox" role="switch" data-testid="toggle-finalize" checked={checked} onChange={(e) => toggle((e.target as HTMLInputElement).checked)} />
+        <label class="switch" title={readOnly ? READ_ONLY_TITLE : "Inject the guide's finalize handler into this tab: it stays on across reloads until switched off"}>
+          <input type="checkbox" role="switch" data-testid="toggle-finalize" checked={checked} disabled={readOnly} onChange={(e) => toggle((e.target as HTMLInputElement).checked)} />
           <span class="switch-track" aria-hidden="true" />
           <span class="fb-title">Finalize handler</span>
         </label>
@@ -70,12 +74,12 @@ export function StatesFinalizeBar({ injection, topDocId }: Props) {
         <SimulateControls injection={injection} topDocId={topDocId} />
       </div>
       {sendError && <div class="fb-error" role="alert">{sendError}</div>}
-      {showOptions && <OptionsForm options={options} onChange={change} />}
+      {showOptions && <OptionsForm options={options} onChange={change} readOnly={readOnly} />}
     </section>
   );
 }
 
-function OptionsForm({ options, onChange }: { options: FinalizeOptions; onChange: (o: FinalizeOptions) => void }) {
+function OptionsForm({ options, onChange, readOnly }: { options: FinalizeOptions; onChange: (o: FinalizeOptions) => void; readOnly: boolean }) {
   const [text, setText] = useState(options.text);
   useEffect(() => setText(options.text), [options.text]);
   // Sent when the field is committed (blur, or Ctrl+Enter), not on every key.
@@ -93,7 +97,7 @@ function OptionsForm({ options, onChange }: { options: FinalizeOptions; onChange
       <label class="fb-field fb-text">
         <span>Message when it notifies (applied on leaving the field, or Ctrl+Enter)</span>
         <textarea
-          rows={2} data-testid="finalize-text" value={text} spellcheck={false}
+          rows={2} data-testid="finalize-text" value={text} spellcheck={false} disabled={readOnly}
           onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
           onChange={(e) => commitText((e.target as HTMLTextAreaElement).value)}
           onKeyDown={(e) => {
@@ -104,7 +108,7 @@ function OptionsForm({ options, onChange }: { options: FinalizeOptions; onChange
       <label class="fb-field">
         <span>Behaviour</span>
         <select
-          data-testid="finalize-behaviour" value={options.behaviour}
+          data-testid="finalize-behaviour" value={options.behaviour} disabled={readOnly}
           onChange={(e) => onChange({ ...options, behaviour: (e.target as HTMLSelectElement).value as FinalizeOptions['behaviour'] })}
         >
           {BEHAVIOURS.map((b) => <option key={b.value} value={b.value}>{b.label}</option>)}
@@ -116,7 +120,7 @@ function OptionsForm({ options, onChange }: { options: FinalizeOptions; onChange
           <label key={s} class="check">
             <input
               type="checkbox" data-testid={`finalize-state-${s}`} checked={options.states.includes(s)}
-              disabled={options.states.length === 1 && options.states.includes(s)}
+              disabled={readOnly || (options.states.length === 1 && options.states.includes(s))}
               onChange={(e) => toggleState(s, (e.target as HTMLInputElement).checked)}
             />
             {s}
@@ -133,6 +137,7 @@ function SimulateControls({ injection, topDocId }: Props) {
   const [custom, setCustom] = useState('');
   const [clickedAt, setClickedAt] = useState<number | null>(null);
   const [sendError, setSendError] = useState<string | null>(null);
+  const readOnly = useShownFile() !== null;
   const state = choice === CUSTOM ? custom.trim() : choice;
 
   const simulate = () => {
@@ -166,7 +171,7 @@ function SimulateControls({ injection, topDocId }: Props) {
           onInput={(e) => setCustom((e.target as HTMLInputElement).value)}
         />
       )}
-      <button type="button" data-testid="simulate" disabled={!state} onClick={simulate}>Simulate</button>
+      <button type="button" data-testid="simulate" disabled={!state || readOnly} title={readOnly ? READ_ONLY_TITLE : undefined} onClick={simulate}>Simulate</button>
       {result && (
         <span class={result.ok ? 'sim-ok' : 'sim-failed'} data-testid="simulate-result" data-ok={String(result.ok)} role="status">
           {result.text}

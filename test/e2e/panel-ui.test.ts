@@ -1,6 +1,6 @@
 // The Bus panel in the real DevTools: a tiny page posts fake record batches the way the page hook
 // does (the content script accepts them), and the test drives the panel's filter, detail pane,
-// copy, secret masking, pause, clear, preserve log, keyboard, and the stable test attributes.
+// copy, secret masking, save recording, pause, clear, preserve log, keyboard, and the stable test attributes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { Frame, Page } from 'puppeteer-core';
@@ -157,12 +157,15 @@ describe('CX Lens Bus panel', () => {
     expect(await detailText()).not.toContain('KEY-abc-123');
   });
 
-  it('exports the log as JSON with secrets masked', async () => {
+  it('saves the log as a recording with secrets masked', async () => {
+    await click('[data-testid="save-recording"]');
+    await panel.waitForSelector('[data-testid="save-recording-confirm"]');
     const exported = await panel.evaluate(async () => {
       let link: HTMLAnchorElement | undefined;
       const click = HTMLAnchorElement.prototype.click;
       HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) { link = this; };
-      (document.querySelector('[data-testid="export"]') as HTMLElement).click();
+      (document.querySelector('[data-testid="save-recording-confirm"]') as HTMLElement).click();
+      for (let i = 0; i < 50 && !link; i++) await new Promise((r) => setTimeout(r, 20));
       HTMLAnchorElement.prototype.click = click;
       return { name: link!.download, text: await (await fetch(link!.href)).text() };
     });

@@ -1,11 +1,11 @@
 // Records a hostile page can post (a 200,000-deep payload, huge names, nested arrays where text is
-// expected) go through every part of the Bus tab: rows, search, filter, detail, Copy as JSON, Export.
+// expected) go through every part of the Bus tab: rows, search, filter, detail, Copy as JSON, Save recording.
 import { describe, expect, it } from 'vitest';
 import { createTabModels } from '../../../../panel/model/tab-models';
 import { SEARCH_FIELD_MAX, searchText, type BusRow } from '../../../../panel/bus/bus-model';
 import { matchRow, parseFilter } from '../../../../panel/bus/filter';
 import { rowJson } from '../../../../panel/bus/DetailPane';
-import { exportJson } from '../../../../panel/bus/export';
+import { recordingJson } from '../../../../panel/recording/format';
 import { CUT_DEPTH, DISPLAY_DEPTH } from '../../../../panel/model/bounded';
 import { SUMMARY_MAX } from '../../../../panel/model/summary';
 import type { CaptureRecord } from '../../../../src/shared/protocol';
@@ -65,11 +65,12 @@ describe('a 200,000-deep record in the Bus tab', () => {
     }
   });
 
-  it('the Export holds every record, the deep one cut and marked', () => {
-    const { store } = tab();
+  it('the saved recording holds every record, the deep one cut and marked', () => {
+    const models = tab();
+    const { store } = models;
     store.feed.records('a', [ev('A.one', { token: 'secret-value' }), deepEvent(), ev('A.two')], 0);
     for (const showSecrets of [false, true]) {
-      const text = exportJson(store, showSecrets, '2024-01-01T00:00:00.000Z');
+      const text = recordingJson(models, { keepSecrets: showSecrets, savedAt: Date.parse('2024-01-01T00:00:00.000Z'), lensVersion: '0.0.0', bufferCap: null, rowCap: 100_000 });
       const data = JSON.parse(text) as { records: { record: { name: string } }[]; secretsMasked: boolean };
       expect(data.records.map((r) => r.record.name)).toEqual(['A.one', 'Deep.chain', 'A.two']);
       expect(data.secretsMasked).toBe(!showSecrets);
