@@ -115,7 +115,12 @@ describe('save and open', () => {
       await customerSays(page, suite.demo, sessionId, 'One more thing');
       await panel.waitForSelector('[data-testid="segment-flag"]');
 
-      const liveStates = await stateRows(panel);
+      // Each state reaches the panel from the bus and from the network, one after the other: read
+      // the live rows once both sources have them, as the saved file will.
+      const liveStates = await waitFor(async () => {
+        const rows = await stateRows(panel);
+        return rows.length >= 3 && rows.every((r) => r.source === 'bus network') ? rows : null;
+      }, 'every live state from both sources');
       await showTab(panel, 'bus');
       await setFilter(panel, 'kind:command');
       const liveCommands = await visibleRows(panel);
