@@ -56,6 +56,9 @@ interface RecordBase {
    *  jQuery object / window replaced by its description, a getter that threw. Lossless markers
    *  (cycle, undefined, NaN, Date, Map...) do not set it. */
   truncated?: boolean;
+  /** Set by the content script on a record that did not come over the hook's private channel: the
+   *  page made it (or forged it). Shown as page-made; never feeds a verdict, a reaction or a finding. */
+  pageMade?: true;
 }
 
 /** A published bus event, e.g. WebChat.opened. */
