@@ -4,13 +4,16 @@ import type { Chunk } from '../shared/protocol';
  * The records one document keeps until a panel reads them, as chunks: each batch of the page hook
  * is one JSON array string, numbered here (seq 1, 2, 3...) as it arrives and kept as it is, so the
  * content script never rebuilds records on the page's main thread. At most `cap` records: beyond
- * it the oldest go (whole chunks, or the head of the oldest one, the only time a chunk is parsed)
- * and are counted. It lives in the content script, so it survives service-worker restarts; a
+ * it the oldest go (whole chunks, or the head of the oldest one) and are counted. Cutting the head
+ * of a chunk is only noted (`headCut`): the chunk is parsed and written again when a panel reads
+ * it, not on every push of a full buffer, which runs on the page's main thread while no panel
+ * watches. It lives in the content script, so it survives service-worker restarts; a
  * reconnecting panel asks for everything after the last seq it holds.
  */
 export class RecordBuffer {
   private chunks: Chunk[] = [];
   private head = 0; // chunks[head..] are kept
+  private headCut = 0; // records of chunks[head] that are no longer kept (cut when it is read)
   private size = 0; // records kept
   private capacity: number;
   private nextSeq = 1;
@@ -56,7 +59,8 @@ export class RecordBuffer {
     const i = this.chunks.indexOf(chunk, this.head);
     if (i < 0) return false;
     this.chunks.splice(i, 1);
-    this.size -= chunk.count;
+    this.size -= chunk.count - (i === this.head ? this.headCut : 0);
+    if (i === this.head) this.headCut = 0;
     return true;
   }
 
@@ -73,6 +77,10 @@ export class RecordBuffer {
   /** Every kept chunk holding a record with seq > since, oldest first. A chunk that starts at or
    *  before `since` comes whole: the panel drops the records it already has. */
   since(since: number): Chunk[] {
+    if (this.headCut > 0 && this.head < this.chunks.length) {
+      this.chunks[this.head] = cutHead(this.chunks[this.head]!, this.headCut);
+      this.headCut = 0;
+    }
     const out: Chunk[] = [];
     for (let i = this.head; i < this.chunks.length; i++) {
       const chunk = this.chunks[i]!;
@@ -92,13 +100,15 @@ export class RecordBuffer {
     while (this.size > this.capacity) {
       const oldest = this.chunks[this.head]!;
       const excess = this.size - this.capacity;
-      if (oldest.count <= excess) {
-        this.countDropped(oldest.firstSeq, oldest.count);
+      const left = oldest.count - this.headCut;
+      if (left <= excess) {
+        this.countDropped(oldest.firstSeq + this.headCut, left);
         this.head++;
-        this.size -= oldest.count;
+        this.headCut = 0;
+        this.size -= left;
       } else {
-        this.chunks[this.head] = this.cutHead(oldest, excess);
-        this.countDropped(oldest.firstSeq, excess);
+        this.countDropped(oldest.firstSeq + this.headCut, excess);
+        this.headCut += excess;
         this.size -= excess;
       }
     }
@@ -107,18 +117,6 @@ export class RecordBuffer {
       this.chunks = this.chunks.slice(this.head);
       this.head = 0;
     }
-  }
-
-  /** The chunk without its first n records (parsed and written again: the rare, full-buffer path). */
-  private cutHead(chunk: Chunk, n: number): Chunk {
-    let rest = '[]';
-    try {
-      const records: unknown = JSON.parse(chunk.json);
-      if (Array.isArray(records)) rest = JSON.stringify(records.slice(n));
-    } catch {
-      /* not JSON (a page posting look-alike batches): the panel marks what is left as malformed */
-    }
-    return { firstSeq: chunk.firstSeq + n, count: chunk.count - n, json: rest };
   }
 
   /** Counts the records firstSeq .. firstSeq + n - 1 that no panel received. */
@@ -130,4 +128,16 @@ export class RecordBuffer {
 
 function checkCap(cap: number): void {
   if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`buffer cap must be a positive integer, got ${cap}`);
+}
+
+/** The chunk without its first n records (parsed and written again: done when a panel reads it). */
+function cutHead(chunk: Chunk, n: number): Chunk {
+  let rest = '[]';
+  try {
+    const records: unknown = JSON.parse(chunk.json);
+    if (Array.isArray(records)) rest = JSON.stringify(records.slice(n));
+  } catch {
+    /* not JSON (a page posting look-alike batches): the panel marks what is left as malformed */
+  }
+  return { firstSeq: chunk.firstSeq + n, count: chunk.count - n, json: rest };
 }

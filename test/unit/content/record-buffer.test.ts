@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RecordBuffer } from '../../../src/content/record-buffer';
 import { BUFFER_CAP_KEY, bufferCapSetting } from '../../../src/shared/buffer-cap';
 import { decodeChunks } from '../../../src/shared/chunks';
@@ -84,6 +84,44 @@ describe('RecordBuffer', () => {
     const buf = new RecordBuffer(2);
     buf.push('not json', 3);
     expect(kept(buf).map((r) => [r.seq, r.t])).toEqual([[2, 'malformed'], [3, 'malformed']]);
+  });
+
+  it('a full buffer takes batches without parsing them: the cut is made once, when a panel reads', () => {
+    const buf = new RecordBuffer(1000);
+    const parse = vi.spyOn(JSON, 'parse');
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      // Batch sizes that never line up with the cap, so the oldest chunk is cut on every push.
+      for (let i = 0; i < 60; i++) {
+        const [json, n] = batch(`b${i}-`, 7 + (i % 13) * 31);
+        parse.mockClear();
+        stringify.mockClear();
+        buf.push(json, n);
+        expect(parse).not.toHaveBeenCalled();
+        expect(stringify).not.toHaveBeenCalled();
+      }
+    } finally {
+      parse.mockRestore();
+      stringify.mockRestore();
+    }
+    expect(buf.length).toBe(1000);
+    const all = seqs(buf);
+    expect(all).toHaveLength(1000);
+    expect(all[999]).toBe(buf.lastSeq);
+    expect(all[0]).toBe(buf.lastSeq - 999);
+    expect(buf.dropped).toBe(buf.lastSeq - 1000);
+    // Read twice: the same records (the cut is kept, not made again).
+    expect(seqs(buf)).toEqual(all);
+  });
+
+  it('discards a chunk whose head was cut, counting only what was still kept', () => {
+    const buf = new RecordBuffer(5);
+    const first = buf.push(...batch('a', 4));
+    buf.push(...batch('b', 3)); // two records of the first chunk go
+    expect(buf.length).toBe(5);
+    expect(buf.discard(first)).toBe(true);
+    expect(buf.length).toBe(3);
+    expect(seqs(buf)).toEqual([5, 6, 7]);
   });
 
   it('reads the stored cap setting, falling back on anything invalid', () => {
