@@ -117,9 +117,9 @@ function RowView({ bus, row, index, selected, onSelect, now }: { bus: BusModel; 
   const stripe = index % 2 ? ' alt' : '';
   if (row.kind === 'nav') {
     return (
-      <div class={`row nav${selected ? ' selected' : ''}`} style={style} data-testid="nav-separator" data-url={row.url} onClick={() => onSelect(row)} role="row">
+      <div class={`row nav${selected ? ' selected' : ''}`} style={style} data-testid="nav-separator" data-url={row.url} data-restored={row.restored ? 'true' : undefined} onClick={() => onSelect(row)} role="row">
         <span class="c-time">{formatClock(row.time)}</span>
-        <span class="nav-text" title={row.url}>Navigated to {row.url}</span>
+        <span class="nav-text" title={row.url}>{row.restored ? `Back to ${row.url} (restored from the back/forward cache)` : `Navigated to ${row.url}`}</span>
       </div>
     );
   }

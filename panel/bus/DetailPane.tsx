@@ -23,7 +23,7 @@ interface Props {
 export function rowJson(row: Row, store: TabStore, showSecrets: boolean): string {
   const url = store.docs.get(row.docId)?.frame.url;
   const value = row.kind === 'nav'
-    ? { navigated: row.url, time: row.time }
+    ? { [row.restored ? 'restored' : 'navigated']: row.url, time: row.time }
     : { ...row.record, ...(row.kind === 'command' ? { outcome: row.outcome ?? 'pending' } : {}), frame: url };
   const shown = showSecrets ? value : maskSecrets(value as unknown as Copied).value;
   return boundedStringify(shown, 2);

@@ -42,13 +42,15 @@ export interface BusRow {
   sourceLower: string;
 }
 
-/** A separator the list shows where the inspected page navigated (preserve log on). */
+/** A separator the list shows where the inspected page navigated (preserve log on), or where a
+ *  document came back from the back/forward cache (`restored`). */
 export interface NavRow {
   key: number;
   kind: 'nav';
   docId: string;
   time: number;
   url: string;
+  restored?: boolean;
 }
 
 export type Row = BusRow | NavRow;
@@ -141,7 +143,9 @@ export class BusModel implements RecordView {
   }
 
   navigated(frame: FrameInfo): void {
-    this.addRow({ key: this.nextKey++, kind: 'nav', docId: frame.docId, time: frame.seenAt, url: frame.url });
+    const row: NavRow = { key: this.nextKey++, kind: 'nav', docId: frame.docId, time: frame.seenAt, url: frame.url };
+    if (frame.restored === true) row.restored = true;
+    this.addRow(row);
   }
 
   reset(_cause: ResetCause): void {

@@ -9,6 +9,9 @@ import { errorText, textOf } from './bounded';
 /** Records kept in `records` (all kinds): the export, and views registered late, read them. */
 export const DEFAULT_RECORD_CAP = 200_000;
 
+/** Gone documents kept for a return from the back/forward cache (the browser keeps a few). */
+const PARKED_DOCS = 16;
+
 /** Record kinds the store reads itself (a frame's HookStatus): never bus rows of their own. */
 const STORE_KINDS: readonly string[] = ['status'];
 
@@ -89,6 +92,8 @@ export class TabStore {
   private routes = new Map<string, RecordView[]>();
   private unclaimed: RecordView[] = [];
   private topDocId: string | undefined;
+  /** Gone documents left out of the log by a navigation, by docId (see park). */
+  private readonly parked = new Map<string, DocState>();
   private readonly changeListeners = new Set<() => void>();
   private readonly injectionListeners = new Set<(report: InjectionReport) => void>();
   private readonly recordCap: number;
@@ -184,7 +189,15 @@ export class TabStore {
   }
 
   private onFrame(frame: FrameInfo): void {
-    const doc = this.docs.get(frame.docId);
+    let doc = this.docs.get(frame.docId);
+    if (!doc && this.parked.has(frame.docId)) {
+      // Back from the back/forward cache: its seq numbers go on where they were.
+      doc = this.parked.get(frame.docId)!;
+      this.parked.delete(frame.docId);
+      this.docs.set(frame.docId, doc);
+    }
+    // A new hello of a restored document (not the worker announcing it again: same seenAt).
+    const restoredNow = frame.restored === true && frame.seenAt !== doc?.frame.seenAt;
     if (doc) {
       doc.frame = frame;
       doc.gone = false;
@@ -195,17 +208,35 @@ export class TabStore {
       const navigated = this.topDocId !== undefined;
       this.topDocId = frame.docId;
       if (navigated) this.navigated(frame);
+    } else if (frame.top && restoredNow) {
+      this.separate(frame); // it was the top document all along: nothing to empty
     }
     this.notify();
   }
 
   private navigated(frame: FrameInfo): void {
     if (this.preserveLog) {
-      for (const view of this.views) if (view.navigated) guard('a view', () => view.navigated!(frame));
+      this.separate(frame);
     } else {
       this.emptyLog({ reason: 'navigation', frame });
-      for (const [docId, doc] of this.docs) if (doc.gone) this.docs.delete(docId);
+      for (const [docId, doc] of this.docs) {
+        if (!doc.gone) continue;
+        this.docs.delete(docId);
+        this.park(docId, doc);
+      }
+      if (frame.restored) this.separate(frame); // the log starts where the document came back
     }
+  }
+
+  /** Tells the views where the top document changed (their separator rows). */
+  private separate(frame: FrameInfo): void {
+    for (const view of this.views) if (view.navigated) guard('a view', () => view.navigated!(frame));
+  }
+
+  /** Keeps a gone document's counts for a while: it may come back from the back/forward cache. */
+  private park(docId: string, doc: DocState): void {
+    this.parked.set(docId, doc);
+    if (this.parked.size > PARKED_DOCS) this.parked.delete(this.parked.keys().next().value!);
   }
 
   private onFrameGone(docId: string): void {

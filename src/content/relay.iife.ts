@@ -1,17 +1,23 @@
 // Content script (isolated world, every frame, document_start): takes the page hook's batches,
 // numbers and keeps them (RecordBuffer), and sends them to the service worker while a panel
-// watches this tab (RelayCore). Accepts only data from the page, never instructions: the page
-// cannot drive the extension through this script.
+// watches this tab (RelayCore), over a port opened only once a panel asks (RelayLink). Accepts
+// only data from the page, never instructions: the page cannot drive the extension through it.
 import { RecordBuffer } from './record-buffer';
-import { RelayCore, isTooLargeError, randomDocId, type SendResult } from './relay-core';
+import { RelayCore, randomDocId } from './relay-core';
+import { RelayLink, type LinkPort } from './relay-link';
 import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, bufferCapSetting } from '../shared/buffer-cap';
-import { CONTENT_PORT, PROTOCOL_VERSION, isPageBatch, type ContentToWorker, type WorkerToContent } from '../shared/protocol';
-import { Backoff } from '../shared/backoff';
+import { PANELS_OPEN_KEY, anyPanelOpen } from '../shared/panels-open';
+import { CONTENT_PORT, PROTOCOL_VERSION, isPageBatch, type WorkerToContent } from '../shared/protocol';
 
 const docId = randomDocId(crypto);
-const backoff = new Backoff();
-let port: chrome.runtime.Port | null = null;
-const relay = new RelayCore(docId, new RecordBuffer(DEFAULT_BUFFER_CAP), send);
+const relay: RelayCore = new RelayCore(docId, new RecordBuffer(DEFAULT_BUFFER_CAP), (message) => link.send(message));
+// No port until a panel asks (see RelayLink): ordinary browsing starts no worker.
+const link: RelayLink = new RelayLink(relay, {
+  connect: openPort,
+  setTimer: (fn, ms) => setTimeout(fn, ms),
+  prerendering: () => (document as Document & { prerendering?: boolean }).prerendering === true,
+  hello: () => ({ type: 'hello', v: PROTOCOL_VERSION, docId, url: location.href, origin: location.origin, top: window === window.top, timeOrigin: performance.timeOrigin }),
+});
 
 window.addEventListener('message', (event) => {
   if (event.source !== window || !isPageBatch(event.data)) return;
@@ -21,53 +27,35 @@ window.addEventListener('message', (event) => {
   relay.takeBatch(event.data);
 }, true);
 
-// The worker wakes us when a panel opens on this tab after the worker restarted while idle.
+// The worker wakes the tab's frames when a panel subscribes to it.
 chrome.runtime.onMessage.addListener((message: unknown) => {
-  if ((message as { type?: string } | null)?.type === 'cx-lens-wake' && !port) connect();
+  if ((message as { type?: string } | null)?.type === 'cx-lens-wake') link.request();
 });
 
-// The panel's buffer setting (chrome.storage.local); until it is read, the default cap applies.
-chrome.storage?.local.get(BUFFER_CAP_KEY).then((stored) => relay.buffer.resize(bufferCapSetting(stored[BUFFER_CAP_KEY], DEFAULT_BUFFER_CAP)), () => {});
+// The panel's buffer setting, and whether a panel is open (then this document connects at once);
+// until it is read, the default cap applies.
+chrome.storage?.local.get([BUFFER_CAP_KEY, PANELS_OPEN_KEY]).then((stored) => {
+  relay.buffer.resize(bufferCapSetting(stored[BUFFER_CAP_KEY], DEFAULT_BUFFER_CAP));
+  if (anyPanelOpen(stored[PANELS_OPEN_KEY])) link.request();
+}, () => {});
 chrome.storage?.onChanged.addListener((changes, area) => {
   if (area === 'local' && BUFFER_CAP_KEY in changes) relay.buffer.resize(bufferCapSetting(changes[BUFFER_CAP_KEY]!.newValue, DEFAULT_BUFFER_CAP));
 });
 
-connect();
+// The page's life: the back/forward cache, prerendering, freezing. Listeners of this isolated
+// world: the page does not see them.
+window.addEventListener('pagehide', (event) => link.hidden(event.persisted), true);
+window.addEventListener('pageshow', (event) => link.shown(event.persisted), true);
+document.addEventListener('prerenderingchange', () => link.activated(), true);
+document.addEventListener('resume', () => link.resumed(), true);
 
-function connect(): void {
-  if (!chrome.runtime?.id) return; // the extension was reloaded or removed: this script is orphaned
-  try {
-    port = chrome.runtime.connect({ name: CONTENT_PORT });
-  } catch {
-    port = null;
-    return;
-  }
-  port.onMessage.addListener(onWorkerMessage);
-  port.onDisconnect.addListener(() => {
-    port = null;
-    // Reconnect only while a panel was watching; an idle tab waits for a wake-up instead, so a
-    // stopped worker is not woken again and again by every open tab.
-    if (relay.isStreaming) setTimeout(connect, backoff.next());
-    relay.hold();
-  });
-  send({ type: 'hello', v: PROTOCOL_VERSION, docId, url: location.href, origin: location.origin, top: window === window.top, timeOrigin: performance.timeOrigin });
-}
-
-function onWorkerMessage(message: WorkerToContent): void {
-  if (message.type === 'stream') {
-    backoff.reset();
-    relay.stream(message.since);
-  } else if (message.type === 'hold') {
-    relay.hold(message.notDelivered);
-  }
-}
-
-function send(message: ContentToWorker): SendResult {
-  if (!port) return 'failed';
-  try {
-    port.postMessage(message);
-    return 'sent';
-  } catch (error) {
-    return isTooLargeError(error) ? 'too-large' : 'failed';
-  }
+function openPort(): LinkPort | null {
+  if (!chrome.runtime?.id) return null; // the extension was reloaded or removed: this script is orphaned
+  const port = chrome.runtime.connect({ name: CONTENT_PORT });
+  return {
+    postMessage: (message) => port.postMessage(message),
+    disconnect: () => port.disconnect(),
+    onMessage: (listener) => port.onMessage.addListener((message) => listener(message as WorkerToContent)),
+    onDisconnect: (listener) => port.onDisconnect.addListener(() => listener()),
+  };
 }

@@ -249,7 +249,8 @@ export interface Chunk {
 // Hop 2: content script ⇄ service worker (port CONTENT_PORT, one per frame).
 
 export type ContentToWorker =
-  | { type: 'hello'; v: number; docId: string; url: string; origin: string; top: boolean; timeOrigin: number }
+  /** `restored`: the document came back from the back/forward cache (said again, same docId). */
+  | { type: 'hello'; v: number; docId: string; url: string; origin: string; top: boolean; timeOrigin: number; restored?: boolean }
   | { type: 'chunks'; docId: string; chunks: Chunk[]; dropped: number; tooLarge?: number; replay: boolean };
 
 export type WorkerToContent =
@@ -273,6 +274,8 @@ export interface FrameInfo {
   top: boolean;
   /** ms epoch when the worker first heard of it. */
   seenAt: number;
+  /** It said hello again after a restore from the back/forward cache. */
+  restored?: boolean;
 }
 
 export type PanelToWorker =

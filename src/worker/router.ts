@@ -54,6 +54,7 @@ export class Router {
         docId: String(msg.docId), frameId: conn.frameId, url: String(msg.url), origin: String(msg.origin),
         top: msg.top === true, seenAt: this.now(),
       };
+      if (msg.restored === true) conn.frame.restored = true;
       const watchers = this.panelsOf(conn.tabId);
       for (const panel of watchers) safePost(panel.port, { type: 'frame', frame: conn.frame });
       this.startOrHold(conn);
@@ -109,6 +110,13 @@ export class Router {
   panelDisconnected(conn: PanelConnection): void {
     this.panels.delete(conn);
     if (conn.tabId !== undefined) this.holdIfUnwatched(conn.tabId);
+  }
+
+  /** The tabs some panel watches, in ascending order. */
+  watchedTabs(): number[] {
+    const tabs = new Set<number>();
+    for (const panel of this.panels) if (panel.tabId !== undefined) tabs.add(panel.tabId);
+    return [...tabs].sort((a, b) => a - b);
   }
 
   /** Sends a message to every panel watching a tab. */

@@ -12,6 +12,7 @@ import {
 import { callPageApi } from './page-functions';
 import { PageCalls, type ClaimMemory, type PageCallHost } from './page-calls';
 import { errorText } from '../shared/error-text';
+import { PANELS_OPEN_KEY } from '../shared/panels-open';
 
 /** Packaged file and page functions of each injectable feature. */
 const FEATURES = {
@@ -94,6 +95,7 @@ browser.runtime.onConnect.addListener((port) => {
       const msg = message as PanelToWorker;
       router.panelMessage(conn, msg);
       const tabId = conn.tabId;
+      if (msg.type === 'subscribe' || msg.type === 'unsubscribe') savePanelsOpen();
       if (msg.type === 'subscribe') {
         wakeTab(msg.tabId);
         injection.settings(msg.tabId).then((settings) => port.postMessage({ type: 'injection', settings }));
@@ -103,7 +105,10 @@ browser.runtime.onConnect.addListener((port) => {
         simulate(tabId, String(msg.state));
       }
     });
-    port.onDisconnect.addListener(() => router.panelDisconnected(conn));
+    port.onDisconnect.addListener(() => {
+      router.panelDisconnected(conn);
+      savePanelsOpen();
+    });
   } else {
     port.disconnect();
   }
@@ -131,7 +136,22 @@ async function simulate(tabId: number, state: string): Promise<void> {
   }
 }
 
-/** After a worker restart the frames of an idle tab are not connected: ask them to say hello. */
+// Which tabs a panel watches, for the relays of new documents (src/shared/panels-open.ts). Open
+// panels subscribe again within seconds of a worker start; then what is stored is made true.
+let savedPanelsOpen: string | undefined;
+function savePanelsOpen(): void {
+  const tabs = router.watchedTabs();
+  const text = JSON.stringify(tabs);
+  if (text === savedPanelsOpen) return;
+  savedPanelsOpen = text;
+  browser.storage.local.set({ [PANELS_OPEN_KEY]: tabs }).catch(() => {
+    savedPanelsOpen = undefined;
+  });
+}
+setTimeout(savePanelsOpen, 5_000);
+
+/** A frame connects only once a panel asks: ask the tab's frames to say hello (all frames of the
+ *  tab get the message; a connected one ignores it). */
 function wakeTab(tabId: number): void {
   browser.tabs.sendMessage(tabId, { type: 'cx-lens-wake' }).catch(() => {
     /* no content script there (a chrome:// page, or the tab loaded before CX Lens was installed) */

@@ -121,4 +121,27 @@ describe('Router', () => {
     dead.closed = true;
     expect(() => router.contentMessage(cconn, { type: 'chunks', docId: 'd1', chunks: chunkOf([rec(1)]), dropped: 0, replay: false })).not.toThrow();
   });
+
+  it('lists the tabs some panel watches, for the relays of new documents', () => {
+    const router = new Router(() => 1000);
+    const one = router.panelConnected(new FakePort<any>());
+    const two = router.panelConnected(new FakePort<any>());
+    expect(router.watchedTabs()).toEqual([]);
+    router.panelMessage(one, { type: 'subscribe', v: PROTOCOL_VERSION, tabId: 9, cursors: {} });
+    router.panelMessage(two, { type: 'subscribe', v: PROTOCOL_VERSION, tabId: 3, cursors: {} });
+    expect(router.watchedTabs()).toEqual([3, 9]);
+    router.panelMessage(two, { type: 'unsubscribe' });
+    router.panelDisconnected(one);
+    expect(router.watchedTabs()).toEqual([]);
+  });
+
+  it('tells the panel that a frame came back from the back/forward cache', () => {
+    const { router, cconn } = setup();
+    const panel = new FakePort<any>();
+    router.panelMessage(router.panelConnected(panel), { type: 'subscribe', v: PROTOCOL_VERSION, tabId: 7, cursors: {} });
+    router.contentMessage(cconn, { ...hello('d1'), restored: true } as ContentToWorker);
+    expect(panel.sent.find((m) => m.type === 'frame').frame).toMatchObject({ docId: 'd1', restored: true });
+    router.contentMessage(cconn, { ...hello('d2'), restored: 'yes' } as unknown as ContentToWorker);
+    expect(panel.sent.filter((m) => m.type === 'frame').at(-1).frame.restored).toBeUndefined();
+  });
 });

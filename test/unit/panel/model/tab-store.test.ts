@@ -136,6 +136,35 @@ describe('TabStore navigation', () => {
     expect(names(m.bus.rows)).toEqual(['A.b']);
   });
 
+  it('a document back from the back/forward cache: a separator, its seq numbers go on, nothing counted lost', () => {
+    const m = createTabModels();
+    connected(m.store, 'a');
+    m.store.feed.records('a', [{ ...ev('A.before'), seq: 1 }, { ...ev('A.before2'), seq: 2 }], 0);
+    m.store.feed.frameGone('a');
+    m.store.feed.frame(frame('b', true, 'http://localhost:8760/next'));
+    m.store.feed.frameGone('b');
+    const back = { ...frame('a'), seenAt: 99_999, restored: true };
+    m.store.feed.frame(back);
+    m.store.feed.records('a', [{ ...ev('A.after'), seq: 3 }], 0);
+    const shown = () => m.bus.rows.map((r) => (r.kind === 'nav' ? `nav${r.restored ? ' restored' : ''}` : r.name));
+    expect(shown()).toEqual(['nav restored', 'A.after']);
+    expect(m.store.docs.get('a')).toMatchObject({ lost: 0, lastSeq: 3, gone: false });
+    expect(m.store.liveTop()?.frame.docId).toBe('a');
+    // The worker announcing the frame again (after a subscribe) is no new separator.
+    m.store.feed.frame(back);
+    expect(shown()).toEqual(['nav restored', 'A.after']);
+  });
+
+  it('a restore of the document that stayed the top one adds a separator and keeps the log', () => {
+    const m = createTabModels();
+    connected(m.store, 'a');
+    m.store.feed.records('a', [{ ...ev('A.before'), seq: 1 }], 0);
+    m.store.feed.frameGone('a');
+    m.store.feed.frame({ ...frame('a'), seenAt: 99_999, restored: true });
+    m.store.feed.records('a', [{ ...ev('A.after'), seq: 2 }], 0);
+    expect(m.bus.rows.map((r) => (r.kind === 'nav' ? 'nav' : r.name))).toEqual(['A.before', 'nav', 'A.after']);
+  });
+
   it('forgets frames that are gone after a reconnect unless the worker re-announces them', () => {
     const store = new TabStore();
     connected(store, 'a');
