@@ -63,6 +63,11 @@ export class BusRecorder {
     this.batcher = new Batcher<Pending>((items) => this.send(items), env);
   }
 
+  /** Sends what is pending now, without a timer. */
+  flushNow(): void {
+    this.batcher.flush();
+  }
+
   /** Runs fn; events it publishes (synchronously) are recorded with via 'synthetic'. */
   synthetic<T>(fn: () => T): T {
     this.syntheticDepth++;

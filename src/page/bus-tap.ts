@@ -98,6 +98,9 @@ class BusTap {
         }
       }
     }
+    // The first status goes out now, not on a timer: a page without a chat then costs no timer
+    // at all (later checks send a status only when something changed).
+    this.recorder.flushNow();
   }
 
   /** Turns window[key] into a transparent accessor that reports every assignment. */

@@ -150,7 +150,8 @@ export class ChannelTap {
 
   /** DOMContentLoaded, load, a cookie change: re-read the facts if this frame has a role. */
   refresh(): void {
-    this.scheduleFacts();
+    // A frame with no role yet (most frames: no cookie sync) costs no timer.
+    if (this.role()) this.scheduleFacts();
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -62,6 +62,21 @@ function busOnPage(options: FakeCXBusOptions = {}) {
 
 // ---------------------------------------------------------------------------------------------
 
+describe('a page without a chat', () => {
+  it('costs one status post at install and no timer, then nothing at DOMContentLoaded and load', () => {
+    const listeners: (() => void)[] = [];
+    const win = { addEventListener: (_type: string, fn: () => void) => listeners.push(fn) };
+    const t = setup(win);
+    expect(t.batches).toHaveLength(1); // sent at once, not on a timer
+    expect(batchRecords(t.batches[0]!).map((r) => r.t)).toEqual(['status']);
+    expect(t.clock.pendingTimers).toBe(0);
+    for (const fn of listeners) fn();
+    expect(t.clock.pendingTimers).toBe(0);
+    expect(t.batches).toHaveLength(1);
+    expect(t.status().cxbus).toBe('absent');
+  });
+});
+
 describe('finding the bus', () => {
   it('a bus assigned after the hook (inline <head> script) is tapped synchronously: its first event is captured', () => {
     const { t, bus } = busOnPage();

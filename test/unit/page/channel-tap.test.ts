@@ -152,6 +152,16 @@ describe('channel tap: a flood', () => {
   });
 });
 
+describe('channel tap: a frame without cookie sync', () => {
+  it('sets no timer at DOMContentLoaded, load or a cookie change', () => {
+    const w = world();
+    w.tap.refresh();
+    w.tap.refresh();
+    expect(w.clock.pendingTimers).toBe(0);
+    expect(w.emitted).toEqual([]);
+  });
+});
+
 describe('channel tap: cookie facts', () => {
   it('in the iframe: TRUSTED_DOMAINS as strings and cookie fingerprints, never values', async () => {
     const w = world({ top: false, origin: IFRAME, trusted: ['http://localhost:8780', 42], cookie: `cx-lens-cookie.sess=${SECRET}; other=1` });
