@@ -69,8 +69,9 @@ export class RelayLink {
 
   /** pageshow. Restored from the back/forward cache: capture resumes at once. */
   shown(persisted: boolean): void {
-    if (!persisted || !this.wanted) return;
-    this.restored = true;
+    if (!persisted) return;
+    this.restored = true; // said in the next hello, also when a panel asks only later
+    if (!this.wanted) return;
     this.dropPort();
     this.connect();
   }

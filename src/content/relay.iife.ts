@@ -38,6 +38,14 @@ chrome.storage?.local.get([BUFFER_CAP_KEY, PANELS_OPEN_KEY]).then((stored) => {
   relay.buffer.resize(bufferCapSetting(stored[BUFFER_CAP_KEY], DEFAULT_BUFFER_CAP));
   if (anyPanelOpen(stored[PANELS_OPEN_KEY])) link.request();
 }, () => {});
+
+/** A document that becomes the tab's page again (activated after prerendering, restored from the
+ *  back/forward cache) was out of reach of the worker's wake-up: it asks whether a panel is open. */
+function askIfPanelOpen(): void {
+  chrome.storage?.local.get(PANELS_OPEN_KEY).then((stored) => {
+    if (anyPanelOpen(stored[PANELS_OPEN_KEY])) link.request();
+  }, () => {});
+}
 chrome.storage?.onChanged.addListener((changes, area) => {
   if (area === 'local' && BUFFER_CAP_KEY in changes) relay.buffer.resize(bufferCapSetting(changes[BUFFER_CAP_KEY]!.newValue, DEFAULT_BUFFER_CAP));
 });
@@ -45,8 +53,14 @@ chrome.storage?.onChanged.addListener((changes, area) => {
 // The page's life: the back/forward cache, prerendering, freezing. Listeners of this isolated
 // world: the page does not see them.
 window.addEventListener('pagehide', (event) => link.hidden(event.persisted), true);
-window.addEventListener('pageshow', (event) => link.shown(event.persisted), true);
-document.addEventListener('prerenderingchange', () => link.activated(), true);
+window.addEventListener('pageshow', (event) => {
+  link.shown(event.persisted);
+  if (event.persisted) askIfPanelOpen();
+}, true);
+document.addEventListener('prerenderingchange', () => {
+  link.activated();
+  askIfPanelOpen();
+}, true);
 document.addEventListener('resume', () => link.resumed(), true);
 
 function openPort(): LinkPort | null {

@@ -16,7 +16,7 @@ export const SESSION_COOKIE_NAME = 'customer-defined-session-cookie';
 
 /** The standalone files of dist/ served at /cx-lens/ (see scripts/build-standalone.mjs). */
 const DIST_FILES = new Set(['cookie-provider.min.js', 'iframe.min.js', 'iframe.html', 'finalize-handler.js']);
-const CHAT_SITE_PAGES = ['index.html', 'chat.html', 'chat-sync.html', 'inline-bus.html', 'async-bus.html', 'payloads.html', 'bench.html', 'xdomain.html'];
+const CHAT_SITE_PAGES = ['index.html', 'chat.html', 'chat-sync.html', 'inline-bus.html', 'async-bus.html', 'payloads.html', 'bench.html', 'xdomain.html', 'plain.html', 'frames.html', 'prerender.html'];
 const SITES = {
   A: { name: 'domain A', pages: CHAT_SITE_PAGES },
   B: { name: 'domain B', pages: CHAT_SITE_PAGES },
@@ -71,7 +71,9 @@ export function createSites(ctx) {
     if (SITES[site].pages.includes(page)) {
       const html = await inlineScripts(await readFile(join(PAGES_DIR, page), 'utf8'));
       const csp = url.searchParams.get('csp') === 'strict' ? { 'content-security-policy': STRICT_CSP } : {};
-      return sendText(res, 200, html, CONTENT_TYPES['.html'], csp);
+      // ?bfcache: a page the back/forward cache may keep (no-store keeps it out).
+      const cache = url.searchParams.has('bfcache') ? { 'cache-control': 'no-cache' } : {};
+      return sendText(res, 200, html, CONTENT_TYPES['.html'], { ...csp, ...cache });
     }
     return sendText(res, 404, `No ${path} on the ${SITES[site].name}.\n`);
   };

@@ -133,6 +133,14 @@ describe('RelayLink', () => {
     expect(ports[1]!.sent[0]).toMatchObject({ type: 'hello', restored: true });
   });
 
+  it('restored before any panel asked: the hello says so once one does', () => {
+    const { link, ports } = setup();
+    link.shown(true);
+    expect(ports).toHaveLength(0);
+    link.request();
+    expect(ports[0]!.sent[0]).toMatchObject({ type: 'hello', restored: true });
+  });
+
   it('a prerendered document connects only once activated', () => {
     const { link, ports, activate } = setup({ prerendering: true });
     link.request();
