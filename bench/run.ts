@@ -7,10 +7,14 @@
 //    in the page's buffer, nothing is streamed). Rounds alternate a, c, b0, b; medians are compared.
 // 2. Delivery: how many of N reach the panel, and the time until the last one shows.
 // 3. Panel: time to render a 100,000-row log and to filter it; heap of worker and panel after.
+// 4. No chat (bench/no-chat.ts): load times of a plain page and of one with 20 iframes, with and
+//    without CX Lens; service worker starts over those loads; gzip sizes of the page-side scripts.
+//    BENCH_ONLY=no-chat runs this part alone.
 import type { Browser, Frame, Page } from 'puppeteer-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { startDemo } from '../test/demo/server/index.mjs';
 import { launch, openLensPanel, openPage, serviceWorker, sleep, EXTENSION_ID } from '../test/e2e/harness';
+import { noChatBench, printNoChat } from './no-chat';
 
 const N = 20_000;
 const ROUNDS = 11;
@@ -109,6 +113,14 @@ async function heapMB(browser: Browser, match: (type: string, url: string) => bo
 async function main() {
   const demo = await startDemo({ port: 0, apiPort: 0 });
   const url = `${demo.urls.domainB}/bench.html`;
+  // First, alone on the machine: the browsers of the other parts are not running yet.
+  const noChat = await noChatBench(demo.urls.domainB);
+  if (process.env.BENCH_ONLY === 'no-chat') {
+    console.log('\nCX Lens benchmark: pages without a chat');
+    printNoChat(noChat);
+    await demo.close();
+    return;
+  }
   const plain = await launch({ extension: false });
   const lens = await launch();
   try {
@@ -192,6 +204,7 @@ async function main() {
       naiveMessagesReceived: naiveGot,
       delivery: { delivered, of: N, lastShownAfterMs: lastShownAt ? lastShownAt - startedAt : null },
       panel: { rows: PANEL_ROWS, renderMs: renderedAt ? renderedAt - renderStart : null, filterMs: filters, heapMB: heap },
+      noChat,
     };
     mkdirSync('bench/results', { recursive: true });
     writeFileSync('bench/results/latest.json', JSON.stringify(results, null, 2));
@@ -203,6 +216,7 @@ async function main() {
     console.log(`  delivery   ${delivered} of ${N} reached the panel; the last showed ${results.delivery.lastShownAfterMs ?? 'never'} ms after the first publish`);
     console.log(`  panel      ${PANEL_ROWS} rows rendered in ${results.panel.renderMs ?? 'timeout'} ms; filter: ${Object.entries(filters).map(([k, v]) => `${k} ${fmt(v)} ms`).join(', ')}`);
     console.log(`  heap       worker ${heap.worker === null ? '?' : fmt(heap.worker)} MB, panel ${heap.panel === null ? '?' : fmt(heap.panel)} MB`);
+    printNoChat(noChat);
     console.log('  (written to bench/results/latest.json)');
   } finally {
     await plain.close();
