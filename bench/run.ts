@@ -4,7 +4,8 @@
 //    every configuration: (a) without CX Lens, (b) with CX Lens capturing and its panel open,
 //    (c) without CX Lens but with a naive relay (below) that posts one message per event, and
 //    (b0) with CX Lens capturing in a tab whose CX Lens panel was never opened (events are kept
-//    in the page's buffer, nothing is streamed). Rounds alternate a, c, b0, b; medians are compared.
+//    in the page's buffer, nothing is streamed). Rounds alternate a, c, b0, b, each run starting
+//    once the page before it is idle; medians are compared.
 // 2. Delivery: how many of N reach the panel, and the time until the last one shows.
 // 3. Panel: time to render a 100,000-row log and to filter it; heap of worker and panel after.
 // 4. No chat (bench/no-chat.ts): load times of a plain page and of one with 20 iframes, with and
@@ -56,6 +57,16 @@ async function publishRun(page: Page): Promise<{ ms: number; startedAt: number }
     const ms = await (window as any).runPublishes(n);
     return { ms, startedAt };
   }, N);
+}
+
+/** Resolves once the page's main thread has been idle twice in a row (at most 2 s each), then
+ *  lets 100 ms pass. */
+async function settle(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => {
+    const idle = (then: () => void) => requestIdleCallback(() => then(), { timeout: 2000 });
+    idle(() => idle(resolve));
+  }));
+  await sleep(100);
 }
 
 /** tsx compiles with esbuild's keepNames, which wraps named functions in a `__name` helper that
@@ -141,9 +152,15 @@ async function main() {
     const times = { a: [] as number[], b: [] as number[], c: [] as number[], b0: [] as number[] };
     await panel.click('[data-testid="clear"]');
     for (let round = 0; round <= ROUNDS; round++) {
+      // Each run starts once the previous page is idle: work a configuration leaves behind (the
+      // naive relay's queued messages, the hook's batch sent at idle time) is not measured in the
+      // next configuration's run, on the machine's two cores.
       const a = (await publishRun(untapped)).ms;
+      await settle(untapped);
       const c = (await publishRun(naivePage)).ms;
+      await settle(naivePage);
       const b0 = (await publishRun(quietPage)).ms;
+      await settle(quietPage);
       const b = (await publishRun(lensPage)).ms;
       // The next round starts with an idle pipeline: this round's records have all reached the
       // panel, and the panel is cleared and settled, so nothing of CX Lens is still busy on the

@@ -23,7 +23,20 @@ function install(win: Window & Record<PropertyKey, unknown>): void {
   const frameWindow = getDescriptor(HTMLIFrameElement.prototype, 'contentWindow')?.get;
   const frameSrc = getDescriptor(HTMLIFrameElement.prototype, 'src')?.get;
   const doc = win.document;
-  const store = (win as { cookieStore?: EventTarget }).cookieStore;
+  // window.cookieStore is made on its first read (about 0.3 ms a frame): read only in a frame that
+  // has a cookie-sync role, when its facts are collected; it then reports cookie changes.
+  const cookieStoreGetter = (getDescriptor(win, 'cookieStore') ?? getDescriptor(Window.prototype, 'cookieStore'))?.get;
+  let store: EventTarget | null | undefined;
+  const cookieStore = (): EventTarget | null => {
+    if (store !== undefined) return store;
+    store = null;
+    try {
+      store = (cookieStoreGetter ? apply(cookieStoreGetter, win, []) : null) as EventTarget | null;
+        } catch {
+      /* no cookie store: expiries stay unknown */
+    }
+    return store;
+  };
   const getAll = typeof CookieStore !== 'undefined' ? (CookieStore.prototype.getAll as Fn) : undefined;
   const postOriginal = win.postMessage as Fn;
   let origin = 'null';
@@ -91,6 +104,7 @@ function install(win: Window & Record<PropertyKey, unknown>): void {
       }
     },
     cookieExpiries: () => {
+      const store = cookieStore();
       if (!store || !getAll) return null;
       return (apply(getAll, store, []) as Promise<{ name: string; expires: number | null }[]>).then((list) => {
         const map = new Map<string, number | null>();
@@ -103,7 +117,6 @@ function install(win: Window & Record<PropertyKey, unknown>): void {
   const tap = new ChannelTap(env);
   apply(addEventListener, win, ['message', (event: MessageEvent) => tap.onMessage(event), { capture: true, passive: true }]);
   for (const type of ['DOMContentLoaded', 'load']) apply(addEventListener, win, [type, () => tap.refresh(), true]);
-  if (store) apply(addEventListener, store, ['change', () => tap.refresh()]);
 
   // Wrap this window's own postMessage (an own property of each window in Chromium): the page's
   // call runs unchanged, with its this, arguments, result and exceptions; the tap looks afterwards.
