@@ -25,19 +25,33 @@ window.addEventListener('message', (event) => {
   // document_start, before any of theirs), so a page that parses every message cannot trip on it.
   event.stopImmediatePropagation();
   relay.takeBatch(event.data);
+  if (relay.buffer.lastSeq > 1) readSettings(); // more than the hook's first status: see below
 }, true);
 
 // The worker wakes the tab's frames when a panel subscribes to it.
 chrome.runtime.onMessage.addListener((message: unknown) => {
-  if ((message as { type?: string } | null)?.type === 'cx-lens-wake') link.request();
+  if ((message as { type?: string } | null)?.type !== 'cx-lens-wake') return;
+  readSettings();
+  link.request();
 });
 
 // The panel's buffer setting, and whether a panel is open (then this document connects at once);
-// until it is read, the default cap applies.
-chrome.storage?.local.get([BUFFER_CAP_KEY, PANELS_OPEN_KEY]).then((stored) => {
-  relay.buffer.resize(bufferCapSetting(stored[BUFFER_CAP_KEY], DEFAULT_BUFFER_CAP));
-  if (anyPanelOpen(stored[PANELS_OPEN_KEY])) link.request();
-}, () => {});
+// until it is read, the default cap applies. The top frame reads them at once. An iframe (most are
+// ads and embeds without a chat) waits until it has more records than the hook's first status, or
+// a panel asks: chrome.storage costs every frame its bindings and a round trip to the browser.
+let settingsRead = false;
+function readSettings(): void {
+  if (settingsRead) return;
+  settingsRead = true;
+  chrome.storage?.local.get([BUFFER_CAP_KEY, PANELS_OPEN_KEY]).then((stored) => {
+    relay.buffer.resize(bufferCapSetting(stored[BUFFER_CAP_KEY], DEFAULT_BUFFER_CAP));
+    if (anyPanelOpen(stored[PANELS_OPEN_KEY])) link.request();
+  }, () => {});
+  chrome.storage?.onChanged.addListener((changes, area) => {
+    if (area === 'local' && BUFFER_CAP_KEY in changes) relay.buffer.resize(bufferCapSetting(changes[BUFFER_CAP_KEY]!.newValue, DEFAULT_BUFFER_CAP));
+  });
+}
+if (window === window.top) readSettings();
 
 /** A document that becomes the tab's page again (activated after prerendering, restored from the
  *  back/forward cache) was out of reach of the worker's wake-up: it asks whether a panel is open. */
@@ -46,9 +60,6 @@ function askIfPanelOpen(): void {
     if (anyPanelOpen(stored[PANELS_OPEN_KEY])) link.request();
   }, () => {});
 }
-chrome.storage?.onChanged.addListener((changes, area) => {
-  if (area === 'local' && BUFFER_CAP_KEY in changes) relay.buffer.resize(bufferCapSetting(changes[BUFFER_CAP_KEY]!.newValue, DEFAULT_BUFFER_CAP));
-});
 
 // The page's life: the back/forward cache, prerendering, freezing. Listeners of this isolated
 // world: the page does not see them.
