@@ -41,12 +41,14 @@ describe('FindingsModel', () => {
     const t = tab();
     const model = new FindingsModel(t.models);
     t.feed(started(10), received(1000, [stateAt('Finalizing', 1000)]));
-    const [first] = model.refresh(T0 + 10_000);
+    t.clock = T0 + 10_000; // the models' clock: the reaction window has closed
+    const [first] = model.refresh(t.clock);
     expect(first!.firstSeen).toBe(T0 + 1000);
     // The page's log rotates: the finding is now drawn from a later state only.
     t.models.states.records.splice(1, 1);
     t.feed(received(20_000, [stateAt('Completed', 20_000)]));
-    const [again] = model.refresh(T0 + 30_000);
+    t.clock = T0 + 30_000;
+    const [again] = model.refresh(t.clock);
     expect(again!.key).toBe(first!.key);
     expect(again!.firstSeen).toBe(T0 + 1000);
     expect(again!.lastSeen).toBe(T0 + 20_000);
