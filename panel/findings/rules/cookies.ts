@@ -116,7 +116,6 @@ const VIOLATION_RULES: Partial<Record<Violation['rule'], RuleId>> = {
   'lookalike-entry': 'lookalike-entry',
   'untrusted-sender': 'untrusted-sender',
   'wildcard-target': 'wildcard-target',
-  'foreign-reply': 'foreign-reply',
   'invalid-entry': 'invalid-trusted-entry',
 };
 
@@ -135,11 +134,6 @@ const VIOLATION_TEXT: Record<string, { title: (v: Violation) => string; why: str
     title: (v) => `${v.subject} posted the chat session with targetOrigin "*"`,
     why: 'Any page shown in the receiving window, of any origin, can read the session token and take over the chat.',
     fix: () => ({ text: 'Pass the receiver\'s exact origin as postMessage\'s second argument.', snippet: 'iframe.contentWindow.postMessage(message, \'https://cookies.example.com\');' }),
-  },
-  'foreign-reply': {
-    title: (v) => `The page took a channel reply from ${v.subject}, not from the cookie iframe`,
-    why: 'Another frame answered in the iframe\'s place: it can plant a session of its choosing.',
-    fix: () => ({ text: 'Accept replies only when event.origin is the cookie iframe\'s origin and event.source its window.' }),
   },
   'invalid-entry': {
     title: (v) => `TRUSTED_DOMAINS entry "${v.subject}" is ignored`,
