@@ -22,7 +22,10 @@ export interface FindingsModelOptions {
 }
 
 export class FindingsModel {
+  /** Bumped when the list `current` returns changed (a finding came, went, or was seen again). */
+  version = 0;
   private findings: Finding[] = [];
+  private signature = '';
   private computedAt = -Infinity;
   private computedVersion = -1;
   private epoch: number;
@@ -81,7 +84,13 @@ export class FindingsModel {
       if (first === undefined || f.firstSeen < first) this.remember(f.key, f.firstSeen);
       byKey.set(f.key, first !== undefined && first < f.firstSeen ? { ...f, firstSeen: first } : f);
     }
-    this.findings = sortFindings([...byKey.values()]);
+    const findings = sortFindings([...byKey.values()]);
+    const signature = findings.map((f) => `${f.key}\u0000${f.severity}\u0000${f.lastSeen}\u0000${f.evidence.length}\u0000${f.title}`).join('\u0001');
+    if (signature !== this.signature) {
+      this.signature = signature;
+      this.findings = findings;
+      this.version++;
+    }
     this.computedAt = now;
     this.computedVersion = this.models.store.version;
   }

@@ -63,3 +63,20 @@ describe('FindingsModel', () => {
     expect(model.current(T0 + 1100)).toEqual([]);
   });
 });
+
+describe('FindingsModel.version', () => {
+  it('changes when the list changes, not when a recomputation finds the same', () => {
+    const t = tab();
+    const model = new FindingsModel(t.models);
+    model.current(T0);
+    const v0 = model.version;
+    t.feed(cmd(100, 1, 'WebChat.open'));
+    model.current(T0 + 1000);
+    expect(model.version).toBe(v0); // a resolved-later command: nothing to find
+    t.feed(out(200, 1, 'cancelled', 'x'));
+    const list = model.current(T0 + 2000);
+    expect(model.version).toBe(v0 + 1);
+    expect(model.current(T0 + 5000)).toBe(list); // recomputed on the clock, the same: the same array
+    expect(model.version).toBe(v0 + 1);
+  });
+});
