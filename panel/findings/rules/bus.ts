@@ -129,8 +129,10 @@ export const commandRejected: Rule = ({ bus }) => {
   return [...groupBy(rejected, (r) => `${r.name}\n${reasonOf(r)}`)].map(([key, rows]) => {
     const reason = reasonOf(rows[0]!);
     const name = rows[0]!.name;
+    // "Already open", "already hidden": the page asked for the state the widget is in; worth knowing only.
+    const harmless = /\balready\b/i.test(reason);
     return finding({
-      rule: 'command-rejected', severity: 'warning', key: `command-rejected:${key}`,
+      rule: 'command-rejected', severity: harmless ? 'info' : 'warning', key: `command-rejected:${key}`,
       title: `${name} was rejected: ${reason}`,
       why: `The bus refused ${plural(rows.length, 'call')} of ${name} from ${[...new Set(rows.map((r) => r.source))].join(', ')}; what the page meant to do did not happen.`,
       evidence: rows.map((r) => busEvidence(r, `${r.name} from ${r.source}: rejected, ${reason}`)),

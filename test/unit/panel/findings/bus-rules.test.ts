@@ -86,3 +86,11 @@ describe('registration-refused', () => {
     expect(t.rules(T0 + 1000)).toEqual([]);
   });
 });
+
+describe('command-rejected for a state the widget is already in', () => {
+  it('is information only', () => {
+    const t = tab();
+    t.feed(cmd(100, 1, 'WebChat.open', 'CXBus'), out(120, 1, 'rejected', 'WebChat is already open. Ignoring command.'));
+    expect(t.one('command-rejected', T0 + 1000).severity).toBe('info');
+  });
+});
