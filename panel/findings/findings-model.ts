@@ -1,6 +1,7 @@
 // The Findings tab's live state: the findings of the tab's models, recomputed when the store
 // changed (at most every MIN_INTERVAL_MS) or when time alone may change them (a command still
-// pending, a reaction window closing), each keeping the first time it was ever seen.
+// pending, a reaction window closing), each keeping the first time it was ever seen. On a big log
+// it recomputes less often, so that computing takes at most a tenth of the time.
 import type { TabModels } from '../model/tab-models';
 import type { Finding, Severity } from './types';
 import { computeFindings, sortFindings } from './engine';
@@ -19,7 +20,12 @@ export interface FindingsModelOptions {
   compute?: (models: TabModels, now: number) => Finding[];
   minIntervalMs?: number;
   clockIntervalMs?: number;
+  /** Measures what a computation costs (ms); performance.now by default. */
+  timer?: () => number;
 }
+
+/** A computation may take at most this share of the time (a big log computes less often). */
+const MAX_SHARE = 0.1;
 
 export class FindingsModel {
   /** Bumped when the list `current` returns changed (a finding came, went, or was seen again). */
@@ -34,11 +40,15 @@ export class FindingsModel {
   private readonly compute: (models: TabModels, now: number) => Finding[];
   private readonly minInterval: number;
   private readonly clockInterval: number;
+  private readonly timer: () => number;
+  /** What the last computation cost (ms). */
+  private cost = 0;
 
   constructor(private readonly models: TabModels, options: FindingsModelOptions = {}) {
     this.compute = options.compute ?? computeFindings;
     this.minInterval = options.minIntervalMs ?? MIN_INTERVAL_MS;
     this.clockInterval = options.clockIntervalMs ?? CLOCK_INTERVAL_MS;
+    this.timer = options.timer ?? (() => performance.now());
     this.epoch = models.store.epoch;
   }
 
@@ -49,7 +59,8 @@ export class FindingsModel {
     this.followEpoch();
     const changed = store.version !== this.computedVersion;
     const since = now - this.computedAt;
-    if ((changed && since >= this.minInterval) || since >= this.clockInterval || since < 0) this.recompute(now);
+    const spacing = this.cost / MAX_SHARE;
+    if ((changed && since >= Math.max(this.minInterval, spacing)) || since >= Math.max(this.clockInterval, 2 * spacing) || since < 0) this.recompute(now);
     return this.findings;
   }
 
@@ -76,7 +87,9 @@ export class FindingsModel {
 
   private recompute(now: number): void {
     this.followEpoch();
+    const started = this.timer();
     const found = this.compute(this.models, now);
+    this.cost = Math.max(0, this.timer() - started);
     const byKey = new Map<string, Finding>();
     for (const f of found) {
       if (byKey.has(f.key)) continue;

@@ -6,7 +6,8 @@ import { T0, cmd, out, registrations, started, received, stateAt, tab } from './
 
 function counted(t: ReturnType<typeof tab>) {
   let calls = 0;
-  const model = new FindingsModel(t.models, { compute: (m, now) => (calls++, computeFindings(m, now)) });
+  // Free computations (timer 0): only the fixed intervals apply.
+  const model = new FindingsModel(t.models, { timer: () => 0, compute: (m, now) => (calls++, computeFindings(m, now)) });
   return { model, calls: () => calls };
 }
 
@@ -78,5 +79,25 @@ describe('FindingsModel.version', () => {
     expect(model.version).toBe(v0 + 1);
     expect(model.current(T0 + 5000)).toBe(list); // recomputed on the clock, the same: the same array
     expect(model.version).toBe(v0 + 1);
+  });
+});
+
+describe('FindingsModel on a log that is costly to compute', () => {
+  it('spaces its recomputations so that they take at most a tenth of the time', () => {
+    const t = tab();
+    let clock = 0;
+    let calls = 0;
+    // Each computation costs 100 ms: at most one a second on store changes, one every 2 s on the clock.
+    const model = new FindingsModel(t.models, { timer: () => clock, compute: () => ((clock += 100), calls++, []) });
+    model.current(T0);
+    t.feed(...registrations(10));
+    model.current(T0 + 500);
+    expect(calls).toBe(1);
+    model.current(T0 + 1000);
+    expect(calls).toBe(2);
+    model.current(T0 + 2500);
+    expect(calls).toBe(2);
+    model.current(T0 + 3000);
+    expect(calls).toBe(3);
   });
 });
