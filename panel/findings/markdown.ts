@@ -17,12 +17,16 @@ export interface MarkdownContext {
   clock?: (ms: number) => string;
 }
 
-/** One line of prose: no line breaks, Markdown's special characters escaped, secrets masked. */
+/** Prose within a line: no line breaks, Markdown's special characters escaped, secrets masked. */
 export function inlineText(s: string): string {
   return maskString(String(s))
     .replace(/\s*[\r\n]+\s*/g, ' ')
-    .replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`)
-    // A line start that would make a heading, a list item or a rule.
+    .replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
+}
+
+/** Prose that starts a line: also no heading, list item or rule of its own. */
+export function lineText(s: string): string {
+  return inlineText(s)
     .replace(/^(\s*)(?:([-=+#])|(\d+)\.)/, (_m, space: string, mark?: string, digits?: string) => (mark ? `${space}\\${mark}` : `${space}${digits}\\.`));
 }
 
@@ -64,7 +68,7 @@ export function findingsMarkdown(findings: readonly Finding[], context: Markdown
   }
   list.forEach((f, i) => {
     out.push(`## ${i + 1}. ${SEVERITY_ICON[f.severity] ?? ''} ${SEVERITY_LABEL[f.severity] ?? inlineText(f.severity)}: ${inlineText(f.title)} (${inlineCode(f.rule)})`, '');
-    out.push(inlineText(f.why), '');
+    out.push(lineText(f.why), '');
     const seen = f.firstSeen === f.lastSeen ? `Seen ${clock(f.firstSeen)}` : `First seen ${clock(f.firstSeen)}, last seen ${clock(f.lastSeen)}`;
     out.push(`${seen}${f.sessionId ? `; chat session ${inlineCode(f.sessionId)}` : ''}.`, '');
     if (f.evidence.length) {
@@ -75,7 +79,7 @@ export function findingsMarkdown(findings: readonly Finding[], context: Markdown
       }
       out.push('');
     }
-    out.push('**Fix**', '', inlineText(f.fix.text), '');
+    out.push('**Fix**', '', lineText(f.fix.text), '');
     if (f.fix.snippet) out.push(codeBlock(f.fix.snippet, snippetLang(f.fix.snippet)), '');
     if (f.fix.action) out.push(`To try it on the page: CX Lens → ${inlineText(f.fix.action.label)}.`, '');
   });
