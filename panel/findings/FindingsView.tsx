@@ -70,7 +70,8 @@ function FindingCard({ finding: f, models, readOnly }: { finding: Finding; model
     ? `seen ${formatClock(f.firstSeen)}`
     : `first seen ${formatClock(f.firstSeen)} · last seen ${formatClock(f.lastSeen)}`;
   return (
-    <article class={`finding sev-${f.severity}`} data-testid="finding" data-rule={f.rule} data-severity={f.severity} data-key={f.key}>
+    <article class={`finding sev-${f.severity}`} data-testid="finding" data-rule={f.rule} data-severity={f.severity} data-key={f.key}
+      data-first-seen={f.firstSeen} data-last-seen={f.lastSeen} data-evidence={f.evidence.length}>
       <header class="finding-head">
         <span class="finding-icon" role="img" aria-label={SEVERITY_LABEL[f.severity] ?? f.severity} title={SEVERITY_LABEL[f.severity]}>{SEVERITY_ICON[f.severity] ?? '•'}</span>
         <span class="finding-title" data-testid="finding-title">{maskString(f.title)}</span>
