@@ -3,7 +3,7 @@
 import type { RevealTab } from '../model/reveal';
 import type { Finding, Severity } from './types';
 
-export const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info'];
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
 export const SEVERITY_LABEL: Record<Severity, string> = { error: 'Error', warning: 'Warning', info: 'Info' };
 
@@ -40,8 +40,8 @@ export function badgeTitle(counts: SeverityCounts): string {
 }
 
 const rank = (s: Severity) => {
-  const i = SEVERITY_ORDER.indexOf(s);
-  return i < 0 ? SEVERITY_ORDER.length : i;
+  const i = SEVERITIES.indexOf(s);
+  return i < 0 ? SEVERITIES.length : i;
 };
 
 /**
