@@ -24,15 +24,6 @@ export function countBySeverity(findings: readonly Finding[]): SeverityCounts {
   return counts;
 }
 
-/** The tab's badge: errors and warnings ("2 ⛔ 1 ⚠️"), or '' when there are none. Info findings
- *  do not count: they are not something wrong. */
-export function badgeText(counts: SeverityCounts): string {
-  const parts: string[] = [];
-  if (counts.error) parts.push(`${counts.error} ${SEVERITY_ICON.error}`);
-  if (counts.warning) parts.push(`${counts.warning} ${SEVERITY_ICON.warning}`);
-  return parts.join(' ');
-}
-
 /** The badge's tooltip: "2 errors, 1 warning". */
 export function badgeTitle(counts: SeverityCounts): string {
   const words = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
