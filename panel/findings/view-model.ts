@@ -1,6 +1,7 @@
 // What the Findings tab and its Markdown copy share, without Preact: counts per severity, the
 // order findings are shown in, one finding per key, and the words for severities, tabs and rules.
 import type { RevealTab } from '../model/reveal';
+import { maskString } from '../model/secrets';
 import type { Finding, Severity } from './types';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
@@ -65,3 +66,22 @@ export const CHECKED: readonly string[] = [
   'the cross-domain cookie channel: third-party cookies, TRUSTED_DOMAINS, untrusted senders, * targets',
   'CX Lens’s own injections into the page (strict CSP, a frozen bus)',
 ];
+
+/** The finding with every text that may hold page data masked (JWT-looking strings): what the
+ *  tab shows. Rule ids, severities, keys and times are the panel's own. */
+export function maskedFinding(f: Finding): Finding {
+  const m = (s: string) => maskString(String(s));
+  return {
+    ...f,
+    title: m(f.title),
+    why: m(f.why),
+    sessionId: f.sessionId == null ? f.sessionId : m(f.sessionId),
+    evidence: f.evidence.map((e) => ({ ...e, label: m(e.label) })),
+    fix: {
+      ...f.fix,
+      text: m(f.fix.text),
+      ...(f.fix.snippet !== undefined ? { snippet: m(f.fix.snippet) } : {}),
+      ...(f.fix.action ? { action: { ...f.fix.action, label: m(f.fix.action.label) } } : {}),
+    },
+  };
+}
