@@ -57,14 +57,14 @@ export function orderFindings(findings: readonly Finding[]): Finding[] {
 
 /** What the rules look at, for the empty state: nothing found means these were checked. */
 export const CHECKED: readonly string[] = [
-  'the page’s reaction (WebChat.injectMessage / WebChat.endChat) to every Finalizing and Completed state',
+  'the page’s reaction (WebChat.injectMessage / WebChat.endChat) to every Finalizing and Completed state, and whether it went through',
   'customer messages that opened a new segment after the agent finished',
-  'the Widgets transport config: async storage with both getSessionData and setSessionData',
-  'bus commands that stay pending (a name no plugin registered) or were rejected',
-  'chat API responses the Widgets transport would throw on, and async restores that failed',
+  'chat API responses the Widgets transport would throw on, error answers, lost sessions, failed restores and disconnections',
+  'bus commands that stay pending (a name no plugin registered, a plugin never ready), were rejected or cancelled, and refused plugin registrations',
+  'the Widgets transport config: async storage in transport.async, with both getSessionData and setSessionData',
   'the cross-tab poll lock (_genesys.widgets.chatPollPending) left set',
-  'the cross-domain cookie channel: third-party cookies, TRUSTED_DOMAINS, untrusted senders, * targets',
-  'CX Lens’s own injections into the page (strict CSP, a frozen bus)',
+  'the cross-domain cookie channel: the iframe, third-party cookies, TRUSTED_DOMAINS and its entries, untrusted senders, * targets',
+  'CX Lens’s own injections into the page, and whether it sees all of the bus',
 ];
 
 /** The finding with every text that may hold page data masked (JWT-looking strings): what the
