@@ -1,10 +1,11 @@
 // What `cx-lens report` says about a file: built from the same models the panel shows the file
-// with (panel/recording/load.ts), the States timeline, the Cookie sync verdict and the findings
-// engine, never from a second reading of the file. Plain data: the text and JSON outputs render it.
+// with (panel/recording/load.ts), read through the findings engine's own context (the States
+// timeline and the Cookie sync verdict, records the page made left out), never from a second
+// reading of the file. Plain data: the text and JSON outputs render it.
 import type { Copied } from '../shared/protocol';
 import type { TabModels } from '../../panel/model/tab-models';
 import type { ParsedFile, FileKind } from '../../panel/recording/parse';
-import { buildCookieSync } from '../../panel/cookies/cookie-sync';
+import { buildContext, type FindingContext } from '../../panel/findings/context';
 import type { SyncState } from '../../panel/cookies/sync-verdict';
 import type { ViolationRule } from '../../panel/cookies/violations';
 import type { Reaction, Segment, Timeline } from '../../panel/states/timeline';
@@ -98,7 +99,10 @@ export interface ReportInput {
 
 /** The report of a loaded file, secrets masked. */
 export function buildReport({ file, models, findings }: ReportInput): Report {
-  const timeline = models.states.timeline(file.clock);
+  // What the rules read: the timeline and the verdict the findings were drawn from.
+  const context = buildContext(models, file.clock);
+  const { timeline } = context;
+  const live = new Set(models.store.liveDocs().map((d) => d.frame.docId));
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of findings) if (f.severity in counts) counts[f.severity]++;
   const report: Report = {
@@ -116,10 +120,10 @@ export function buildReport({ file, models, findings }: ReportInput): Report {
       mode: timeline.mode,
       responses: timeline.responses.length,
       // As the States tab judges it: a live document whose hook reported a tapped bus.
-      busTapped: models.store.liveDocs().some((d) => d.status?.cxbus === 'tapped'),
+      busTapped: context.statuses.some((s) => live.has(s.docId) && s.status.cxbus === 'tapped'),
       sessions: timeline.sessions.map(sessionOf),
     },
-    cookieSync: file.kind === 'har' ? null : cookieSyncOf(models, file.clock),
+    cookieSync: file.kind === 'har' ? null : cookieSyncOf(context),
     findings: [...findings],
     counts,
   };
@@ -150,15 +154,8 @@ function sessionOf(session: Timeline['sessions'][number]): ReportSession {
   };
 }
 
-/** The Cookie sync tab's own verdict and violations, built as the tab builds them. */
-function cookieSyncOf(models: TabModels, now: number): ReportCookieSync {
-  const docs = [...models.store.docs.values()];
-  const sync = buildCookieSync(models.cookies, {
-    frames: docs.map((d) => d.frame),
-    gone: new Set(docs.filter((d) => d.gone).map((d) => d.frame.docId)),
-    injection: models.injection.settings['cookie-provider'],
-    now,
-  });
+/** The Cookie sync tab's verdict and violations, as the rules read them. */
+function cookieSyncOf({ cookieSync: sync }: FindingContext): ReportCookieSync {
   return {
     state: sync.verdict.state,
     reason: sync.verdict.reason,

@@ -131,13 +131,15 @@ function findings(report: Report, style: Style, out: string[]): void {
   }
   const tally = (['error', 'warning', 'info'] as const).map((s) => `${counts[s]} ${s === 'info' ? 'info' : plural(counts[s], s)}`).join(', ');
   out.push(`${style.bold('Findings:')} ${tally}`);
+  // Several findings often share one fix (the finalize handler): its code is printed once.
+  const snippets = new Map<string, string>();
   for (const finding of report.findings) {
     out.push('');
-    findingText(finding, style, out);
+    findingText(finding, style, out, snippets);
   }
 }
 
-function findingText(finding: Finding, style: Style, out: string[]): void {
+function findingText(finding: Finding, style: Style, out: string[], snippets: Map<string, string>): void {
   const pad = ' '.repeat(4);
   const label = SEVERITY_LABEL[finding.severity] ?? String(finding.severity).toUpperCase();
   out.push(`  ${style.severity(finding.severity, label.padEnd(7))} ${style.bold(finding.rule)}  ${finding.title}`);
@@ -147,8 +149,11 @@ function findingText(finding: Finding, style: Style, out: string[]): void {
     out.push(`${pad}Evidence (${e.tab} tab): ${when}${e.label}`);
   }
   out.push(`${pad}Fix: ${finding.fix.text}`);
-  if (finding.fix.snippet) {
-    for (const line of finding.fix.snippet.split('\n')) out.push(`${pad}    ${line}`);
+  const { snippet } = finding.fix;
+  if (snippet && snippets.has(snippet)) out.push(style.dim(`${pad}    (the code shown for ${snippets.get(snippet)} above)`));
+  else if (snippet) {
+    snippets.set(snippet, finding.rule);
+    for (const line of snippet.split('\n')) out.push(`${pad}    ${line}`);
   }
   if (finding.fix.action) out.push(`${pad}In the panel: ${finding.fix.action.label}`);
   const seen = finding.firstSeen === finding.lastSeen ? `Seen ${utcClock(finding.firstSeen)}` : `Seen ${utcClock(finding.firstSeen)} to ${utcClock(finding.lastSeen)}`;

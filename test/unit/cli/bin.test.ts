@@ -15,7 +15,8 @@ function cxLens(args: string[], cwd = ROOT) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('bin/cx-lens.mjs', () => {
+// Each start compiles the TypeScript afresh: about a second, more on a busy machine.
+describe('bin/cx-lens.mjs', { timeout: 60_000 }, () => {
   it('reports a file, uncoloured when piped, from any working directory', () => {
     const { code, stdout, stderr } = cxLens(['report', fixture('no-handler.har')], '/');
     expect(stderr).toBe('');

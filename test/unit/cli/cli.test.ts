@@ -143,6 +143,35 @@ describe('cx-lens report on the real Widgets 9.0 sessions', () => {
   });
 });
 
+describe('the panel\'s rules, run by the command line', () => {
+  it('a chat without a finalize handler: no-finalize-reaction and segment-after-finalize, from the recording and from the HAR', async () => {
+    for (const file of [RECORDING, HAR]) {
+      const report = json((await run(['report', '--json', file])).stdout);
+      expect(ruleIdsOf(report)).toEqual(expect.arrayContaining(['no-finalize-reaction', 'segment-after-finalize']));
+      const text = (await run(['report', file])).stdout;
+      expect(text).toMatch(/\n {2}WARNING no-finalize-reaction {2}/);
+      expect(text).toMatch(/\n {2}WARNING segment-after-finalize {2}/);
+    }
+  });
+
+  it('a malformed chat API response is an error finding: exit 1', async () => {
+    const { code, stdout } = await run(['report', fixture('malformed.har')]);
+    expect(code).toBe(EXIT.errorFinding);
+    expect(stdout).toContain('Findings: 1 error');
+    expect(stdout).toMatch(/\n {2}ERROR {3}malformed-response {2}.*\n {4}data\.messages\[1\] is a helper object \{lastDeliveredIndex, chatEnded\}/);
+  });
+
+  it('records the page made are left out of the sessions and the findings, as the panel leaves them out', async () => {
+    const recording = JSON.parse(readFileSync(RECORDING, 'utf8')) as { records: { record: Record<string, unknown> }[] };
+    for (const { record } of recording.records) if (record.t === 'event') record.pageMade = true;
+    const report = json((await run(['report', '--json', 'forged.json'], { files: { 'forged.json': JSON.stringify(recording) } })).stdout);
+    expect(report.chat.sessions).toEqual([]);
+    expect(ruleIdsOf(report)).not.toContain('segment-after-finalize');
+  });
+});
+
+const ruleIdsOf = (report: Report): string[] => report.findings.map((f) => f.rule);
+
 describe('findings and exit codes', () => {
   it('exit 1 when a finding is an error; the finding printed with its why, evidence, fix, snippet and panel action', async () => {
     const { code, stdout } = await run(['report', HAR], { findings: () => [finding(), finding({ rule: 'late-load', severity: 'warning', key: 'late', title: 'Loaded late', evidence: [], fix: { text: 'Wait for loadCookie().' } })] });
@@ -160,6 +189,12 @@ describe('findings and exit codes', () => {
       '    Seen 09:15:07.620 to 09:15:10.620, session s1',
     ].join('\n'));
     expect(stdout).toContain('  WARNING late-load  Loaded late');
+  });
+
+  it('a fix\'s code shared by several findings is printed once', async () => {
+    const { stdout } = await run(['report', HAR], { findings: () => [finding(), finding({ rule: 'segment-after-finalize', key: 'other' })] });
+    expect(stdout.split("CXBus.subscribe('WebChatService.messageReceived'")).toHaveLength(2);
+    expect(stdout).toContain('        (the code shown for no-finalize-reaction above)');
   });
 
   it('exit 0 when the findings are warnings or info only, or none', async () => {
