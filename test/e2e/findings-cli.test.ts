@@ -29,7 +29,12 @@ const ruleIds = (findings: readonly { rule: string }[]): string[] => [...new Set
 /** `npx cx-lens ARGS` from the repository root, as a user runs it (never fetched: --no-install). */
 async function cxLens(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)('npx', ['--no-install', 'cx-lens', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await promisify(execFile)('npx', ['--no-install', 'cx-lens', ...args], {
+      cwd: ROOT,
+      // No colours (the output is read as text); no check of npm's own version on the network.
+      env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: unknown; stdout?: string; stderr?: string };
@@ -39,7 +44,9 @@ async function cxLens(args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 describe('cx-lens report on a recording saved from the panel', () => {
-  it('a chat without a finalize handler: the CLI prints the rule ids the Findings tab shows, and exits 1 on its errors', async () => {
+  // A whole chat, its reaction window, a download and two runs of the command (each compiles the
+  // TypeScript afresh): longer than one browser step.
+  it('a chat without a finalize handler: the CLI prints the rule ids the Findings tab shows, and exits 1 exactly when one is an error', { timeout: 180_000 }, async () => {
     const downloads = await catchDownloads(suite.lens.browser);
     try {
       const { page, panel } = await openStates(suite.lens, `${suite.demo.urls.domainA}/chat.html`);
