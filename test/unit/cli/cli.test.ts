@@ -124,6 +124,44 @@ describe('cx-lens report on a HAR', () => {
   });
 });
 
+describe('the Cookie sync verdict', () => {
+  // A cross-domain page whose origin the cookie iframe does not trust: the iframe's facts, the
+  // page's hello as the iframe received it, and its refusal as the page received it.
+  const PAGE = 'http://localhost:8780';
+  const IFRAME = 'http://[::1]:8780';
+  const IFRAME_URL = `${IFRAME}/cx-lens/iframe.html`;
+  const record = (docId: string, seq: number, fields: object) => ({ docId, record: { seq, time: 1000 + seq, ...fields } });
+  const untrusted = JSON.stringify({
+    format: 'cx-lens-recording', version: 1, savedAt: '2026-11-28T10:00:00.000Z', page: `${PAGE}/xdomain.html`,
+    frames: [
+      { frame: { docId: 'top', frameId: 0, url: `${PAGE}/xdomain.html`, origin: PAGE, top: true, seenAt: 1 }, gone: false, dropped: 0 },
+      { frame: { docId: 'ifr', frameId: 3, url: IFRAME_URL, origin: IFRAME, top: false, seenAt: 2 }, gone: false, dropped: 0 },
+    ],
+    records: [
+      record('ifr', 1, { t: 'cookie-facts', role: 'iframe', url: IFRAME_URL, origin: IFRAME, cookies: [], trustedDomains: ['http://127.0.0.1:8780', 'http://localhost.evil.test:8780'] }),
+      record('ifr', 2, { t: 'channel', direction: 'in', peer: 'parent', senderOrigin: PAGE, receiverOrigin: IFRAME, channel: true, type: 'cx-lens-cookie/hello', id: 'h-1', carriesSession: false, data: { type: 'cx-lens-cookie/hello', v: 1, id: 'h-1' } }),
+      record('top', 1, {
+        t: 'channel', direction: 'in', peer: 'child', peerUrl: IFRAME_URL, senderOrigin: IFRAME, receiverOrigin: PAGE, channel: true, type: 'cx-lens-cookie/reply', id: 'h-1', ok: false,
+        errorCode: 'untrusted-origin', carriesSession: false, data: { type: 'cx-lens-cookie/reply', v: 1, id: 'h-1', ok: false, error: { code: 'untrusted-origin', message: 'no' } },
+      }),
+    ],
+    network: [],
+    injection: { settings: {} },
+  });
+
+  it('untrusted: the verdict, its reason, the iframe and the violations, in text and JSON', async () => {
+    const text = (await run(['report', 'x.json'], { files: { 'x.json': untrusted } })).stdout;
+    expect(text).toContain(`Cookie sync: untrusted\n  ${PAGE} is not in the iframe's TRUSTED_DOMAINS`);
+    expect(text).toContain(`  Cookie iframe: ${IFRAME_URL}`);
+    expect(text).toContain(`  ERROR page-not-trusted: `);
+    expect(text).toContain(`  WARNING untrusted-sender: The cookie iframe received messages from ${PAGE}, which is not in its TRUSTED_DOMAINS, and refused them.`);
+    const report = json((await run(['report', '--json', 'x.json'], { files: { 'x.json': untrusted } })).stdout);
+    expect(report.cookieSync).toMatchObject({ state: 'untrusted', iframeUrl: IFRAME_URL });
+    expect(report.cookieSync!.violations.map((v) => v.rule).sort()).toEqual(['lookalike-entry', 'page-not-trusted', 'untrusted-sender']);
+    expect(report.chat.sessions).toEqual([]);
+  });
+});
+
 describe('cx-lens report on the real Widgets 9.0 sessions', () => {
   it('real-async-finalize: one async session; Finalizing and Completed each answered by WebChat.injectMessage; "Thank you!" flagged', async () => {
     const { stdout } = await run(['report', real('real-async-finalize.json')]);
