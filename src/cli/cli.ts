@@ -3,7 +3,7 @@
 // (node-entry.ts) passes Node's. A file is opened with the panel's own code (panel/recording/),
 // loaded into the panel's models and judged by the panel's findings engine.
 import { loadFile } from '../../panel/recording/load';
-import { OpenError, parseFile } from '../../panel/recording/parse';
+import { OpenError, parseFile, type ParsedFile } from '../../panel/recording/parse';
 import { FileTooLarge, readFileText, type FileLike } from '../../panel/recording/read-file';
 import { computeFindings } from '../../panel/findings/engine';
 import type { TabModels } from '../../panel/model/tab-models';
@@ -90,11 +90,9 @@ export async function runCli(environment: CliEnvironment): Promise<number> {
   }
   const { file, json } = options;
 
-  let text: string;
-  let parsed;
+  let parsed: ParsedFile;
   try {
-    text = await readFileText(await environment.readFile(file));
-    parsed = parseFile(text, file);
+    parsed = parseFile(await readFileText(await environment.readFile(file)), file);
   } catch (error) {
     const message = unreadableMessage(file, error);
     stderr.write(`cx-lens: ${message}\n`);
