@@ -12,7 +12,8 @@ import { copyText } from '../clipboard';
 import { READ_ONLY_TITLE, useShownFile } from '../recording/shown-file';
 import { savedOptions as savedFinalizeOptions } from '../states/StatesFinalizeBar';
 import type { Evidence, Finding, Fix } from './types';
-import { CHECKED, SEVERITY_ICON, SEVERITY_LABEL, TAB_LABEL, countBySeverity } from './view-model';
+import { CHECKED, TAB_LABEL, countBySeverity } from './view-model';
+import { SeverityIcon } from './SeverityIcon';
 import { findingsMarkdown } from './markdown';
 import { useFindings } from './use-findings';
 import './Findings.css';
@@ -73,11 +74,13 @@ function FindingCard({ finding: f, models, readOnly }: { finding: Finding; model
     <article class={`finding sev-${f.severity}`} data-testid="finding" data-rule={f.rule} data-severity={f.severity} data-key={f.key}
       data-first-seen={f.firstSeen} data-last-seen={f.lastSeen} data-evidence={f.evidence.length}>
       <header class="finding-head">
-        <span class="finding-icon" role="img" aria-label={SEVERITY_LABEL[f.severity] ?? f.severity} title={SEVERITY_LABEL[f.severity]}>{SEVERITY_ICON[f.severity] ?? '•'}</span>
+        <SeverityIcon severity={f.severity} />
         <span class="finding-title" data-testid="finding-title">{maskString(f.title)}</span>
+      </header>
+      <div class="finding-meta">
         <code class="finding-rule">{f.rule}</code>
         <span class="finding-seen muted" data-testid="finding-seen">{seen}</span>
-      </header>
+      </div>
       <p class="finding-why" data-testid="finding-why">{maskString(f.why)}</p>
       {f.sessionId && <p class="finding-session muted">Chat session <code>{maskString(f.sessionId)}</code></p>}
       {f.evidence.length > 0 && <EvidenceList evidence={f.evidence} />}

@@ -111,6 +111,8 @@ export interface FindingInput {
   evidence: Evidence[];
   /** When the evidence carries no time (a hook's status, a worker's report). */
   seen?: number;
+  /** With `seen`: when it was last seen (else `seen`). */
+  seenUntil?: number;
   sessionId?: string | null;
 }
 
@@ -123,7 +125,10 @@ export function finding(input: FindingInput): Finding {
     first = Math.min(first, e.time);
     last = Math.max(last, e.time);
   }
-  if (first === Infinity) first = last = input.seen ?? 0;
+  if (first === Infinity) {
+    first = input.seen ?? 0;
+    last = Math.max(first, input.seenUntil ?? first);
+  }
   const out: Finding = {
     rule: input.rule, severity: input.severity, key: input.key, title: input.title, why: input.why,
     evidence: input.evidence.length > MAX_EVIDENCE ? input.evidence.slice(-MAX_EVIDENCE) : input.evidence,

@@ -5,9 +5,13 @@ import type { Finding, Severity } from './types';
 import { buildContext, type Rule } from './context';
 import { stateRules } from './rules/states';
 import { busRules } from './rules/bus';
+import { sessionRules } from './rules/session';
+import { configRules } from './rules/config';
+import { cookieRules } from './rules/cookies';
+import { injectionRules } from './rules/injection';
 
 /** Every rule, in the order their findings are listed within a severity. */
-export const RULES: readonly Rule[] = [...stateRules, ...busRules];
+export const RULES: readonly Rule[] = [...stateRules, ...sessionRules, ...busRules, ...configRules, ...cookieRules, ...injectionRules];
 
 export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 

@@ -29,7 +29,6 @@ export type RuleId =
   | 'chat-api-error'
   | 'async-config-misplaced'
   | 'cookie-iframe-not-loaded'
-  | 'foreign-reply'
   | 'invalid-trusted-entry'
   | 'capture-incomplete'
   | (string & { readonly __rule?: never });

@@ -1,39 +1,43 @@
-// The findings of the models shown, for the Findings tab and the count on its button: computed
-// once per store change (coalesced, as every view's renders are) and at most once a second for
-// rules that depend on the clock (a reaction window, a pending command), shared by both users.
+// The findings of the models shown, for the Findings tab and the count on its button. One
+// FindingsModel per models (live, or a file's), shared by both: it recomputes only when the store
+// changed or the clock may have changed a finding, and keeps each finding's first sighting.
 import type { TabModels } from '../model/tab-models';
 import { useModel, useNow } from '../hooks';
-import { computeFindings } from './engine';
+import { FindingsModel } from './findings-model';
 import type { Finding } from './types';
 import { orderFindings } from './view-model';
 
-interface Cached {
-  version: number;
-  now: number;
+const byModels = new WeakMap<TabModels, FindingsModel>();
+
+export function findingsModelOf(models: TabModels): FindingsModel {
+  let model = byModels.get(models);
+  if (!model) byModels.set(models, (model = new FindingsModel(models)));
+  return model;
+}
+
+export interface ShownFindings {
   findings: Finding[];
+  /** Why the findings could not be computed (they are then the last ones that could). */
   error: string | null;
 }
 
-const cache = new WeakMap<TabModels, Cached>();
-
-/** The models' findings at `now`, reusing the last result while nothing changed. A rule that
- *  throws leaves the tab usable: the error is reported instead of the findings. */
-export function findingsOf(models: TabModels, now: number, compute = computeFindings): Cached {
-  const had = cache.get(models);
-  if (had && had.version === models.store.version && Math.abs(now - had.now) < 1000) return had;
-  let next: Cached;
+/** The model's findings at `now`, one per key, most severe first. Whatever goes wrong in a rule
+ *  leaves the tab usable: the error is shown with the last findings. */
+export function shownFindings(model: Pick<FindingsModel, 'current'>, now: number, last: Finding[] = []): ShownFindings {
   try {
-    next = { version: models.store.version, now, findings: orderFindings(compute(models, now)), error: null };
+    return { findings: orderFindings(model.current(now)), error: null };
   } catch (e) {
-    next = { version: models.store.version, now, findings: had?.findings ?? [], error: e instanceof Error ? e.message : String(e) };
+    return { findings: last, error: e instanceof Error ? e.message : String(e) };
   }
-  cache.set(models, next);
-  return next;
 }
 
-export function useFindings(models: TabModels): { findings: Finding[]; error: string | null } {
+const lastShown = new WeakMap<FindingsModel, Finding[]>();
+
+export function useFindings(models: TabModels): ShownFindings {
   useModel(models.store);
   const now = useNow(1000);
-  const { findings, error } = findingsOf(models, now);
-  return { findings, error };
+  const model = findingsModelOf(models);
+  const shown = shownFindings(model, now, lastShown.get(model));
+  if (!shown.error) lastShown.set(model, shown.findings);
+  return shown;
 }

@@ -3,7 +3,7 @@
 import type { RevealTab } from '../model/reveal';
 import type { Finding, Severity } from './types';
 
-export const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info'];
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
 export const SEVERITY_LABEL: Record<Severity, string> = { error: 'Error', warning: 'Warning', info: 'Info' };
 
@@ -24,15 +24,6 @@ export function countBySeverity(findings: readonly Finding[]): SeverityCounts {
   return counts;
 }
 
-/** The tab's badge: errors and warnings ("2 ⛔ 1 ⚠️"), or '' when there are none. Info findings
- *  do not count: they are not something wrong. */
-export function badgeText(counts: SeverityCounts): string {
-  const parts: string[] = [];
-  if (counts.error) parts.push(`${counts.error} ${SEVERITY_ICON.error}`);
-  if (counts.warning) parts.push(`${counts.warning} ${SEVERITY_ICON.warning}`);
-  return parts.join(' ');
-}
-
 /** The badge's tooltip: "2 errors, 1 warning". */
 export function badgeTitle(counts: SeverityCounts): string {
   const words = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -40,8 +31,8 @@ export function badgeTitle(counts: SeverityCounts): string {
 }
 
 const rank = (s: Severity) => {
-  const i = SEVERITY_ORDER.indexOf(s);
-  return i < 0 ? SEVERITY_ORDER.length : i;
+  const i = SEVERITIES.indexOf(s);
+  return i < 0 ? SEVERITIES.length : i;
 };
 
 /**

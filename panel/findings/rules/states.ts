@@ -45,12 +45,19 @@ export const segmentAfterFinalize: Rule = ({ timeline }) =>
       const row = rows.get(flag.messageKey);
       return { tab: 'states' as const, key: flag.messageKey, label: label(flag.message), ...(row ? { time: row.seenAt } : {}) };
     });
+    // Where the page already told the customer, the handler is in place: only ending the chat stops them.
+    const notified = session.flags.every((flag) => {
+      const state = rows.get(flag.afterStateKey);
+      return state?.kind === 'state' && state.reaction?.kind === 'inject';
+    });
     return [finding({
       rule: 'segment-after-finalize', severity: 'warning', key: `segment-after-finalize:${sessionKey(session.sessionId)}`,
       title: `The customer wrote after the segment ended: ${plural(session.flags.length, 'new segment')} opened`,
       why: 'Each such message is routed to an agent as a new interaction, usually a "thank you" with nothing to act on.',
       evidence,
-      fix: finalizeFix,
+      fix: notified
+        ? { text: 'The page injected its closing notice and the customer still wrote. If that happens often, end the chat instead of notifying (WebChat.endChat, or the handler\'s "always end" behaviour), or word the notice so no reply is expected.' }
+        : finalizeFix,
       sessionId: session.sessionId,
     })];
   });

@@ -97,3 +97,14 @@ describe('malformed-response', () => {
     expect(t.rules(T0 + 1000)).toEqual([]);
   });
 });
+
+describe('segment-after-finalize on a page that already notifies', () => {
+  it('suggests ending the chat rather than the handler it already has', () => {
+    const t = tab();
+    t.feed(started(10), received(1000, [stateAt('Finalizing', 1000)]), cmd(1100, 1, 'WebChat.injectMessage', 'CXLensFinalize'), out(1150, 1, 'resolved'),
+      received(5000, [textAt('Customer', 5000, 'Thank you!')]));
+    const f = t.one('segment-after-finalize', T0 + 10_000);
+    expect(f.fix.action).toBeUndefined();
+    expect(f.fix.text).toContain('WebChat.endChat');
+  });
+});

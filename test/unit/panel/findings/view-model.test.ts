@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { badgeText, badgeTitle, countBySeverity, orderFindings } from '../../../../panel/findings/view-model';
-import { findingsOf } from '../../../../panel/findings/use-findings';
+import { badgeTitle, countBySeverity, orderFindings } from '../../../../panel/findings/view-model';
+import { findingsModelOf, shownFindings } from '../../../../panel/findings/use-findings';
 import { createTabModels } from '../../../../panel/model/tab-models';
 import type { Finding, Severity } from '../../../../panel/findings/types';
 
@@ -9,11 +9,9 @@ const f = (key: string, severity: Severity, firstSeen: number, lastSeen = firstS
 });
 
 describe('the Findings view logic', () => {
-  it('counts per severity and shows errors and warnings on the badge', () => {
+  it('counts per severity, and says them in the badge tooltip', () => {
     const counts = countBySeverity([f('a', 'error', 1), f('b', 'warning', 1), f('c', 'warning', 1), f('d', 'info', 1)]);
     expect(counts).toEqual({ error: 1, warning: 2, info: 1 });
-    expect(badgeText(counts)).toBe('1 ⛔ 2 ⚠️');
-    expect(badgeText({ error: 0, warning: 0, info: 3 })).toBe('');
     expect(badgeTitle(counts)).toBe('1 error, 2 warnings, 1 info finding');
   });
 
@@ -24,23 +22,17 @@ describe('the Findings view logic', () => {
     expect(ordered[0]).toMatchObject({ severity: 'error', firstSeen: 1, lastSeen: 8 });
   });
 
-  it('computes once per store change and second, and keeps the tab usable when a rule throws', () => {
-    const models = createTabModels();
-    let calls = 0;
-    const compute = () => {
-      calls++;
-      return [f('a', 'error', 1)];
-    };
-    expect(findingsOf(models, 10_000, compute).findings).toHaveLength(1);
-    findingsOf(models, 10_500, compute);
-    expect(calls).toBe(1);
-    findingsOf(models, 11_000, compute);
-    expect(calls).toBe(2);
-    models.store.notify();
-    findingsOf(models, 11_000, compute);
-    expect(calls).toBe(3);
-    const failed = findingsOf(models, 20_000, () => { throw new Error('rule broke'); });
+  it('keeps the tab usable when a rule throws: the error with the last findings', () => {
+    const ok = shownFindings({ current: () => [f('b', 'warning', 1), f('a', 'error', 1)] }, 1000);
+    expect(ok).toEqual({ findings: [expect.objectContaining({ key: 'a' }), expect.objectContaining({ key: 'b' })], error: null });
+    const failed = shownFindings({ current: () => { throw new Error('rule broke'); } }, 2000, ok.findings);
     expect(failed.error).toBe('rule broke');
-    expect(failed.findings.map((x) => x.key)).toEqual(['a']);
+    expect(failed.findings.map((x) => x.key)).toEqual(['a', 'b']);
+  });
+
+  it('one findings model per models, shared by the tab and its count', () => {
+    const models = createTabModels();
+    expect(findingsModelOf(models)).toBe(findingsModelOf(models));
+    expect(findingsModelOf(createTabModels())).not.toBe(findingsModelOf(models));
   });
 });
