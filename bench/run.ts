@@ -7,10 +7,12 @@
 //    in the page's buffer, nothing is streamed). Rounds alternate a, c, b0, b; medians are compared.
 // 2. Delivery: how many of N reach the panel, and the time until the last one shows.
 // 3. Panel: time to render a 100,000-row log and to filter it; heap of worker and panel after.
+// 4. Findings: time to compute every finding of a 100,000-record log, in Node (bench/findings.ts).
 import type { Browser, Frame, Page } from 'puppeteer-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { startDemo } from '../test/demo/server/index.mjs';
 import { launch, openLensPanel, openPage, serviceWorker, sleep, EXTENSION_ID } from '../test/e2e/harness';
+import { benchFindings, printFindingsBench } from './findings';
 
 const N = 20_000;
 const ROUNDS = 11;
@@ -182,6 +184,9 @@ async function main() {
       panel: await heapMB(lens.browser, (_t, u) => u.startsWith(`chrome-extension://${EXTENSION_ID}/panel/`)),
     };
 
+    // 4. Findings, in Node, once the browsers are idle.
+    const findings = benchFindings();
+
     const results = {
       date: new Date().toISOString(),
       chromium: await lens.browser.version(),
@@ -192,6 +197,7 @@ async function main() {
       naiveMessagesReceived: naiveGot,
       delivery: { delivered, of: N, lastShownAfterMs: lastShownAt ? lastShownAt - startedAt : null },
       panel: { rows: PANEL_ROWS, renderMs: renderedAt ? renderedAt - renderStart : null, filterMs: filters, heapMB: heap },
+      findings,
     };
     mkdirSync('bench/results', { recursive: true });
     writeFileSync('bench/results/latest.json', JSON.stringify(results, null, 2));
@@ -202,6 +208,7 @@ async function main() {
     console.log(`  (b0) CX Lens capturing, its panel not open: ${fmt(b0)} ms   b0/a = ${fmt(b0 / a, 3)}    (b0−a)/(c−a) = ${fmt((b0 - a) / (c - a), 3)}`);
     console.log(`  delivery   ${delivered} of ${N} reached the panel; the last showed ${results.delivery.lastShownAfterMs ?? 'never'} ms after the first publish`);
     console.log(`  panel      ${PANEL_ROWS} rows rendered in ${results.panel.renderMs ?? 'timeout'} ms; filter: ${Object.entries(filters).map(([k, v]) => `${k} ${fmt(v)} ms`).join(', ')}`);
+    printFindingsBench(findings);
     console.log(`  heap       worker ${heap.worker === null ? '?' : fmt(heap.worker)} MB, panel ${heap.panel === null ? '?' : fmt(heap.panel)} MB`);
     console.log('  (written to bench/results/latest.json)');
   } finally {

@@ -17,6 +17,8 @@ export interface FindingContext {
   timeline: Timeline;
   /** Events, commands (with their outcomes), registrations and other records, oldest first. */
   busRows: BusRow[];
+  /** The same rows by kind, and events by name: rules look up what they read. */
+  bus: { commands: BusRow[]; plugins: BusRow[]; events: ReadonlyMap<string, BusRow[]> };
   cookieSync: CookieSync;
   /** The latest status each document's hook sent, top document first. */
   statuses: { docId: string; top: boolean; status: HookStatus; time: number }[];
@@ -70,11 +72,22 @@ export function buildContext(models: TabModels, now: number): FindingContext {
   });
 
   const busRows: BusRow[] = [];
-  for (const row of models.bus.rows) if (row.kind !== 'nav' && !isPageMade(row.record)) busRows.push(row);
+  const bus = { commands: [] as BusRow[], plugins: [] as BusRow[], events: new Map<string, BusRow[]>() };
+  for (const row of models.bus.rows) {
+    if (row.kind === 'nav' || isPageMade(row.record)) continue;
+    busRows.push(row);
+    if (row.kind === 'command') bus.commands.push(row);
+    else if (row.kind === 'plugin') bus.plugins.push(row);
+    else if (row.kind === 'event') {
+      const list = bus.events.get(row.name);
+      if (list) list.push(row);
+      else bus.events.set(row.name, [row]);
+    }
+  }
 
   const injection: FindingContext['injection'] = { records: models.injection.records.filter((r) => !isPageMade(r.record)) };
   if (models.injection.error) injection.error = models.injection.error;
-  return { now, timeline, busRows, cookieSync, statuses, network, injection };
+  return { now, timeline, busRows, bus, cookieSync, statuses, network, injection };
 }
 
 // ---------------------------------------------------------------------------------------------

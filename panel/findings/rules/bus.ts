@@ -77,10 +77,10 @@ export function closestCommand(name: string, registry: Registry): string | undef
   return best && best.d <= limit ? best.name : undefined;
 }
 
-export const unknownCommand: Rule = ({ busRows, now }) => {
-  const registry = registryOf(busRows);
-  const stuck = busRows.filter((row) => {
-    if (row.kind !== 'command' || outcomeOf(row) || !(now - row.time >= PENDING_WARN_MS)) return false;
+export const unknownCommand: Rule = ({ bus, now }) => {
+  const registry = registryOf(bus.plugins);
+  const stuck = bus.commands.filter((row) => {
+    if (outcomeOf(row) || !(now - row.time >= PENDING_WARN_MS)) return false;
     const dot = row.name.indexOf('.');
     if (dot <= 0) return false;
     const plugin = row.name.slice(0, dot);
@@ -124,8 +124,8 @@ function reasonOf(row: BusRow): string {
 
 const pageCommand = (row: BusRow) => !WIDGETS_PLUGINS.has(row.source);
 
-export const commandRejected: Rule = ({ busRows }) => {
-  const rejected = busRows.filter((r) => r.kind === 'command' && outcomeOf(r)?.outcome === 'rejected' && pageCommand(r));
+export const commandRejected: Rule = ({ bus }) => {
+  const rejected = bus.commands.filter((r) => outcomeOf(r)?.outcome === 'rejected' && pageCommand(r));
   return [...groupBy(rejected, (r) => `${r.name}\n${reasonOf(r)}`)].map(([key, rows]) => {
     const reason = reasonOf(rows[0]!);
     const name = rows[0]!.name;
@@ -148,8 +148,8 @@ function rejectionFix(reason: string, name: string): string {
   return `Look at the reason the bus gave and at ${name}'s options in its row.`;
 }
 
-export const commandCancelled: Rule = ({ busRows }) => {
-  const cancelled = busRows.filter((r) => r.kind === 'command' && outcomeOf(r)?.outcome === 'cancelled');
+export const commandCancelled: Rule = ({ bus }) => {
+  const cancelled = bus.commands.filter((r) => outcomeOf(r)?.outcome === 'cancelled');
   return [...groupBy(cancelled, (r) => r.name)].map(([name, rows]) => finding({
     rule: 'command-cancelled', severity: 'warning', key: `command-cancelled:${name}`,
     title: `A 'before' hook cancelled ${name}`,
@@ -162,8 +162,8 @@ export const commandCancelled: Rule = ({ busRows }) => {
   }));
 };
 
-export const registrationRefused: Rule = ({ busRows }) => {
-  const refused = busRows.filter((r) => r.kind === 'plugin' && (r.record as PluginRecord).ok === false);
+export const registrationRefused: Rule = ({ bus }) => {
+  const refused = bus.plugins.filter((r) => (r.record as PluginRecord).ok === false);
   return [...groupBy(refused, (r) => `${(r.record as PluginRecord).action}\n${r.name}`)].map(([key, rows]) => {
     const { action, plugin } = rows[0]!.record as PluginRecord;
     const register = action === 'registerPlugin';

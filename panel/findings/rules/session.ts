@@ -1,14 +1,14 @@
 // Rules over the chat session's life as the bus and the network show it: a restore that failed
 // or came back as another session, a session the server lost, chat API errors.
 import type { BusRow } from '../../bus/bus-model';
-import { busEvidence, finding, groupBy, label, plural, type Rule } from '../context';
+import { busEvidence, finding, groupBy, label, plural, type FindingContext, type Rule } from '../context';
 
 /** How far around a WebChatService.restored event its transcript response may finish. */
 const RESTORE_WINDOW_MS = 10_000;
 /** Errors published this soon after a lost session or failed restore are part of it. */
 const ERROR_ECHO_MS = 1000;
 
-const events = (rows: readonly BusRow[], name: string) => rows.filter((r) => r.kind === 'event' && r.name === name);
+const events = (bus: FindingContext['bus'], name: string): BusRow[] => bus.events.get(name) ?? [];
 
 function sessionOfStarted(row: BusRow): string | undefined {
   const data = (row.record as { data?: unknown }).data as { data?: { sessionId?: unknown } } | null;
@@ -16,9 +16,9 @@ function sessionOfStarted(row: BusRow): string | undefined {
   return typeof id === 'string' && id ? id : undefined;
 }
 
-export const restoreFailed: Rule = ({ busRows, timeline }) => {
+export const restoreFailed: Rule = ({ bus, timeline }) => {
   const out = [];
-  const failed = events(busRows, 'WebChatService.restoreFailed');
+  const failed = events(bus, 'WebChatService.restoreFailed');
   if (failed.length) {
     out.push(finding({
       rule: 'restore-failed', severity: 'error', key: 'restore-failed:failed',
@@ -33,13 +33,13 @@ export const restoreFailed: Rule = ({ busRows, timeline }) => {
   // An async restore the server answered with another session: the transcript it loaded is not
   // the one of the session the page knew before.
   const known: { time: number; sessionId: string }[] = [];
-  for (const r of events(busRows, 'WebChatService.started')) {
+  for (const r of events(bus, 'WebChatService.started')) {
     const id = sessionOfStarted(r);
     if (id) known.push({ time: r.time, sessionId: id });
   }
   for (const resp of timeline.responses) if (resp.sessionId && !resp.history) known.push({ time: resp.seenAt, sessionId: resp.sessionId });
   known.sort((a, b) => a.time - b.time);
-  const switched = events(busRows, 'WebChatService.restored').flatMap((row) => {
+  const switched = events(bus, 'WebChatService.restored').flatMap((row) => {
     const transcript = timeline.responses.find((resp) => resp.history && resp.sessionId && Math.abs(resp.seenAt - row.time) <= RESTORE_WINDOW_MS);
     const before = [...known].reverse().find((k) => k.time < row.time);
     if (!transcript?.sessionId || !before || before.sessionId === transcript.sessionId) return [];
@@ -59,8 +59,8 @@ export const restoreFailed: Rule = ({ busRows, timeline }) => {
   return out;
 };
 
-export const sessionLost: Rule = ({ busRows }) => {
-  const lost = events(busRows, 'WebChatService.sessionLost');
+export const sessionLost: Rule = ({ bus }) => {
+  const lost = events(bus, 'WebChatService.sessionLost');
   if (!lost.length) return [];
   return [finding({
     rule: 'session-lost', severity: 'error', key: 'session-lost',
@@ -71,9 +71,9 @@ export const sessionLost: Rule = ({ busRows }) => {
   })];
 };
 
-export const chatApiError: Rule = ({ busRows, timeline }) => {
-  const echoes = [...events(busRows, 'WebChatService.sessionLost'), ...events(busRows, 'WebChatService.restoreFailed')].map((r) => r.time);
-  const errors = events(busRows, 'WebChatService.error').filter((r) => !echoes.some((t) => r.time >= t && r.time - t <= ERROR_ECHO_MS));
+export const chatApiError: Rule = ({ bus, timeline }) => {
+  const echoes = [...events(bus, 'WebChatService.sessionLost'), ...events(bus, 'WebChatService.restoreFailed')].map((r) => r.time);
+  const errors = events(bus, 'WebChatService.error').filter((r) => !echoes.some((t) => r.time >= t && r.time - t <= ERROR_ECHO_MS));
   const out = [...groupBy(errors, (r) => r.summary)].map(([summary, rows]) => finding({
     rule: 'chat-api-error', severity: 'warning', key: `chat-api-error:bus:${summary}`,
     title: `WebChatService reported an error (${plural(rows.length, 'time')})`,

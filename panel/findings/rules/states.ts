@@ -1,6 +1,6 @@
 // Rules over the States timeline: what the page did when a segment ended, customers who opened a
 // segment after it, and chat API responses the Widgets transport cannot read.
-import type { StateRow } from '../../states/timeline';
+import type { StateRow, TimelineRow } from '../../states/timeline';
 import { problemItems } from '../../states/StatesStatus';
 import type { Evidence } from '../types';
 import { finding, label, plural, type Rule } from '../context';
@@ -24,8 +24,8 @@ const finalizeFix = {
 
 export const noFinalizeReaction: Rule = ({ timeline }) =>
   timeline.sessions.flatMap((session) => {
-    const states = session.segments.flatMap((g) => g.rows)
-      .filter((r): r is StateRow => r.kind === 'state' && r.reaction?.kind === 'none');
+    const states: StateRow[] = [];
+    for (const g of session.segments) for (const r of g.rows) if (r.kind === 'state' && r.reaction?.kind === 'none') states.push(r);
     if (!states.length) return [];
     return [finding({
       rule: 'no-finalize-reaction', severity: 'warning', key: `no-finalize-reaction:${sessionKey(session.sessionId)}`,
@@ -40,7 +40,9 @@ export const noFinalizeReaction: Rule = ({ timeline }) =>
 export const segmentAfterFinalize: Rule = ({ timeline }) =>
   timeline.sessions.flatMap((session) => {
     if (!session.flags.length) return [];
-    const rows = new Map(session.segments.flatMap((g) => g.rows).map((r) => [r.key, r]));
+    const wanted = new Set(session.flags.flatMap((f) => [f.messageKey, f.afterStateKey]));
+    const rows = new Map<string, TimelineRow>();
+    for (const g of session.segments) for (const r of g.rows) if (wanted.has(r.key)) rows.set(r.key, r);
     const evidence = session.flags.map((flag) => {
       const row = rows.get(flag.messageKey);
       return { tab: 'states' as const, key: flag.messageKey, label: label(flag.message), ...(row ? { time: row.seenAt } : {}) };
@@ -64,12 +66,14 @@ export const segmentAfterFinalize: Rule = ({ timeline }) =>
 
 export const finalizeReactionFailed: Rule = ({ timeline, now }) =>
   timeline.sessions.flatMap((session) => {
-    const failed = session.segments.flatMap((g) => g.rows).filter((r): r is StateRow => {
-      if (r.kind !== 'state' || !r.reaction || (r.reaction.kind !== 'inject' && r.reaction.kind !== 'end')) return false;
-      const { outcome } = r.reaction;
-      if (outcome === 'rejected' || outcome === 'cancelled') return true;
-      return outcome === 'pending' && now - (r.seenAt + (r.reaction.afterMs ?? 0)) > REACTION_SETTLE_MS;
-    });
+    const failed: StateRow[] = [];
+    for (const g of session.segments) {
+      for (const r of g.rows) {
+        if (r.kind !== 'state' || !r.reaction || (r.reaction.kind !== 'inject' && r.reaction.kind !== 'end')) continue;
+        const { outcome } = r.reaction;
+        if (outcome === 'rejected' || outcome === 'cancelled' || (outcome === 'pending' && now - (r.seenAt + (r.reaction.afterMs ?? 0)) > REACTION_SETTLE_MS)) failed.push(r);
+      }
+    }
     return [...groupByCommand(failed)].map(([command, rows]) => finding({
       rule: 'finalize-reaction-failed', severity: 'warning',
       key: `finalize-reaction-failed:${sessionKey(session.sessionId)}:${command}`,
