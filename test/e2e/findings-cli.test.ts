@@ -2,6 +2,7 @@
 // from the real CX Lens panel (a real download), and `npx cx-lens report` on that file prints the
 // same rule ids as the panel's Findings tab shows, live and with the file opened.
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +104,7 @@ describe('cx-lens report on a recording saved from the panel', () => {
       await backToLive(panel);
     } finally {
       await downloads.close();
+      rmSync(downloads.dir, { recursive: true, force: true });
     }
   });
 });
