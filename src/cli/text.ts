@@ -100,7 +100,9 @@ function rowText(row: ReportRow, busTapped: boolean, style: Style): string {
     const said = reactionText(row.reaction);
     // Without a tapped bus CX Lens sees no commands: "none" then means "cannot tell".
     const blind = !busTapped && row.reaction.kind === 'none' && !row.sources.includes('bus') ? ' (no bus tapped: commands not visible)' : '';
-    const shown = row.reaction.kind === 'none' ? style.bad(said) : row.reaction.kind === 'pending' ? said : style.good(said);
+    const { kind, outcome } = row.reaction;
+    const failed = kind === 'none' || outcome === 'rejected' || outcome === 'cancelled';
+    const shown = failed ? style.bad(said) : kind === 'pending' || outcome === 'pending' ? said : style.good(said);
     reaction = ` → ${shown}${blind}`;
   }
   return `${head}${text}${style.dim(`[${marks}]`)}${reaction}`;
