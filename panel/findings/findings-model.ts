@@ -1,6 +1,7 @@
 // The Findings tab's live state: the findings of the tab's models, recomputed when the store
 // changed (at most every MIN_INTERVAL_MS) or when time alone may change them (a command still
-// pending, a reaction window closing), each keeping the first time it was ever seen.
+// pending, a reaction window closing), each keeping the first time it was ever seen. On a big log
+// it recomputes less often, so that computing takes at most a tenth of the time.
 import type { TabModels } from '../model/tab-models';
 import type { Finding, Severity } from './types';
 import { computeFindings, sortFindings } from './engine';
@@ -19,10 +20,18 @@ export interface FindingsModelOptions {
   compute?: (models: TabModels, now: number) => Finding[];
   minIntervalMs?: number;
   clockIntervalMs?: number;
+  /** Measures what a computation costs (ms); performance.now by default. */
+  timer?: () => number;
 }
 
+/** A computation may take at most this share of the time (a big log computes less often). */
+const MAX_SHARE = 0.1;
+
 export class FindingsModel {
+  /** Bumped when the list `current` returns changed (a finding came, went, or was seen again). */
+  version = 0;
   private findings: Finding[] = [];
+  private signature = '';
   private computedAt = -Infinity;
   private computedVersion = -1;
   private epoch: number;
@@ -31,11 +40,15 @@ export class FindingsModel {
   private readonly compute: (models: TabModels, now: number) => Finding[];
   private readonly minInterval: number;
   private readonly clockInterval: number;
+  private readonly timer: () => number;
+  /** What the last computation cost (ms). */
+  private cost = 0;
 
   constructor(private readonly models: TabModels, options: FindingsModelOptions = {}) {
     this.compute = options.compute ?? computeFindings;
     this.minInterval = options.minIntervalMs ?? MIN_INTERVAL_MS;
     this.clockInterval = options.clockIntervalMs ?? CLOCK_INTERVAL_MS;
+    this.timer = options.timer ?? (() => performance.now());
     this.epoch = models.store.epoch;
   }
 
@@ -46,7 +59,8 @@ export class FindingsModel {
     this.followEpoch();
     const changed = store.version !== this.computedVersion;
     const since = now - this.computedAt;
-    if ((changed && since >= this.minInterval) || since >= this.clockInterval || since < 0) this.recompute(now);
+    const spacing = this.cost / MAX_SHARE;
+    if ((changed && since >= Math.max(this.minInterval, spacing)) || since >= Math.max(this.clockInterval, 2 * spacing) || since < 0) this.recompute(now);
     return this.findings;
   }
 
@@ -73,7 +87,9 @@ export class FindingsModel {
 
   private recompute(now: number): void {
     this.followEpoch();
+    const started = this.timer();
     const found = this.compute(this.models, now);
+    this.cost = Math.max(0, this.timer() - started);
     const byKey = new Map<string, Finding>();
     for (const f of found) {
       if (byKey.has(f.key)) continue;
@@ -81,7 +97,13 @@ export class FindingsModel {
       if (first === undefined || f.firstSeen < first) this.remember(f.key, f.firstSeen);
       byKey.set(f.key, first !== undefined && first < f.firstSeen ? { ...f, firstSeen: first } : f);
     }
-    this.findings = sortFindings([...byKey.values()]);
+    const findings = sortFindings([...byKey.values()]);
+    const signature = findings.map((f) => `${f.key}\u0000${f.severity}\u0000${f.lastSeen}\u0000${f.evidence.length}\u0000${f.title}`).join('\u0001');
+    if (signature !== this.signature) {
+      this.signature = signature;
+      this.findings = findings;
+      this.version++;
+    }
     this.computedAt = now;
     this.computedVersion = this.models.store.version;
   }

@@ -31,6 +31,8 @@ export type RuleId =
   | 'cookie-iframe-not-loaded'
   | 'invalid-trusted-entry'
   | 'capture-incomplete'
+  | 'command-never-settled'
+  | 'chat-disconnected'
   | (string & { readonly __rule?: never });
 
 /** A row the finding was drawn from; the panel links to it. */

@@ -129,8 +129,10 @@ export const commandRejected: Rule = ({ bus }) => {
   return [...groupBy(rejected, (r) => `${r.name}\n${reasonOf(r)}`)].map(([key, rows]) => {
     const reason = reasonOf(rows[0]!);
     const name = rows[0]!.name;
+    // "Already open", "already hidden": the page asked for the state the widget is in; worth knowing only.
+    const harmless = /\balready\b/i.test(reason);
     return finding({
-      rule: 'command-rejected', severity: 'warning', key: `command-rejected:${key}`,
+      rule: 'command-rejected', severity: harmless ? 'info' : 'warning', key: `command-rejected:${key}`,
       title: `${name} was rejected: ${reason}`,
       why: `The bus refused ${plural(rows.length, 'call')} of ${name} from ${[...new Set(rows.map((r) => r.source))].join(', ')}; what the page meant to do did not happen.`,
       evidence: rows.map((r) => busEvidence(r, `${r.name} from ${r.source}: rejected, ${reason}`)),
@@ -183,4 +185,27 @@ export const registrationRefused: Rule = ({ bus }) => {
   });
 };
 
-export const busRules: Rule[] = [unknownCommand, commandRejected, commandCancelled, registrationRefused];
+/** A registered command still pending this long: its handler never settles, or its plugin never
+ *  called ready() (the bus buffers commands to a plugin until then). */
+export const NEVER_SETTLED_MS = 30_000;
+
+export const commandNeverSettled: Rule = ({ bus, now }) => {
+  const registry = registryOf(bus.plugins);
+  const stuck = bus.commands.filter((row) => {
+    if (outcomeOf(row) || !(now - row.time >= NEVER_SETTLED_MS)) return false;
+    const plugin = row.name.slice(0, Math.max(0, row.name.indexOf('.')));
+    return registry.commands.get(plugin)?.has(row.name) === true;
+  });
+  return [...groupBy(stuck, (r) => r.name)].map(([name, rows]) => {
+    const plugin = name.slice(0, name.indexOf('.'));
+    return finding({
+      rule: 'command-never-settled', severity: 'warning', key: `command-never-settled:${name}`,
+      title: `${name} never settled`,
+      why: `${plural(rows.length, 'call')} of ${name} got neither a resolve nor a reject after ${NEVER_SETTLED_MS / 1000} s: ${plugin} may not have called ready() (the bus holds commands for it until then), or its handler forgets to settle the deferred. Code waiting on it waits forever.`,
+      evidence: rows.map((r) => busEvidence(r, `${r.name} from ${r.source}: still pending`)),
+      fix: { text: `If ${plugin} is your own plugin, call its ready() once it is set up, and make its handler call e.deferred.resolve() or e.deferred.reject() on every path.` },
+    });
+  });
+};
+
+export const busRules: Rule[] = [unknownCommand, commandNeverSettled, commandRejected, commandCancelled, registrationRefused];

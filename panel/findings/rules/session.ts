@@ -94,4 +94,22 @@ export const chatApiError: Rule = ({ bus, timeline }) => {
   return out;
 };
 
-export const sessionRules: Rule[] = [restoreFailed, sessionLost, chatApiError];
+/** A disconnection not followed by a reconnection within this long is reported. */
+export const RECONNECT_WAIT_MS = 30_000;
+
+export const chatDisconnected: Rule = ({ bus, now }) => {
+  const back = events(bus, 'WebChatService.reconnected').map((r) => r.time);
+  const ended = events(bus, 'WebChatService.ended').map((r) => r.time);
+  const open = events(bus, 'WebChatService.disconnected')
+    .filter((r) => now - r.time >= RECONNECT_WAIT_MS && !back.some((t) => t >= r.time) && !ended.some((t) => t >= r.time));
+  if (!open.length) return [];
+  return [finding({
+    rule: 'chat-disconnected', severity: 'warning', key: 'chat-disconnected',
+    title: 'The chat lost its connection to the server and has not reconnected',
+    why: 'A poll failed with no response at all (HTTP status 0: offline, blocked by CORS or a proxy, server down); the customer sees no new messages until a poll succeeds.',
+    evidence: open.map((r) => busEvidence(r)),
+    fix: { text: 'Open the failed poll in the Network panel: a CORS error means the chat API does not allow this page\'s origin; otherwise check the network path to dataURL.' },
+  })];
+};
+
+export const sessionRules: Rule[] = [restoreFailed, sessionLost, chatApiError, chatDisconnected];

@@ -86,3 +86,27 @@ describe('registration-refused', () => {
     expect(t.rules(T0 + 1000)).toEqual([]);
   });
 });
+
+describe('command-rejected for a state the widget is already in', () => {
+  it('is information only', () => {
+    const t = tab();
+    t.feed(cmd(100, 1, 'WebChat.open', 'CXBus'), out(120, 1, 'rejected', 'WebChat is already open. Ignoring command.'));
+    expect(t.one('command-rejected', T0 + 1000).severity).toBe('info');
+  });
+});
+
+describe('command-never-settled', () => {
+  it('fires on a registered command still pending after 30 s', () => {
+    const t = tab();
+    t.feed(...registrations(), cmd(100, 1, 'WebChat.open'));
+    expect(t.rules(T0 + 20_000)).toEqual([]);
+    const f = t.one('command-never-settled', T0 + 40_000);
+    expect(f.severity).toBe('warning');
+    expect(f.why).toContain('ready()');
+  });
+  it('is silent once it settled, and leaves unknown names to unknown-command', () => {
+    const t = tab();
+    t.feed(...registrations(), cmd(100, 1, 'WebChat.open'), out(40_000, 1, 'resolved'), cmd(200, 2, 'WebChat.opne'));
+    expect(t.rules(T0 + 60_000)).toEqual(['unknown-command']);
+  });
+});

@@ -6,7 +6,8 @@ import { T0, cmd, out, registrations, started, received, stateAt, tab } from './
 
 function counted(t: ReturnType<typeof tab>) {
   let calls = 0;
-  const model = new FindingsModel(t.models, { compute: (m, now) => (calls++, computeFindings(m, now)) });
+  // Free computations (timer 0): only the fixed intervals apply.
+  const model = new FindingsModel(t.models, { timer: () => 0, compute: (m, now) => (calls++, computeFindings(m, now)) });
   return { model, calls: () => calls };
 }
 
@@ -61,5 +62,42 @@ describe('FindingsModel', () => {
     expect(model.current(T0 + 1000)).toHaveLength(1);
     t.models.store.clear();
     expect(model.current(T0 + 1100)).toEqual([]);
+  });
+});
+
+describe('FindingsModel.version', () => {
+  it('changes when the list changes, not when a recomputation finds the same', () => {
+    const t = tab();
+    const model = new FindingsModel(t.models);
+    model.current(T0);
+    const v0 = model.version;
+    t.feed(cmd(100, 1, 'WebChat.open'));
+    model.current(T0 + 1000);
+    expect(model.version).toBe(v0); // a resolved-later command: nothing to find
+    t.feed(out(200, 1, 'cancelled', 'x'));
+    const list = model.current(T0 + 2000);
+    expect(model.version).toBe(v0 + 1);
+    expect(model.current(T0 + 5000)).toBe(list); // recomputed on the clock, the same: the same array
+    expect(model.version).toBe(v0 + 1);
+  });
+});
+
+describe('FindingsModel on a log that is costly to compute', () => {
+  it('spaces its recomputations so that they take at most a tenth of the time', () => {
+    const t = tab();
+    let clock = 0;
+    let calls = 0;
+    // Each computation costs 100 ms: at most one a second on store changes, one every 2 s on the clock.
+    const model = new FindingsModel(t.models, { timer: () => clock, compute: () => ((clock += 100), calls++, []) });
+    model.current(T0);
+    t.feed(...registrations(10));
+    model.current(T0 + 500);
+    expect(calls).toBe(1);
+    model.current(T0 + 1000);
+    expect(calls).toBe(2);
+    model.current(T0 + 2500);
+    expect(calls).toBe(2);
+    model.current(T0 + 3000);
+    expect(calls).toBe(3);
   });
 });

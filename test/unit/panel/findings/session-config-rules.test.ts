@@ -152,3 +152,17 @@ describe('injection-failed', () => {
     expect(t.rules(T0 + 1000)).toEqual([]);
   });
 });
+
+describe('chat-disconnected', () => {
+  it('fires when no reconnection followed within 30 s', () => {
+    const t = tab();
+    t.feed(ev(100, 'WebChatService.disconnected'));
+    expect(t.rules(T0 + 10_000)).toEqual([]);
+    expect(t.one('chat-disconnected', T0 + 40_000).severity).toBe('warning');
+  });
+  it('is silent after a reconnection', () => {
+    const t = tab();
+    t.feed(ev(100, 'WebChatService.disconnected'), ev(5000, 'WebChatService.reconnected'));
+    expect(t.rules(T0 + 40_000)).toEqual([]);
+  });
+});
