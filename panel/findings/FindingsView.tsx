@@ -12,7 +12,7 @@ import { copyText } from '../clipboard';
 import { READ_ONLY_TITLE, useShownFile } from '../recording/shown-file';
 import { savedOptions as savedFinalizeOptions } from '../states/StatesFinalizeBar';
 import type { Evidence, Finding, Fix } from './types';
-import { CHECKED, TAB_LABEL, countBySeverity } from './view-model';
+import { CHECKED, TAB_LABEL, countBySeverity, maskedFinding } from './view-model';
 import { SeverityIcon } from './SeverityIcon';
 import { findingsMarkdown } from './markdown';
 import { useFindings } from './use-findings';
@@ -66,7 +66,8 @@ function EmptyState() {
   );
 }
 
-function FindingCard({ finding: f, models, readOnly }: { finding: Finding; models: TabModels; readOnly: boolean }) {
+function FindingCard({ finding, models, readOnly }: { finding: Finding; models: TabModels; readOnly: boolean }) {
+  const f = maskedFinding(finding);
   const seen = f.firstSeen === f.lastSeen
     ? `seen ${formatClock(f.firstSeen)}`
     : `first seen ${formatClock(f.firstSeen)} · last seen ${formatClock(f.lastSeen)}`;
@@ -75,27 +76,32 @@ function FindingCard({ finding: f, models, readOnly }: { finding: Finding; model
       data-first-seen={f.firstSeen} data-last-seen={f.lastSeen} data-evidence={f.evidence.length}>
       <header class="finding-head">
         <SeverityIcon severity={f.severity} />
-        <span class="finding-title" data-testid="finding-title">{maskString(f.title)}</span>
+        <span class="finding-title" data-testid="finding-title">{f.title}</span>
       </header>
       <div class="finding-meta">
         <code class="finding-rule">{f.rule}</code>
         <span class="finding-seen muted" data-testid="finding-seen">{seen}</span>
       </div>
-      <p class="finding-why" data-testid="finding-why">{maskString(f.why)}</p>
-      {f.sessionId && <p class="finding-session muted">Chat session <code>{maskString(f.sessionId)}</code></p>}
+      <p class="finding-why" data-testid="finding-why">{f.why}</p>
+      {f.sessionId && <p class="finding-session muted">Chat session <code>{f.sessionId}</code></p>}
       {f.evidence.length > 0 && <EvidenceList evidence={f.evidence} />}
       <FixBlock fix={f.fix} models={models} readOnly={readOnly} />
     </article>
   );
 }
 
+/** Evidence rows listed before "show all": a finding seen many times stays short. */
+const EVIDENCE_SHOWN = 8;
+
 function EvidenceList({ evidence }: { evidence: Evidence[] }) {
   const reveal = useContext(RevealContext);
+  const [all, setAll] = useState(false);
+  const shown = all ? evidence : evidence.slice(0, EVIDENCE_SHOWN);
   return (
     <div class="finding-evidence">
       <h4>Evidence</h4>
       <ul>
-        {evidence.map((e, i) => (
+        {shown.map((e, i) => (
           <li key={`${e.tab}\n${e.key}\n${i}`}>
             <button
               type="button" class="link" data-testid="evidence-link" data-tab={e.tab} data-key={e.key}
@@ -104,21 +110,26 @@ function EvidenceList({ evidence }: { evidence: Evidence[] }) {
               {TAB_LABEL[e.tab] ?? e.tab}
             </button>
             {e.time !== undefined && <span class="muted mono"> {formatClock(e.time)}</span>}
-            <span class="evidence-label"> {maskString(e.label)}</span>
+            <span class="evidence-label"> {e.label}</span>
           </li>
         ))}
       </ul>
+      {evidence.length > shown.length && (
+        <button type="button" class="link" data-testid="evidence-more" onClick={() => setAll(true)}>
+          show all {evidence.length} rows
+        </button>
+      )}
     </div>
   );
 }
 
 function FixBlock({ fix, models, readOnly }: { fix: Fix; models: TabModels; readOnly: boolean }) {
-  const snippet = fix.snippet !== undefined ? maskString(fix.snippet) : undefined;
+  const snippet = fix.snippet;
   const [copied, setCopied] = useState<boolean | null>(null);
   return (
     <div class="finding-fix" data-testid="finding-fix">
       <h4>Fix</h4>
-      <p>{maskString(fix.text)}</p>
+      <p>{fix.text}</p>
       {snippet !== undefined && (
         <div class="snippet">
           <pre data-testid="fix-snippet"><code>{snippet}</code></pre>

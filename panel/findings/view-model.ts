@@ -1,6 +1,7 @@
 // What the Findings tab and its Markdown copy share, without Preact: counts per severity, the
 // order findings are shown in, one finding per key, and the words for severities, tabs and rules.
 import type { RevealTab } from '../model/reveal';
+import { maskString } from '../model/secrets';
 import type { Finding, Severity } from './types';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
@@ -56,12 +57,31 @@ export function orderFindings(findings: readonly Finding[]): Finding[] {
 
 /** What the rules look at, for the empty state: nothing found means these were checked. */
 export const CHECKED: readonly string[] = [
-  'the page’s reaction (WebChat.injectMessage / WebChat.endChat) to every Finalizing and Completed state',
+  'the page’s reaction (WebChat.injectMessage / WebChat.endChat) to every Finalizing and Completed state, and whether it went through',
   'customer messages that opened a new segment after the agent finished',
-  'the Widgets transport config: async storage with both getSessionData and setSessionData',
-  'bus commands that stay pending (a name no plugin registered) or were rejected',
-  'chat API responses the Widgets transport would throw on, and async restores that failed',
+  'chat API responses the Widgets transport would throw on, error answers, lost sessions, failed restores and disconnections',
+  'bus commands that stay pending (a name no plugin registered, a plugin never ready), were rejected or cancelled, and refused plugin registrations',
+  'the Widgets transport config: async storage in transport.async, with both getSessionData and setSessionData',
   'the cross-tab poll lock (_genesys.widgets.chatPollPending) left set',
-  'the cross-domain cookie channel: third-party cookies, TRUSTED_DOMAINS, untrusted senders, * targets',
-  'CX Lens’s own injections into the page (strict CSP, a frozen bus)',
+  'the cross-domain cookie channel: the iframe, third-party cookies, TRUSTED_DOMAINS and its entries, untrusted senders, * targets',
+  'CX Lens’s own injections into the page, and whether it sees all of the bus',
 ];
+
+/** The finding with every text that may hold page data masked (JWT-looking strings): what the
+ *  tab shows. Rule ids, severities, keys and times are the panel's own. */
+export function maskedFinding(f: Finding): Finding {
+  const m = (s: string) => maskString(String(s));
+  return {
+    ...f,
+    title: m(f.title),
+    why: m(f.why),
+    sessionId: f.sessionId == null ? f.sessionId : m(f.sessionId),
+    evidence: f.evidence.map((e) => ({ ...e, label: m(e.label) })),
+    fix: {
+      ...f.fix,
+      text: m(f.fix.text),
+      ...(f.fix.snippet !== undefined ? { snippet: m(f.fix.snippet) } : {}),
+      ...(f.fix.action ? { action: { ...f.fix.action, label: m(f.fix.action.label) } } : {}),
+    },
+  };
+}

@@ -7,7 +7,7 @@ import type { Frame } from 'puppeteer-core';
 import { sleep, waitFor } from './harness';
 import { startChat } from './demo-driver';
 import { demoSuite } from './demo-suite';
-import { agentJoinsAndSaysHi, customerSays, finalizeStatus } from './states-driver';
+import { agentJoinsAndSaysHi, customerSays, finalizeStatus, setFinalize } from './states-driver';
 import { waitForSync } from './cookie-driver';
 import { clickInFinding, copyFindings, findings, findingsCount, openFindings, showFindings, waitForFinding } from './findings-driver';
 
@@ -164,5 +164,19 @@ describe('Findings tab', () => {
     } else {
       expect(await selected!.evaluate((el) => el.getAttribute('data-testid'))).toBe('channel-row');
     }
+  });
+
+  it('the demo\'s other config pages: async-config-misplaced; a bus that locks registration makes the finalize switch draw injection-failed', async () => {
+    const { panel: misplaced } = await openOn('/chat.html?storage=misplaced');
+    expect((await waitForFinding(misplaced, 'async-config-misplaced')).text).toContain('webchat.transport');
+
+    const { page, panel } = await openOn('/chat.html?registration=locked');
+    await page.waitForSelector('[data-testid="chat-open-button"]'); // WebChat ready: registration locked
+    await showTab(panel, 'states');
+    await setFinalize(panel, true, 'failed');
+    await showFindings(panel);
+    const failed = await waitForFinding(panel, 'injection-failed');
+    expect(failed.severity).toBe('error');
+    expect(failed.text).toContain('registerPlugin');
   });
 });

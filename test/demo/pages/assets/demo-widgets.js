@@ -7,7 +7,8 @@
 
   /** window._genesys.widgets for a pureengage-v3-rest chat against the emulated API.
    *  storage 'get-only' leaves out setSessionData (a common mistake): Widgets then ignores the
-   *  page's async storage, since both functions must be there. */
+   *  page's async storage, since both functions must be there. storage 'misplaced' puts async
+   *  in webchat instead of webchat.transport, where the transport does not read it. */
   function widgetsConfig(asyncEnabled, storage) {
     var config = {
       main: { theme: 'light', lang: 'en' },
@@ -32,6 +33,11 @@
       },
     };
     if (storage === 'get-only') delete config.webchat.transport.async.setSessionData;
+    if (storage === 'misplaced') {
+      // async next to transport instead of inside it: the v3 transport never reads it there.
+      config.webchat.async = config.webchat.transport.async;
+      delete config.webchat.transport.async;
+    }
     return config;
   }
 

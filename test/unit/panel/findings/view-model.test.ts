@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { badgeTitle, countBySeverity, orderFindings } from '../../../../panel/findings/view-model';
+import { badgeTitle, countBySeverity, maskedFinding, orderFindings } from '../../../../panel/findings/view-model';
+import { MASK } from '../../../../panel/model/secrets';
 import { findingsModelOf, shownFindings } from '../../../../panel/findings/use-findings';
 import { createTabModels } from '../../../../panel/model/tab-models';
 import type { Finding, Severity } from '../../../../panel/findings/types';
@@ -34,5 +35,21 @@ describe('the Findings view logic', () => {
     const models = createTabModels();
     expect(findingsModelOf(models)).toBe(findingsModelOf(models));
     expect(findingsModelOf(createTabModels())).not.toBe(findingsModelOf(models));
+  });
+
+  it('masks every text that may hold page data, and nothing of the panel\'s own', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzZXNzaW9uSWQiOiJhYmMifQ.c2lnbmF0dXJl';
+    const shown = maskedFinding({
+      ...f('k', 'error', 1, 2), title: `t ${jwt}`, why: `w ${jwt}`, sessionId: jwt,
+      evidence: [{ tab: 'bus', key: '7', label: `l ${jwt}`, time: 3 }],
+      fix: { text: `x ${jwt}`, snippet: `s ${jwt}`, action: { id: 'finalize-on', label: 'Switch on' } },
+    });
+    expect(JSON.stringify(shown)).not.toContain('eyJ');
+    expect(shown).toMatchObject({
+      rule: 'late-load', severity: 'error', key: 'k', firstSeen: 1, lastSeen: 2, title: `t ${MASK}`, why: `w ${MASK}`, sessionId: MASK,
+      evidence: [{ tab: 'bus', key: '7', label: `l ${MASK}`, time: 3 }],
+      fix: { text: `x ${MASK}`, snippet: `s ${MASK}`, action: { id: 'finalize-on', label: 'Switch on' } },
+    });
+    expect(maskedFinding(f('plain', 'info', 1)).fix).toEqual({ text: '' });
   });
 });
