@@ -4,7 +4,7 @@ import { PENDING_WARN_MS, type BusRow } from '../../bus/bus-model';
 import { textOf } from '../../model/bounded';
 import { maskString } from '../../model/secrets';
 import type { CommandRecord, PluginRecord } from '../../../src/shared/protocol';
-import { busEvidence, finding, groupBy, outcomeOf, plural, type Rule } from '../context';
+import { busEvidence, finding, groupBy, outcomeOf, plural, type FindingContext, type Rule } from '../context';
 
 /** Commands every plugin has, registered by the bus itself. */
 const BUILT_IN_COMMANDS = ['COMMANDS', 'EVENTS', 'LOAD'];
@@ -124,8 +124,23 @@ function reasonOf(row: BusRow): string {
 
 const pageCommand = (row: BusRow) => !WIDGETS_PLUGINS.has(row.source);
 
-export const commandRejected: Rule = ({ bus }) => {
-  const rejected = bus.commands.filter((r) => outcomeOf(r)?.outcome === 'rejected' && pageCommand(r));
+/** Commands the timeline took as a reaction to Finalizing/Completed: finalize-reaction-failed
+ *  reports those, with the state they answered. */
+function reactionCommands({ timeline }: FindingContext): Set<string> {
+  const out = new Set<string>();
+  for (const session of timeline.sessions) {
+    for (const segment of session.segments) {
+      for (const row of segment.rows) {
+        if (row.kind === 'state' && row.reaction?.command && row.reaction.afterMs !== undefined) out.add(`${row.reaction.command}@${row.seenAt + row.reaction.afterMs}`);
+      }
+    }
+  }
+  return out;
+}
+
+export const commandRejected: Rule = (ctx) => {
+  const reactions = reactionCommands(ctx);
+  const rejected = ctx.bus.commands.filter((r) => outcomeOf(r)?.outcome === 'rejected' && pageCommand(r) && !reactions.has(`${r.name}@${r.time}`));
   return [...groupBy(rejected, (r) => `${r.name}\n${reasonOf(r)}`)].map(([key, rows]) => {
     const reason = reasonOf(rows[0]!);
     const name = rows[0]!.name;
@@ -150,8 +165,9 @@ function rejectionFix(reason: string, name: string): string {
   return `Look at the reason the bus gave and at ${name}'s options in its row.`;
 }
 
-export const commandCancelled: Rule = ({ bus }) => {
-  const cancelled = bus.commands.filter((r) => outcomeOf(r)?.outcome === 'cancelled');
+export const commandCancelled: Rule = (ctx) => {
+  const reactions = reactionCommands(ctx);
+  const cancelled = ctx.bus.commands.filter((r) => outcomeOf(r)?.outcome === 'cancelled' && !reactions.has(`${r.name}@${r.time}`));
   return [...groupBy(cancelled, (r) => r.name)].map(([name, rows]) => finding({
     rule: 'command-cancelled', severity: 'warning', key: `command-cancelled:${name}`,
     title: `A 'before' hook cancelled ${name}`,

@@ -46,7 +46,9 @@ export const asyncConfigMisplaced: Rule = (ctx) => perStatus(ctx, ({ status, tim
 export const pollLockStuck: Rule = (ctx) => perStatus(ctx, ({ status }) => {
   const lock = status.chat?.pollLock;
   if (!lock || lock.value !== 'true' || lock.checkedAt - lock.since < POLL_LOCK_STUCK_MS) return null;
-  // A poll answered since the lock was first read "true" shows polling works.
+  // A poll started (the transport publishes pollingStarted as each poll begins, which it does only
+  // with the lock at "false") or answered since the lock was first read "true" shows polling works.
+  if ((ctx.bus.events.get('WebChatService.pollingStarted') ?? []).some((r) => r.time > lock.since)) return null;
   if (ctx.timeline.responses.some((r) => !r.history && r.seenAt > lock.since)) return null;
   return finding({
     rule: 'poll-lock-stuck', severity: 'error', key: 'poll-lock-stuck',

@@ -113,6 +113,13 @@ describe('poll-lock-stuck', () => {
     t.network(response(20_000, { status: { code: 'SUCCESS' }, data: { messages: [stateAt('Active', 19_000)] } }));
     expect(t.rules(T0 + 40_000)).toEqual([]);
   });
+  it('is silent when a poll started after the lock was read "true"', () => {
+    const t = tab();
+    t.feed(ev(500, 'WebChatService.pollingStarted'), status(600, { chat: { pollLock: lock(1000, 31_000) } }));
+    expect(t.rules(T0 + 40_000)).toEqual(['poll-lock-stuck']);
+    t.feed(ev(25_000, 'WebChatService.pollingStarted'));
+    expect(t.rules(T0 + 40_000)).toEqual([]);
+  });
 });
 
 describe('capture-incomplete', () => {
