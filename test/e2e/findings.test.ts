@@ -128,6 +128,12 @@ describe('Findings tab', () => {
     expect(markdown).toContain('`unknown-command`');
     expect(markdown).toContain('WebChat.open');
 
+    // A name the page made up is shown as text, never as markup.
+    await page.evaluate(() => { (window as any).CXBus.command('WebChat.<img src=x data-pwned=1>'); });
+    const markup = await waitForFinding(panel, 'unknown-command', (f) => f.text.includes('<img src=x data-pwned=1>'));
+    expect(markup.severity).toBe('error');
+    expect(await panel.$('img[data-pwned]')).toBeNull();
+
     await clickInFinding(panel, found.key, '[data-testid="evidence-link"][data-tab="bus"]');
     await panel.waitForSelector('[data-testid="view-bus"]:not([hidden])');
     const row = await panel.waitForSelector('[data-testid="bus-row"][aria-selected="true"]');
