@@ -13,7 +13,8 @@
 // Cost: a message outside the scope (same-origin, not the channel's) costs a type check and a
 // string compare. Recorded messages are rate-limited per kind (token buckets); what a flood
 // pushes past the limit is counted and sent as a `channel-gap` record, never dropped silently.
-import { carriesSessionData, isChannelMessage, maskSessionData, MessageType, operationOf } from '../cookie/channel';
+import { safeCopy, safeName } from './safe-copy';
+import { CHANNEL_PREFIX, carriesSessionData, isChannelMessage, maskSessionData, MessageType, operationOf } from '../cookie/channel';
 import { fingerprint, readCookie, sessionTokenOf } from '../cookie/cookie-values';
 import {
   PAGE_SOURCE,
@@ -89,6 +90,7 @@ class TokenBucket {
 }
 
 type Obj = Record<string, unknown>;
+const ownDescriptor = Object.getOwnPropertyDescriptor;
 
 export class ChannelTap {
   private readonly channelBucket: TokenBucket;
@@ -133,10 +135,18 @@ export class ChannelTap {
     }
   }
 
-  /** A call of this window's own postMessage that returned normally. Never throws. */
-  onPost(message: unknown, targetOrigin: unknown): void {
+  /**
+   * A call of this window's own postMessage that returned normally. Never throws. The page's own
+   * message object is read without running its getters or proxy `get` traps: its `type` from the
+   * descriptor, then (a channel message) a getter-free copy (safe-copy.ts).
+   */
+  onPost(rawMessage: unknown, targetOrigin: unknown): void {
     try {
-      if (isOwnTraffic(message) || !isChannelMessage(message)) return; // only channel posts: the rest is the page's own business
+      if (!isObj(rawMessage)) return;
+      const type = ownDescriptor(rawMessage, 'type');
+      if (!type || typeof type.value !== 'string' || !type.value.startsWith(CHANNEL_PREFIX)) return; // only channel posts: the rest is the page's own business
+      const message = safeCopy(rawMessage).value;
+      if (isOwnTraffic(message) || !isChannelMessage(message)) return;
       if (!this.admit(true, this.env.origin)) return;
       const target = targetOfPost(targetOrigin);
       const record = this.record('out', 'self', this.env.origin, this.env.origin, message, true);
@@ -329,8 +339,11 @@ export function sessionFingerprint(value: string): string {
 /** The targetOrigin of postMessage(message, targetOrigin) or postMessage(message, {targetOrigin}). */
 function targetOfPost(argument: unknown): string {
   if (argument === undefined) return '/';
-  if (isObj(argument)) return argument.targetOrigin === undefined ? '/' : String(argument.targetOrigin);
-  return String(argument);
+  if (isObj(argument) || typeof argument === 'function') {
+    const target = ownDescriptor(argument, 'targetOrigin'); // never a getter
+    return target && 'value' in target && target.value !== undefined ? safeName(target.value).name : '/';
+  }
+  return safeName(argument).name;
 }
 
 export function originOf(url: string): string | null {
