@@ -290,7 +290,16 @@ export const FUZZ_SCRIPT = String.raw`(function () {
     },
     tapped: function () {
       var text = Function.prototype.toString;
-      return { publish: text.call(fuzz.publish), classPublish: text.call(ClassBus.prototype.publish), own: Object.getOwnPropertyNames(quick), postMessage: text.call(window.postMessage) };
+      function constructs(fn) {
+        try { new fn('evt', {}); return 'constructs'; } catch (error) { return error.constructor.name; }
+      }
+      return {
+        publish: text.call(fuzz.publish), classPublish: text.call(ClassBus.prototype.publish), own: Object.getOwnPropertyNames(quick),
+        postMessage: text.call(window.postMessage),
+        shape: [fuzz.publish, fuzz.command, quick.publish, quick.command].map(function (fn) {
+          return [fn.name, fn.length, Reflect.ownKeys(fn).map(String).join(), 'prototype' in fn, constructs(fn)].join(' ');
+        }),
+      };
     },
   };
 })();`;

@@ -96,6 +96,7 @@ describe('the page cannot tell CX Lens is there (Chromium, the real page hook)',
     expect(lens.classPublish).toBe('function () { [native code] }');
     expect(plain.classPublish).toMatch(/^publish\(evt, data\)/);
     expect(lens.own).toEqual(plain.own); // ['ns', 'subs']: no publish/command shadows
+    expect(lens.shape).toEqual(plain.shape); // name, length, own keys, prototype, `new` (a class method throws)
     expect(plain.postMessage).toBe('function postMessage() { [native code] }');
     expect(lens.postMessage).toBe('function () { [native code] }'); // the documented difference
   });
