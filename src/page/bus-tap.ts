@@ -2,7 +2,7 @@ import { safeName } from './safe-copy';
 import { BusRecorder, newContext, type BusContext } from './bus-recorder';
 import { BusWrappers } from './bus-wrappers';
 import type { HookEnv } from './page-env';
-import { isObjectLike, read, type Fn, type Obj } from './page-objects';
+import { isObjectLike, markHookGetter, readData, type Fn, type Obj } from './page-objects';
 import { PROTOCOL_VERSION, type HookStatus } from '../shared/protocol';
 import { HOOK_KEY, type HookHandle } from '../shared/hook-handle';
 
@@ -80,7 +80,7 @@ class BusTap {
 
   start(): void {
     this.recorder.statusChanged();
-    const late = read(this.win, 'CXBus') != null || this.quickBusOnPage() != null;
+    const late = readData(this.win, 'CXBus') != null || this.quickBusOnPage() != null;
     const watchedBus = this.watch('CXBus', (bus) => this.onCXBus(bus));
     this.watch('_genesys', () => this.rescan());
     if (!watchedBus && !this.currentBus) {
@@ -108,10 +108,12 @@ class BusTap {
       const canDefine = desc ? desc.configurable === true && 'value' in desc : isExtensible(this.win);
       if (canDefine) {
         let value = desc?.value;
+        const get = () => value;
+        markHookGetter(get);
         defineProperty(this.win, key, {
           configurable: true,
           enumerable: desc ? desc.enumerable : true,
-          get: () => value,
+          get,
           set: (next: unknown) => {
             value = next;
             try {
@@ -126,7 +128,7 @@ class BusTap {
     } catch {
       /* leave the property alone */
     }
-    const current = read(this.win, key);
+    const current = readData(this.win, key);
     if (current != null) onValue(current);
     return watching;
   }
@@ -150,7 +152,7 @@ class BusTap {
   /** Checks what may have appeared or changed without an assignment we could see. */
   private rescan(): void {
     try {
-      const bus = read(this.win, 'CXBus');
+      const bus = readData(this.win, 'CXBus');
       if (bus != null) this.onCXBus(bus);
       const quick = this.quickBusOnPage();
       if (isObjectLike(quick)) {
@@ -174,7 +176,7 @@ class BusTap {
   }
 
   private quickBusOnPage(): unknown {
-    return read(read(read(this.win, '_genesys'), 'widgets'), 'bus');
+    return readData(readData(readData(this.win, '_genesys'), 'widgets'), 'bus');
   }
 
   /** The hook came after the bus: tap the plugins it can still reach, name the others. */
@@ -211,13 +213,14 @@ class BusTap {
   }
 
   private readTransport(): HookStatus['transport'] {
-    const t = read(read(read(read(this.win, '_genesys'), 'widgets'), 'webchat'), 'transport');
+    // The page's configuration, read without running its getters.
+    const t = readData(readData(readData(readData(this.win, '_genesys'), 'widgets'), 'webchat'), 'transport');
     if (!isObjectLike(t)) return undefined;
     // Only these three fields: never the headers (x-api-key).
     const out: NonNullable<HookStatus['transport']> = {};
-    const type = read(t, 'type');
-    const dataURL = read(t, 'dataURL');
-    const enabled = read(read(t, 'async'), 'enabled');
+    const type = readData(t, 'type');
+    const dataURL = readData(t, 'dataURL');
+    const enabled = readData(readData(t, 'async'), 'enabled');
     if (typeof type === 'string') out.type = safeName(type).name;
     if (typeof dataURL === 'string') out.dataURL = safeName(dataURL).name;
     if (typeof enabled === 'boolean') out.asyncEnabled = enabled;

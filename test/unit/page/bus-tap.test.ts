@@ -664,6 +664,16 @@ describe('the page cannot tell the tap is there', () => {
     expect(thenCalls).toBe(0);
   });
 
+  it("the page's configuration is read without running its getters", () => {
+    const t = setup();
+    let calls = 0;
+    const transport = { type: 'pureengage-v3-rest', get dataURL() { calls++; return 'https://x'; }, async: { get enabled() { calls++; return true; } } };
+    t.win._genesys = { widgets: { get bus() { calls++; return undefined; }, webchat: { transport } } };
+    t.handle.emit({ t: 'note' });
+    expect(t.status().transport).toEqual({ type: 'pureengage-v3-rest' });
+    expect(calls).toBe(0);
+  });
+
   it('getters of command options and event payloads never run, at the call or at the flush', () => {
     /** The same calls on a bus; returns how often the payload's getters ran (the bus itself reads some). */
     const run = (bus: any) => {
