@@ -28,6 +28,8 @@ export { CANCEL_MESSAGE } from './command-outcome';
  *   status.problems.
  * - The hook checks again at DOMContentLoaded, at load and at every batch (`_genesys.widgets.bus`,
  *   a CXBus put in place with defineProperty, methods the page added or replaced, the transport).
+ *   These reads run no page getter (readData): a bus or config the page hides behind its own
+ *   getter is not found.
  * - Plugin interfaces are wrapped in place when `registerPlugin` returns, before the page sees
  *   them; a frozen one is reported, never forced.
  */
