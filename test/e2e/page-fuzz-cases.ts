@@ -12,6 +12,7 @@ export const REGRESSIONS: [string, unknown][] = [
   ['publish', ['px', ['o', [['a', ['p', 1]]], { proto: 'plain', freeze: 0, getters: [], methods: [] }], ['get', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf'], false, false]], // get trap run by the spread
   ['nativeReject', ['p', 'no agents']], // the page's rejection marked handled
   ['publish', ['o', [], { proto: 'plain', freeze: 0, getters: [], methods: [['toString', true], ['toPrimitive', true], ['toJSON', true]] }]],
+  ['named', ['o', [], { proto: 'plain', freeze: 0, getters: [], methods: [['toString', false]] }]], // the name stringified by the hook
 ];
 
 // ------------------------------------------------------------------------------------------------
@@ -61,7 +62,7 @@ const { spec } = fc.letrec<{ spec: unknown; leaf: unknown }>((tie) => ({
   ),
 }));
 
-const OPS = ['publish', 'publishDirect', 'classPublish', 'data', 'command', 'fail', 'nativeReject', 'nativeResolve', 'nativeCaught'] as const;
+const OPS = ['publish', 'publishDirect', 'classPublish', 'data', 'command', 'fail', 'nativeReject', 'nativeResolve', 'nativeCaught', 'named', 'commandNamed', 'registerNamed'] as const;
 
 export interface Case { id: number; op: string; spec: unknown }
 

@@ -237,6 +237,9 @@ export const FUZZ_SCRIPT = String.raw`(function () {
         case 'data': ret = fuzz.data('k' + c.id, payload); break;
         case 'command': ret = fuzz.command('Fuzz.echo', payload); ret.done(function (v) { out.settled = v === payload ? 'resolved:payload' : 'resolved:other'; }); break;
         case 'fail': ret = fuzz.command('Fuzz.fail', payload); ret.fail(function (v) { out.settled = v === payload ? 'rejected:payload' : 'rejected:other'; }); break;
+        case 'named': ret = fuzz.publish(payload, {}); break; // the payload as the event's name
+        case 'commandNamed': ret = fuzz.command(payload, {}); break;
+        case 'registerNamed': ret = fuzz.registerEvents(payload); break;
         case 'nativeReject': ret = quick.command('reject', payload); break; // left unhandled on purpose
         case 'nativeResolve': ret = quick.command('resolve', payload); ret.then(function (v) { out.settled = v && v.box === payload ? 'resolved:payload' : 'resolved:other'; }); break;
         case 'nativeCaught': ret = quick.command('reject', payload); ret.catch(function (r) { out.settled = r === payload ? 'caught:payload' : 'caught:other'; }); break;
