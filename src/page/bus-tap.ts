@@ -3,7 +3,7 @@ import { BusRecorder, newContext, type BusContext } from './bus-recorder';
 import { BusWrappers } from './bus-wrappers';
 import { ChatFactsWatch } from './chat-facts';
 import type { HookEnv } from './page-env';
-import { isObjectLike, read, type Fn, type Obj } from './page-objects';
+import { isObjectLike, markHookGetter, readData, type Fn, type Obj } from './page-objects';
 import { PROTOCOL_VERSION, type HookStatus } from '../shared/protocol';
 import { HOOK_KEY, type HookHandle } from '../shared/hook-handle';
 
@@ -29,6 +29,8 @@ export { CANCEL_MESSAGE } from './command-outcome';
  *   status.problems.
  * - The hook checks again at DOMContentLoaded, at load and at every batch (`_genesys.widgets.bus`,
  *   a CXBus put in place with defineProperty, methods the page added or replaced, the transport).
+ *   These reads run no page getter (readData): a bus or config the page hides behind its own
+ *   getter is not found.
  * - Plugin interfaces are wrapped in place when `registerPlugin` returns, before the page sees
  *   them; a frozen one is reported, never forced.
  */
@@ -83,7 +85,7 @@ class BusTap {
 
   start(): void {
     this.recorder.statusChanged();
-    const late = read(this.win, 'CXBus') != null || this.quickBusOnPage() != null;
+    const late = readData(this.win, 'CXBus') != null || this.quickBusOnPage() != null;
     const watchedBus = this.watch('CXBus', (bus) => this.onCXBus(bus));
     this.watch('_genesys', () => this.rescan());
     if (!watchedBus && !this.currentBus) {
@@ -111,10 +113,12 @@ class BusTap {
       const canDefine = desc ? desc.configurable === true && 'value' in desc : isExtensible(this.win);
       if (canDefine) {
         let value = desc?.value;
+        const get = () => value;
+        markHookGetter(get);
         defineProperty(this.win, key, {
           configurable: true,
           enumerable: desc ? desc.enumerable : true,
-          get: () => value,
+          get,
           set: (next: unknown) => {
             value = next;
             try {
@@ -129,7 +133,7 @@ class BusTap {
     } catch {
       /* leave the property alone */
     }
-    const current = read(this.win, key);
+    const current = readData(this.win, key);
     if (current != null) onValue(current);
     return watching;
   }
@@ -153,7 +157,7 @@ class BusTap {
   /** Checks what may have appeared or changed without an assignment we could see. */
   private rescan(): void {
     try {
-      const bus = read(this.win, 'CXBus');
+      const bus = readData(this.win, 'CXBus');
       if (bus != null) this.onCXBus(bus);
       const quick = this.quickBusOnPage();
       if (isObjectLike(quick)) {
@@ -178,7 +182,7 @@ class BusTap {
   }
 
   private quickBusOnPage(): unknown {
-    return read(read(read(this.win, '_genesys'), 'widgets'), 'bus');
+    return readData(readData(readData(this.win, '_genesys'), 'widgets'), 'bus');
   }
 
   /** The hook came after the bus: tap the plugins it can still reach, name the others. */
@@ -215,13 +219,14 @@ class BusTap {
   }
 
   private readTransport(): HookStatus['transport'] {
-    const t = read(read(read(read(this.win, '_genesys'), 'widgets'), 'webchat'), 'transport');
+    // The page's configuration, read without running its getters.
+    const t = readData(readData(readData(readData(this.win, '_genesys'), 'widgets'), 'webchat'), 'transport');
     if (!isObjectLike(t)) return undefined;
     // Only these three fields: never the headers (x-api-key).
     const out: NonNullable<HookStatus['transport']> = {};
-    const type = read(t, 'type');
-    const dataURL = read(t, 'dataURL');
-    const enabled = read(read(t, 'async'), 'enabled');
+    const type = readData(t, 'type');
+    const dataURL = readData(t, 'dataURL');
+    const enabled = readData(readData(t, 'async'), 'enabled');
     if (typeof type === 'string') out.type = safeName(type).name;
     if (typeof dataURL === 'string') out.dataURL = safeName(dataURL).name;
     if (typeof enabled === 'boolean') out.asyncEnabled = enabled;

@@ -101,22 +101,44 @@ function install(win: Window & Record<PropertyKey, unknown>): void {
   };
 
   const tap = new ChannelTap(env);
-  apply(addEventListener, win, ['message', (event: MessageEvent) => tap.onMessage(event), { capture: true, passive: true }]);
+  // The event's fields through MessageEvent's own getters, taken now: a page that later redefines
+  // them on MessageEvent.prototype does not see the tap read them.
+  const messageData = getDescriptor(MessageEvent.prototype, 'data')?.get;
+  const messageOrigin = getDescriptor(MessageEvent.prototype, 'origin')?.get;
+  const messageSource = getDescriptor(MessageEvent.prototype, 'source')?.get;
+  const onMessage = (event: MessageEvent) => {
+    if (!messageData || !messageOrigin || !messageSource) return tap.onMessage(event);
+    tap.onMessage({
+      isTrusted: event.isTrusted, // an own, unforgeable property of each event
+      get data() {
+        return apply(messageData, event, []);
+      },
+      get origin() {
+        return apply(messageOrigin, event, []) as string;
+      },
+      get source() {
+        return apply(messageSource, event, []);
+      },
+    });
+  };
+  apply(addEventListener, win, ['message', onMessage, { capture: true, passive: true }]);
   for (const type of ['DOMContentLoaded', 'load']) apply(addEventListener, win, [type, () => tap.refresh(), true]);
   if (store) apply(addEventListener, store, ['change', () => tap.refresh()]);
 
   // Wrap this window's own postMessage (an own property of each window in Chromium): the page's
   // call runs unchanged, with its this, arguments, result and exceptions; the tap looks afterwards.
+  // A Proxy with only an apply trap keeps what the page can check of the native function: typeof,
+  // name, length, own properties, prototype, not constructible; Function.prototype.toString gives
+  // `function () { [native code] }` (the native's is `function postMessage() { [native code] }`).
   const descriptor = getDescriptor(win, 'postMessage');
   if (descriptor && 'value' in descriptor && descriptor.configurable && typeof postOriginal === 'function') {
-    const wrapper = {
-      postMessage(this: unknown, ...args: unknown[]): unknown {
-        const result = apply(postOriginal, this, args);
+    const wrapper = new Proxy(postOriginal, {
+      apply(target, self, args) {
+        const result = apply(target, self, args);
         tap.onPost(args[0], args[1]);
         return result;
       },
-    }.postMessage;
-    Object.defineProperty(wrapper, 'length', { value: postOriginal.length });
+    });
     Object.defineProperty(win, 'postMessage', { ...descriptor, value: wrapper });
   }
 }

@@ -27,7 +27,8 @@ export type CopyMarker =
   | { $cx: 'object'; entries: { [key: string]: Copied }; keys: number } // object cut to the cap
   | { $cx: 'depth'; type: string } // nesting deeper than the cap
   | { $cx: 'budget' } // node budget of this payload used up
-  | { $cx: 'threw'; message: string } // a getter (or proxy trap) threw
+  | { $cx: 'threw'; message: string } // a proxy trap threw
+  | { $cx: 'accessor'; get: boolean; set: boolean } // a getter/setter property: never run, so its value is not shown
   | { $cx: 'undefined' }
   | { $cx: 'number'; value: 'NaN' | 'Infinity' | '-Infinity' }
   | { $cx: 'bigint'; value: string }

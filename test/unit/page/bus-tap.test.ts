@@ -443,8 +443,10 @@ describe('never changes or breaks the page', () => {
       throw new Error('trap');
     };
     const proxy = new Proxy({}, { get: trap, ownKeys: trap, getPrototypeOf: trap });
+    let getterCalls = 0;
     const getter = {
       get bad(): never {
+        getterCalls++;
         throw new Error('getter');
       },
     };
@@ -455,7 +457,9 @@ describe('never changes or breaks the page', () => {
     expect(received[0]).toBe(proxy);
     const [a, b] = t.events();
     expect(a).toMatchObject({ data: { $cx: 'threw' }, truncated: true });
-    expect(b).toMatchObject({ data: { bad: { $cx: 'threw', message: 'getter' } }, truncated: true });
+    // The getter is shown as an accessor, never run: neither at the call nor at the flush.
+    expect(b).toMatchObject({ data: { bad: { $cx: 'accessor', get: true, set: false } }, truncated: true });
+    expect(getterCalls).toBe(0);
   });
 });
 
@@ -577,5 +581,118 @@ describe('pageEnv (the real page side)', () => {
     env.clearTimer(idle);
     f.runAll(f.idles);
     expect(ran).toBe(1);
+  });
+});
+
+describe('the page cannot tell the tap is there', () => {
+  it('tapped methods keep length, name, own properties, prototype, constructibility and `this`', () => {
+    const t = setup();
+    function legacyPublish(this: unknown, _evt: unknown, _data: unknown) {
+      return this;
+    }
+    const iface: any = {
+      publish: legacyPublish, // a `function`: constructible
+      command: (name: unknown) => name, // an arrow: not constructible
+      subscribe(_evt: unknown, _cb: unknown) { return 'ok'; }, // a method: not constructible
+      namespace: () => 'Shape',
+    };
+    const before = ['publish', 'command', 'subscribe'].map((m) => ({
+      length: iface[m].length, name: iface[m].name, keys: Reflect.ownKeys(iface[m]), proto: Object.getPrototypeOf(iface[m]), prototype: iface[m].prototype,
+    }));
+    t.win._genesys = { widgets: { bus: iface } };
+    expect(t.handle.interfaces.get('Shape')).toBe(iface);
+    const after = ['publish', 'command', 'subscribe'].map((m) => ({
+      length: iface[m].length, name: iface[m].name, keys: Reflect.ownKeys(iface[m]), proto: Object.getPrototypeOf(iface[m]), prototype: iface[m].prototype,
+    }));
+    expect(after).toEqual(before);
+    expect(iface.publish).not.toBe(legacyPublish); // tapped
+    expect(() => new iface.command('x')).toThrow(TypeError);
+    expect(() => new iface.subscribe('x')).toThrow(TypeError);
+    const made = new iface.publish('constructed', {});
+    expect(made).toBeInstanceOf(legacyPublish);
+    const other = { other: true };
+    expect(iface.publish.call(other, 'e', {})).toBe(other);
+    expect(typeof iface.publish).toBe('function');
+    expect(names(t.events())).toEqual(['Shape.e']); // the construction is no publish
+  });
+
+  it('a class-based bus: its methods are wrapped on the prototype, nothing is added to the instances', () => {
+    const t = setup();
+    class Plugin {
+      constructor(readonly ns: string) {}
+      publish(evt: string, _data?: unknown) { return `${this.ns}.${evt}`; }
+      command(name: string) { return name; }
+      namespace() { return this.ns; }
+    }
+    class Bus extends Plugin {
+      registerPlugin(name: string) { return new Plugin(name); }
+    }
+    const bus = new Bus('CXBus');
+    const ownBefore = Reflect.ownKeys(bus);
+    t.win.CXBus = bus;
+    const plugin = bus.registerPlugin('Cls');
+    expect(Reflect.ownKeys(bus)).toEqual(ownBefore);
+    expect(Reflect.ownKeys(plugin)).toEqual(['ns']);
+    expect(plugin.publish('hello', { a: 1 })).toBe('Cls.hello');
+    expect(bus.command('Cls.go')).toBe('Cls.go');
+    const stranger = new Plugin('Stranger'); // never passed through registerPlugin: not recorded
+    expect(stranger.publish('quiet')).toBe('Stranger.quiet');
+    expect(t.events().map((e) => [e.name, e.publisher])).toEqual([['Cls.hello', 'Cls']]);
+    expect(t.of('command').map((c) => [c.name, c.commander])).toEqual([['Cls.go', 'CXBus']]);
+    expect(Object.getOwnPropertyNames(Plugin.prototype).sort()).toEqual(['command', 'constructor', 'namespace', 'publish']);
+  });
+
+  it("a native promise a command returns is watched without marking the page's promise handled", async () => {
+    const t = setup();
+    const original = Promise.reject(new Error('no agents'));
+    original.catch(() => {}); // the test's own: keeps the runner quiet about this one
+    const iface = { command: () => original, namespace: () => 'Native' };
+    t.win._genesys = { widgets: { bus: iface } };
+    const returned: Promise<unknown> = iface.command();
+    // The page gets an equivalent promise the hook never listens to (an unhandled rejection of it
+    // reaches the page's listeners; in Chromium in test/e2e/page-fuzz.test.ts).
+    expect(returned).not.toBe(original);
+    expect(Object.getPrototypeOf(returned)).toBe(Promise.prototype);
+    await expect(returned).rejects.toThrow('no agents');
+    expect(t.of('outcome')).toEqual([expect.objectContaining({ outcome: 'rejected', value: expect.objectContaining({ $cx: 'error', message: 'no agents' }) })]);
+    // Any other thenable is returned as it is and not listened to: its `then` is page code.
+    let thenCalls = 0;
+    const thenable = { then: () => thenCalls++ };
+    const custom = { command: () => thenable, namespace: () => 'Thenable' };
+    t.win._genesys = { widgets: { bus: custom } };
+    expect(custom.command()).toBe(thenable);
+    expect(thenCalls).toBe(0);
+  });
+
+  it("the page's configuration is read without running its getters", () => {
+    const t = setup();
+    let calls = 0;
+    const transport = { type: 'pureengage-v3-rest', get dataURL() { calls++; return 'https://x'; }, async: { get enabled() { calls++; return true; } } };
+    t.win._genesys = { widgets: { get bus() { calls++; return undefined; }, webchat: { transport } } };
+    t.handle.emit({ t: 'note' });
+    expect(t.status().transport).toEqual({ type: 'pureengage-v3-rest' });
+    expect(calls).toBe(0);
+  });
+
+  it('getters of command options and event payloads never run, at the call or at the flush', () => {
+    /** The same calls on a bus; returns how often the payload's getters ran (the bus itself reads some). */
+    const run = (bus: any) => {
+      const p = bus.registerPlugin('P');
+      let calls = 0;
+      const payload = { get secret() { return ++calls; }, plain: 1, nested: { get deep() { return ++calls; } } };
+      p.registerCommand('go', (e: any) => e.deferred.resolve(payload));
+      p.publish('evt', payload);
+      p.command('P.go', payload);
+      p.registerEvents(Object.defineProperty(['a'], 0, { get: () => { calls++; return 'x'; } }));
+      return () => calls;
+    };
+    const untapped = run(createBus().bus);
+    const { t, bus } = busOnPage();
+    const tapped = run(bus);
+    const accessor = { $cx: 'accessor', get: true, set: false };
+    expect(t.events()[0].data).toEqual({ secret: accessor, plain: 1, nested: { deep: accessor } });
+    expect(t.of('command')[0].options).toEqual({ secret: accessor, plain: 1, nested: { deep: accessor } });
+    expect(t.of('outcome')[0].value).toEqual({ secret: accessor, plain: 1, nested: { deep: accessor } });
+    expect(tapped()).toBe(untapped());
   });
 });
