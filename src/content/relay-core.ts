@@ -56,6 +56,11 @@ export class RelayCore {
     return this.streaming;
   }
 
+  /** Every kept chunk, by provenance (for a debugger: relay.iife.ts exposes it in its world). */
+  kept(): { genuine: Chunk[]; pageMade: Chunk[] } {
+    return { genuine: this.buffer.since(0), pageMade: this.pageMade.since(0) };
+  }
+
   /** Page-made records lost: refused, or pushed out of their own buffer before a panel read them. */
   get pageMadeDropped(): number {
     return this.pageMadeRefused + this.pageMade.dropped;

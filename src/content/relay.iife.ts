@@ -34,14 +34,16 @@ window.addEventListener('message', (event) => {
   if (event.source === window && isPageBatch(event.data)) relay.takePageBatch(event.data);
 }, true);
 
-// This isolated world's global is reachable only by CX Lens's own scripts and a debugger: the
-// service worker reads the report key here; browser tests hand records in as the hook would.
+// This isolated world's global is reachable only by CX Lens's own scripts and a debugger, never
+// by the page: the service worker reads the report key here; browser tests hand records in as the
+// hook would and read what is kept.
 Object.defineProperty(globalThis, RELAY_GLOBAL, {
   value: Object.freeze({
     reportKey: relay.reportKey,
     takeHookMessage: (message: unknown) => {
       if (isHookMessage(message)) relay.takeHookMessage(message);
     },
+    kept: () => relay.kept(),
   }),
 });
 
