@@ -7,7 +7,8 @@ import type { Frame, Page } from 'puppeteer-core';
 import { openLensPanel, openPage, sleep, waitFor } from './harness';
 import { demoSuite } from './demo-suite';
 import { captureStatus, rowCounts, setFilter, waitForCount } from './panel-driver';
-import { keptRecords } from './relay-world';
+import { inRelayWorld, keptRecords } from './relay-world';
+import { setFinalize } from './states-driver';
 
 const suite = demoSuite();
 
@@ -126,4 +127,27 @@ describe('a page forging CX Lens records', () => {
     expect(status.text).toMatch(/Capturing CXBus in top frame/);
     expect(flood).toBeGreaterThan(0);
   });
+
+  it("the features CX Lens injects report genuine records: they carry the document's report key", async () => {
+    const { page, devtools } = await openPage(suite.lens.browser, `${suite.demo.urls.domainA}/chat.html`);
+    suite.pages.push(page);
+    await page.waitForSelector('[data-testid="chat-open-button"]');
+    const panel = await openLensPanel(devtools);
+    await panel.$eval('[data-testid="tab-states"]', (el) => (el as HTMLElement).click());
+    await panel.waitForSelector('[data-testid="toggle-finalize"]');
+    await setFinalize(panel, true); // the panel shows the handler installed
+    const kept = await waitFor(async () => {
+      const k = await keptRecords(page);
+      return k.genuine.some((r) => r.t === 'inject' && r.state === 'installed') ? k : null;
+    }, 'the handler\'s genuine installed record');
+    expect(kept.pageMade.filter((r) => r.t === 'inject')).toEqual([]);
+    // The key is nowhere the page can read it.
+    const key = await inRelayWorldKey(page);
+    expect(key).toMatch(/^[0-9a-f-]{32,36}$/);
+    expect(await page.evaluate((k) => document.documentElement.outerHTML.includes(k) || JSON.stringify(Object.keys(window)).includes(k), key)).toBe(false);
+  });
 });
+
+async function inRelayWorldKey(page: Page): Promise<string> {
+  return inRelayWorld<string>(page, 'globalThis.cxLensRelay.reportKey');
+}
