@@ -28,6 +28,10 @@ export const PAGE_MADE_CAP = 1000;
 /** A page-made batch whose JSON is longer than this is refused (counted in pageMadeDropped), so
  *  the page-made buffer holds at most about PAGE_MADE_CAP × this many characters. */
 export const PAGE_MADE_MAX_CHARS = 1_000_000;
+/** Page-made records taken at most: a burst of PAGE_MADE_CAP, then this many a second. The rest
+ *  are counted in pageMadeDropped, so a flood cannot fill the panel (which keeps a bounded number of
+ *  records of all kinds) with page-made ones either. */
+export const PAGE_MADE_PER_SECOND = 200;
 
 /** Chrome's error for an extension message over its 64 MiB limit. */
 export function isTooLargeError(error: unknown): boolean {
@@ -37,9 +41,16 @@ export function isTooLargeError(error: unknown): boolean {
 export class RelayCore {
   /** Records lost because their batch or message was too large to send (cumulative). */
   tooLarge = 0;
-  /** Page-made records refused (too large) before they were kept; the buffer's own drops add up. */
+  /** Page-made records refused (too large, over the rate) before they were kept; the buffer's
+   *  own drops add up. */
   private pageMadeRefused = 0;
+  /** Page-made records that may still be taken now (a token bucket: PAGE_MADE_PER_SECOND). */
+  private pageMadeAllowance = PAGE_MADE_CAP;
+  private pageMadeCheckedAt: number;
   private streaming = false;
+  /** Page-made records, in a budget of their own. */
+  readonly pageMade: RecordBuffer;
+  private readonly now: () => number;
 
   constructor(
     private readonly docId: string,
@@ -48,9 +59,12 @@ export class RelayCore {
     private readonly post: Post,
     /** This document's report key: the worker passes it to the features it injects. */
     readonly reportKey: string,
-    /** Page-made records, in a budget of their own. */
-    readonly pageMade: RecordBuffer = new RecordBuffer(PAGE_MADE_CAP),
-  ) {}
+    options: { pageMade?: RecordBuffer; now?: () => number } = {},
+  ) {
+    this.pageMade = options.pageMade ?? new RecordBuffer(PAGE_MADE_CAP);
+    this.now = options.now ?? Date.now;
+    this.pageMadeCheckedAt = this.now();
+  }
 
   get isStreaming(): boolean {
     return this.streaming;
@@ -90,10 +104,20 @@ export class RelayCore {
     if (records.length === 0) return;
     const piece = markPageMade(records);
     if (!piece) return this.refusePageMade(typeof records === 'string' ? 1 : records.length);
-    if (piece.json.length > PAGE_MADE_MAX_CHARS) return this.refusePageMade(piece.count);
+    if (piece.json.length > PAGE_MADE_MAX_CHARS || !this.allowPageMade(piece.count)) return this.refusePageMade(piece.count);
     const chunk = this.pageMade.push(piece.json, piece.count);
     this.buffer.skip(piece.count);
     if (this.streaming) this.sendLive(chunk, this.pageMade);
+  }
+
+  private allowPageMade(count: number): boolean {
+    const now = this.now();
+    const earned = Math.max(0, now - this.pageMadeCheckedAt) * (PAGE_MADE_PER_SECOND / 1000);
+    this.pageMadeAllowance = Math.min(PAGE_MADE_CAP, this.pageMadeAllowance + earned);
+    this.pageMadeCheckedAt = now;
+    if (count > this.pageMadeAllowance) return false;
+    this.pageMadeAllowance -= count;
+    return true;
   }
 
   private refusePageMade(count: number): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RecordBuffer } from '../../../src/content/record-buffer';
 import {
-  PAGE_MADE_CAP, PAGE_MADE_MAX_CHARS, RelayCore, groups, isTooLargeError, markPageMade, randomDocId, type SendResult,
+  PAGE_MADE_CAP, PAGE_MADE_MAX_CHARS, PAGE_MADE_PER_SECOND, RelayCore, groups, isTooLargeError, markPageMade, randomDocId, type SendResult,
 } from '../../../src/content/relay-core';
 import { PAGE_SOURCE, PROTOCOL_VERSION, RECORD_MAX_CHARS, type ContentToWorker, type HookMessage, type InjectRecord } from '../../../src/shared/protocol';
 
@@ -23,15 +23,16 @@ const inject = (state: InjectRecord['state'] = 'installed'): InjectRecord => ({ 
 
 function relay(answers: (m: ContentToWorker) => SendResult = () => 'sent', cap = 1000) {
   const sent: Extract<ContentToWorker, { type: 'chunks' }>[] = [];
+  const clock = { now: 0 };
   const core = new RelayCore('doc', new RecordBuffer(cap), (m) => {
     const r = answers(m);
     if (r === 'sent' && m.type === 'chunks') sent.push(m);
     return r;
-  }, KEY);
+  }, KEY, { now: () => clock.now });
   /** Every record sent to the worker, in order, parsed. */
   const records = (): Record<string, unknown>[] =>
     sent.flatMap((m) => m.chunks.flatMap((c) => (JSON.parse(c.json) as Record<string, unknown>[]).map((r, i) => ({ ...r, seq: c.firstSeq + i }))));
-  return { core, sent, records };
+  return { core, sent, records, clock };
 }
 
 describe('RelayCore', () => {
@@ -151,6 +152,20 @@ describe('RelayCore: provenance', () => {
     const seqs = got.map((r) => r.seq as number);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b)); // one strictly increasing order
     expect(sent.at(-1)).toMatchObject({ dropped: 0, pageMadeDropped: 5000 - PAGE_MADE_CAP });
+  });
+
+  it('takes page-made records at a bounded rate: a burst of the cap, then PAGE_MADE_PER_SECOND', () => {
+    const { core, clock, records } = relay();
+    core.stream(0);
+    for (let i = 0; i < PAGE_MADE_CAP + 10; i++) core.takePageBatch(pageBatch(1));
+    expect(records()).toHaveLength(PAGE_MADE_CAP);
+    expect(core.pageMadeDropped).toBe(10);
+    clock.now += 1000; // a second later: PAGE_MADE_PER_SECOND more
+    for (let i = 0; i < PAGE_MADE_PER_SECOND + 5; i++) core.takePageBatch(pageBatch(1));
+    expect(records()).toHaveLength(PAGE_MADE_CAP + PAGE_MADE_PER_SECOND);
+    expect(core.pageMadeDropped).toBe(15);
+    core.takeHookMessage(batch(3)); // genuine records are never rate-limited
+    expect(records().filter((r) => !r.pageMade)).toHaveLength(3);
   });
 
   it('refuses a page-made batch over its size budget before parsing it, counting it and leaving a seq gap', () => {
