@@ -93,10 +93,10 @@ export class RelayCore {
 
   /** A window message in the hook's old batch shape: the page's own. */
   takePageBatch(batch: PageBatch): void {
-    if (!('json' in batch)) return this.takePageMade(batch.records);
-    // Refused before it is parsed: the cost of a page's batch stays bounded.
-    if (batch.json.length > PAGE_MADE_MAX_CHARS) return this.refusePageMade(batch.count);
-    this.takePageMade(batch.json);
+    const count = 'json' in batch ? batch.count : batch.records.length;
+    // Refused before it is parsed (too large, or over the rate): a flood costs a shape check a batch.
+    if (('json' in batch && batch.json.length > PAGE_MADE_MAX_CHARS) || !this.allowPageMade(0)) return this.refusePageMade(count);
+    this.takePageMade('json' in batch ? batch.json : batch.records);
   }
 
   /** Records the page made (or forged): marked pageMade and kept in their own budget. */
@@ -110,12 +110,13 @@ export class RelayCore {
     if (this.streaming) this.sendLive(chunk, this.pageMade);
   }
 
+  /** Takes `count` from the allowance if there is enough (0: only checks that one record may come). */
   private allowPageMade(count: number): boolean {
     const now = this.now();
     const earned = Math.max(0, now - this.pageMadeCheckedAt) * (PAGE_MADE_PER_SECOND / 1000);
     this.pageMadeAllowance = Math.min(PAGE_MADE_CAP, this.pageMadeAllowance + earned);
     this.pageMadeCheckedAt = now;
-    if (count > this.pageMadeAllowance) return false;
+    if (this.pageMadeAllowance < Math.max(1, count)) return false;
     this.pageMadeAllowance -= count;
     return true;
   }
