@@ -121,9 +121,9 @@ export class RelayCore {
     return true;
   }
 
+  /** Page-made records refused at the door get no seq number (no gap for the panel to explain). */
   private refusePageMade(count: number): void {
     this.pageMadeRefused += count;
-    this.skip(count);
     if (this.streaming) this.sendChunks([], false); // the panel learns the count now
   }
 

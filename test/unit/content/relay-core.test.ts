@@ -168,14 +168,14 @@ describe('RelayCore: provenance', () => {
     expect(records().filter((r) => !r.pageMade)).toHaveLength(3);
   });
 
-  it('refuses a page-made batch over its size budget before parsing it, counting it and leaving a seq gap', () => {
+  it('refuses a page-made batch over its size budget before parsing it, counting it without using seq numbers', () => {
     const { core, sent } = relay();
     core.stream(0);
     core.takePageBatch({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', json: '['.repeat(PAGE_MADE_MAX_CHARS + 1), count: 3 });
     expect(core.pageMadeDropped).toBe(3);
     expect(sent.at(-1)).toMatchObject({ chunks: [], pageMadeDropped: 3, tooLarge: 0 });
     core.takeHookMessage(batch(1));
-    expect(sent.at(-1)!.chunks[0]!.firstSeq).toBe(4);
+    expect(sent.at(-1)!.chunks[0]!.firstSeq).toBe(1);
     // Nested too deep to write again: refused and counted, never thrown.
     const deep = '['.repeat(200_000) + ']'.repeat(200_000);
     expect(() => core.takePageMade(deep)).not.toThrow();
