@@ -41,10 +41,14 @@ export function pageEnv(win: Window, send: (message: HookMessage) => void): Hook
   };
 }
 
+/** Messages the hook posts before the content script took its port (the port queues them until
+ *  then); past this, without a content script, they are dropped rather than queued without end. */
+export const UNTAKEN_PORT_MAX_MESSAGES = 100;
+
 /**
  * Opens the hook's private channel: a MessageChannel whose second port is handed to the content
- * script now (hook-link.ts). Returns the sender. Messages are sent only once the port was taken;
- * without a content script (none took it) they are dropped rather than queued without end.
+ * script now (hook-link.ts). Returns the sender. What the hook sends before the hand-over (its
+ * first status, at document_start) waits in the port until the content script takes it.
  * Natives are taken now, so a page that later replaces MessagePort.prototype.postMessage or
  * MessageChannel changes nothing.
  */
@@ -54,7 +58,9 @@ export function hookPort(win: Window): (message: HookMessage) => void {
   const channel = new MessageChannel();
   const port = channel.port1;
   const taken = offerPort(windowLinkEnv(win), channel.port2);
+  let early = 0;
   return (message) => {
-    if (taken()) apply(post, port, [message]);
+    if (!taken() && ++early > UNTAKEN_PORT_MAX_MESSAGES) return;
+    apply(post, port, [message]);
   };
 }

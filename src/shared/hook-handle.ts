@@ -3,6 +3,7 @@
 // both ask with a synchronously dispatched event that the hook answers. Runs in page code: nothing
 // here may throw into the page.
 import { PAGE_SOURCE, PROTOCOL_VERSION, type CaptureRecord, type PageBatch } from './protocol';
+import { ASK_EVENT } from './hook-link';
 
 /** Event type of a request for the hook's handle: a CustomEvent whose detail object the hook
  *  fills with `handle`. For the scripts the service worker injects. */
@@ -42,7 +43,6 @@ export function answerRequests(win: object, handle: HookHandle, ownEmit: (record
   const add = (win as EventWindow).addEventListener;
   const remove = (win as { removeEventListener?: unknown }).removeEventListener;
   const detailOf = Object.getOwnPropertyDescriptor(CustomEvent.prototype, 'detail')?.get;
-  const setTimer = (win as { setTimeout?: unknown }).setTimeout;
   if (typeof add !== 'function' || !detailOf) return;
   const fill = (event: Event, key: string, value: unknown): void => {
     try {
@@ -53,22 +53,25 @@ export function answerRequests(win: object, handle: HookHandle, ownEmit: (record
     }
   };
   apply(add, win, [HANDLE_EVENT, (event: Event) => fill(event, 'handle', handle), true]);
-  // The channel hook's link is given once; if the channel hook never asks, it is withdrawn after
-  // this task, so a page script cannot ask for it later.
+  // The channel hook's link is given once, to the first asker: the channel hook, the next script
+  // of the same manifest entry. It is withdrawn then, or at the latest when the content script
+  // asks for the hook's port (hook-link.ts ASK_EVENT: after both main-world scripts, in the same
+  // task), so no page script can ask for it. No timer: a page without a chat costs none.
   let linked = false;
+  const close = (): void => {
+    linked = true;
+    if (typeof remove === 'function') {
+      apply(remove, win, [CHANNEL_LINK_EVENT, onLink, true]);
+      apply(remove, win, [ASK_EVENT, close, true]);
+    }
+  };
   const onLink = (event: Event): void => {
     if (linked) return;
-    linked = true;
     fill(event, 'emit', ownEmit);
-    if (typeof remove === 'function') apply(remove, win, [CHANNEL_LINK_EVENT, onLink, true]);
+    close();
   };
   apply(add, win, [CHANNEL_LINK_EVENT, onLink, true]);
-  if (typeof setTimer === 'function') {
-    apply(setTimer, win, [() => {
-      linked = true;
-      if (typeof remove === 'function') apply(remove, win, [CHANNEL_LINK_EVENT, onLink, true]);
-    }, 0]);
-  }
+  apply(add, win, [ASK_EVENT, close, true]);
 }
 
 /** Asks the window's hook for its handle; undefined when no hook answers. Loose: a hook of an

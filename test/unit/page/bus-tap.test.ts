@@ -6,6 +6,7 @@ import {
   type CaptureRecord, type CommandRecord, type EventRecord, type HookMessage, type HookStatus, type OutcomeRecord, type PluginRecord,
 } from '../../../src/shared/protocol';
 import { FakeClock } from '../fakes/fake-clock';
+import { ASK_EVENT } from '../../../src/shared/hook-link';
 import { createFakeCXBus, type FakeCXBusOptions, type FakePlugin } from '../fakes/fake-cxbus';
 import { addQuickBus } from '../fakes/fake-widgets';
 
@@ -531,32 +532,27 @@ describe('batching and the handle', () => {
     expect(messages.flatMap(batchRecords).filter((r) => r.t === 'event').map((r) => (r as EventRecord).name)).toEqual(['P.before', 'P.after']);
   });
 
-  it("gives the channel hook its private record sink once, during this task only; the handle to anyone who asks", () => {
-    const win = new EventTarget() as EventTarget & { setTimeout?: unknown };
-    const later: (() => void)[] = [];
-    win.setTimeout = (fn: () => void) => later.push(fn);
+  it("gives the channel hook its private record sink once, until the content script asks for the port; the handle to anyone who asks", () => {
+    const win = new EventTarget();
     const t = setup(win);
-    const ask = () => {
+    const ask = (target: EventTarget) => {
       const request: { emit?: unknown } = {};
-      win.dispatchEvent(new CustomEvent('cx-lens-channel-link', { detail: request }));
+      target.dispatchEvent(new CustomEvent('cx-lens-channel-link', { detail: request }));
       return request.emit;
     };
-    const own = ask();
+    const own = ask(win);
     expect(typeof own).toBe('function');
-    expect(ask()).toBeUndefined(); // a second asker (a page script) gets nothing
+    expect(ask(win)).toBeUndefined(); // a second asker (a page script) gets nothing
     (own as (r: unknown) => void)({ t: 'channel', direction: 'in' });
     expect(t.records().some((r) => r.t === 'channel')).toBe(true);
     expect(t.batches.every((m) => m.type === 'batch')).toBe(true); // in the hook's own batches: genuine
 
-    const t2win = new EventTarget() as EventTarget & { setTimeout?: unknown };
-    const later2: (() => void)[] = [];
-    t2win.setTimeout = (fn: () => void) => later2.push(fn);
-    setup(t2win);
-    later2.forEach((fn) => fn()); // the task ended without a channel hook asking
-    const request: { emit?: unknown } = {};
-    t2win.dispatchEvent(new CustomEvent('cx-lens-channel-link', { detail: request }));
-    expect(request.emit).toBeUndefined();
-    expect(later).toHaveLength(1);
+    // No channel hook asked: the content script's ask for the port (after both main-world
+    // scripts) withdraws the link.
+    const other = new EventTarget();
+    setup(other);
+    other.dispatchEvent(new Event(ASK_EVENT));
+    expect(ask(other)).toBeUndefined();
   });
 });
 
