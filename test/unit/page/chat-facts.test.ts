@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { installHook } from '../../../src/page/bus-tap';
 import { ChatFactsWatch, POLL_LOCK_KEY } from '../../../src/page/chat-facts';
-import { BATCH_INTERVAL_MS, type CaptureRecord, type HookStatus, type PageBatch } from '../../../src/shared/protocol';
+import { BATCH_INTERVAL_MS, type CaptureRecord, type HookStatus, type HookMessage } from '../../../src/shared/protocol';
 import { FakeClock } from '../fakes/fake-clock';
 
 /** A window whose localStorage is an accessor (as in Chromium) and whose Storage has getItem. */
@@ -26,11 +26,11 @@ function pageWindow(config?: object) {
 
 function hook(win: any) {
   const clock = new FakeClock();
-  const batches: PageBatch[] = [];
-  installHook(win, { now: clock.now, setTimer: clock.setTimer, clearTimer: clock.clearTimer, post: (b) => batches.push(structuredClone(b)) });
+  const batches: HookMessage[] = [];
+  installHook(win, { now: clock.now, setTimer: clock.setTimer, clearTimer: clock.clearTimer, send: (message) => batches.push(structuredClone(message)) });
   const statuses = (): HookStatus[] => {
     clock.advance(BATCH_INTERVAL_MS);
-    return batches.flatMap((b) => ('json' in b ? JSON.parse(b.json) as CaptureRecord[] : b.records)).filter((r) => r.t === 'status').map((r) => (r as { status: HookStatus }).status);
+    return batches.flatMap((b) => (b.type === 'emit' ? [b.record] : 'json' in b ? JSON.parse(b.json) as CaptureRecord[] : b.records)).filter((r) => r.t === 'status').map((r) => (r as { status: HookStatus }).status);
   };
   return { clock, statuses, status: () => statuses().at(-1)! };
 }
