@@ -11,11 +11,14 @@
 // 4. No chat (bench/no-chat.ts): load times of a plain page and of one with 20 iframes, with and
 //    without CX Lens; service worker starts over those loads; gzip sizes of the page-side scripts.
 //    BENCH_ONLY=no-chat runs this part alone.
+// 5. Findings: time to compute every finding of a 100,000-record log, in Node (bench/findings.ts).
 import type { Browser, Frame, Page } from 'puppeteer-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { startDemo } from '../test/demo/server/index.mjs';
 import { launch, openLensPanel, openPage, serviceWorker, sleep, EXTENSION_ID } from '../test/e2e/harness';
 import { noChatBench, printNoChat } from './no-chat';
+import { benchFindings, printFindingsBench } from './findings';
+import { inRelayWorld } from '../test/e2e/relay-world';
 
 const N = 20_000;
 const ROUNDS = 11;
@@ -184,20 +187,22 @@ async function main() {
     await sleep(1000);
     const delivered = await rowCount(panel, 'count');
 
-    // 3. Panel with 100,000 rows: the page posts fake records in batches of 500, as the hook would.
+    // 3. Panel with 100,000 rows: fake records handed to the relay in batches of 500, as the hook
+    // sends them over its private port (from the relay's own world, test/e2e/relay-world.ts).
     await panel.click('[data-testid="clear"]');
     await setFilter(panel, '');
     const renderStart = Date.now();
     const rendered = whenCount(panel, 'total', PANEL_ROWS, 120_000);
-    await lensPage.evaluate((total) => {
+    await inRelayWorld(lensPage, `(() => {
+      const total = ${PANEL_ROWS};
       for (let i = 0; i < total; i += 500) {
         const records = [];
         for (let j = i; j < Math.min(total, i + 500); j++) {
-          records.push({ t: 'event', seq: 0, time: Date.now(), name: `Load.e${j % 50}`, publisher: 'Load', via: 'publish', data: { j, text: `row ${j}` } });
+          records.push({ t: 'event', seq: 0, time: Date.now(), name: 'Load.e' + (j % 50), publisher: 'Load', via: 'publish', data: { j, text: 'row ' + j } });
         }
-        window.postMessage({ source: 'cx-lens-page', v: 1, type: 'batch', records }, location.origin);
+        globalThis.cxLensRelay.takeHookMessage({ type: 'batch', records });
       }
-    }, PANEL_ROWS);
+    })()`);
     const renderedAt = await rendered;
     const filters: Record<string, number> = {};
     // Each step changes the count, which is what the measurement waits for.
@@ -211,6 +216,9 @@ async function main() {
       panel: await heapMB(lens.browser, (_t, u) => u.startsWith(`chrome-extension://${EXTENSION_ID}/panel/`)),
     };
 
+    // 5. Findings, in Node, once the browsers are idle.
+    const findings = benchFindings();
+
     const results = {
       date: new Date().toISOString(),
       chromium: await lens.browser.version(),
@@ -222,6 +230,7 @@ async function main() {
       delivery: { delivered, of: N, lastShownAfterMs: lastShownAt ? lastShownAt - startedAt : null },
       panel: { rows: PANEL_ROWS, renderMs: renderedAt ? renderedAt - renderStart : null, filterMs: filters, heapMB: heap },
       noChat,
+      findings,
     };
     mkdirSync('bench/results', { recursive: true });
     writeFileSync('bench/results/latest.json', JSON.stringify(results, null, 2));
@@ -232,6 +241,7 @@ async function main() {
     console.log(`  (b0) CX Lens capturing, its panel not open: ${fmt(b0)} ms   b0/a = ${fmt(b0 / a, 3)}    (b0−a)/(c−a) = ${fmt((b0 - a) / (c - a), 3)}`);
     console.log(`  delivery   ${delivered} of ${N} reached the panel; the last showed ${results.delivery.lastShownAfterMs ?? 'never'} ms after the first publish`);
     console.log(`  panel      ${PANEL_ROWS} rows rendered in ${results.panel.renderMs ?? 'timeout'} ms; filter: ${Object.entries(filters).map(([k, v]) => `${k} ${fmt(v)} ms`).join(', ')}`);
+    printFindingsBench(findings);
     console.log(`  heap       worker ${heap.worker === null ? '?' : fmt(heap.worker)} MB, panel ${heap.panel === null ? '?' : fmt(heap.panel)} MB`);
     printNoChat(noChat);
     console.log('  (written to bench/results/latest.json)');

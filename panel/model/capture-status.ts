@@ -48,11 +48,13 @@ export interface Losses {
 
 /** One document's losses. The relay's too-large count is taken as it is (its records never reach a
  *  panel, even before the panel sees the gap); the buffer's only as far as the seq gaps show it
- *  (its count includes records an earlier panel had received). */
-export function lossesOf(doc: { dropped: number; tooLarge: number; lost: number }): Losses {
+ *  (its count includes records an earlier panel had received). Gaps left by page-made records the
+ *  relay did not keep (their own budget) are no loss of genuine records: left out. */
+export function lossesOf(doc: { dropped: number; tooLarge: number; lost: number; pageMadeDropped?: number }): Losses {
   const tooLarge = doc.tooLarge;
-  const bufferFull = Math.min(doc.dropped, Math.max(0, doc.lost - tooLarge));
-  const other = Math.max(0, doc.lost - tooLarge - bufferFull);
+  const pageMade = Math.min(doc.pageMadeDropped ?? 0, Math.max(0, doc.lost - tooLarge));
+  const bufferFull = Math.min(doc.dropped, Math.max(0, doc.lost - tooLarge - pageMade));
+  const other = Math.max(0, doc.lost - tooLarge - pageMade - bufferFull);
   return { bufferFull, tooLarge, other, total: bufferFull + tooLarge + other };
 }
 

@@ -10,7 +10,7 @@ const SUMMARY_DEPTH = 8;
 
 const MARKER_KINDS = new Set<string>([
   'cycle', 'function', 'dom', 'jquery', 'window', 'string', 'array', 'object', 'depth', 'budget', 'threw',
-  'undefined', 'number', 'bigint', 'symbol', 'date', 'regexp', 'error', 'map', 'set', 'escaped', 'too-large',
+  'undefined', 'number', 'bigint', 'symbol', 'date', 'regexp', 'error', 'map', 'set', 'escaped', 'too-large', 'accessor',
 ]);
 
 /** A `$cx` marker object. Records come from the page, so a marker's fields are checked where used. */
@@ -73,6 +73,7 @@ export function markerLabel(m: CopyMarker): string {
     case 'depth': return `${str(r.type) || 'value'} nested too deep (not copied)`;
     case 'budget': return 'payload size budget used up (not copied)';
     case 'threw': return `⚠ getter threw: ${str(r.message)}`;
+    case 'accessor': return `accessor (${[r.get === true ? 'get' : '', r.set === true ? 'set' : ''].filter(Boolean).join('/') || 'none'}), not read`;
     case 'undefined': return 'undefined';
     case 'number': return str(r.value);
     case 'bigint': return `${str(r.value)}n`;

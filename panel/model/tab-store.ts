@@ -26,6 +26,9 @@ export interface DocState {
   tooLarge: number;
   /** Records this panel never received: gaps in the seq numbers. */
   lost: number;
+  /** The relay's count of page-made records it did not keep (their own budget; cumulative). Their
+   *  seq gaps are no loss of genuine records. */
+  pageMadeDropped?: number;
   lastSeq: number;
   /** Gone: the frame disconnected (navigated away, removed) or was not re-announced after a reconnect. */
   gone: boolean;
@@ -107,7 +110,7 @@ export class TabStore {
     this.feed = {
       frame: (frame) => this.onFrame(frame),
       frameGone: (docId) => this.onFrameGone(docId),
-      records: (docId, records, dropped, tooLarge) => this.onRecords(docId, records, dropped, tooLarge ?? 0),
+      records: (docId, records, dropped, tooLarge, pageMadeDropped) => this.onRecords(docId, records, dropped, tooLarge ?? 0, pageMadeDropped ?? 0),
       connection: (state, detail) => this.onConnection(state, detail),
       injection: (report) => {
         for (const listener of this.injectionListeners) guard('an injection listener', () => listener(report));
@@ -245,7 +248,7 @@ export class TabStore {
     this.notify();
   }
 
-  private onRecords(docId: string, records: CaptureRecord[], dropped: number, tooLarge: number): void {
+  private onRecords(docId: string, records: CaptureRecord[], dropped: number, tooLarge: number, pageMadeDropped = 0): void {
     let doc = this.docs.get(docId);
     if (!doc) {
       // Records of a frame the panel has not been told about (yet): keep them.
@@ -254,6 +257,7 @@ export class TabStore {
     }
     doc.dropped = Math.max(doc.dropped, dropped);
     doc.tooLarge = Math.max(doc.tooLarge, tooLarge);
+    if (pageMadeDropped > (doc.pageMadeDropped ?? 0)) doc.pageMadeDropped = pageMadeDropped;
     for (const record of records) {
       if (!record || typeof record !== 'object' || typeof record.t !== 'string') continue;
       if (typeof record.seq === 'number') {

@@ -1,16 +1,24 @@
-// Content script (isolated world, every frame, document_start): takes the page hook's batches,
-// numbers and keeps them (RecordBuffer), and sends them to the service worker while a panel
-// watches this tab (RelayCore), over a port opened only once a panel asks (RelayLink). Accepts
-// only data from the page, never instructions: the page cannot drive the extension through it.
+// Content script (isolated world, every frame, document_start): takes the page hook's records
+// from its private port (hook-link.ts), numbers and keeps them (RecordBuffer), and sends them to
+// the service worker while a panel watches this tab (RelayCore), over a port opened only once a
+// panel asks (RelayLink). Records that arrive any other way are the page's own: kept as page-made,
+// in a budget of their own. Accepts only data from the page, never instructions: the page cannot
+// drive the extension through this script.
 import { RecordBuffer } from './record-buffer';
 import { RelayCore, randomDocId } from './relay-core';
 import { RelayLink, type LinkPort } from './relay-link';
 import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, bufferCapSetting } from '../shared/buffer-cap';
 import { PANELS_OPEN_KEY, anyPanelOpen } from '../shared/panels-open';
-import { CONTENT_PORT, PROTOCOL_VERSION, isPageBatch, type WorkerToContent } from '../shared/protocol';
+import {
+  CONTENT_PORT, PROTOCOL_VERSION, RELAY_GLOBAL, isHookMessage, isPageBatch, type WorkerToContent,
+} from '../shared/protocol';
+import { acceptPort, windowLinkEnv } from '../shared/hook-link';
 
 const docId = randomDocId(crypto);
-const relay: RelayCore = new RelayCore(docId, new RecordBuffer(DEFAULT_BUFFER_CAP), (message) => link.send(message));
+// The report key: a secret of this document that the page never sees (it lives in this isolated
+// world); the service worker reads it (scripting.executeScript in this world) and gives it to the
+// features it injects, whose inject records are genuine only with it.
+const relay: RelayCore = new RelayCore(docId, new RecordBuffer(DEFAULT_BUFFER_CAP), (message) => link.send(message), randomDocId(crypto));
 // No port until a panel asks (see RelayLink): ordinary browsing starts no worker.
 const link: RelayLink = new RelayLink(relay, {
   connect: openPort,
@@ -19,14 +27,33 @@ const link: RelayLink = new RelayLink(relay, {
   hello: () => ({ type: 'hello', v: PROTOCOL_VERSION, docId, url: location.href, origin: location.origin, top: window === window.top, timeOrigin: performance.timeOrigin }),
 });
 
+// The hook's private port, taken at document_start before any page script runs.
+acceptPort(windowLinkEnv(window), (hookPort) => {
+  hookPort.onmessage = (event) => {
+    if (!isHookMessage(event.data)) return;
+    relay.takeHookMessage(event.data);
+    if (relay.buffer.length > 1) readSettings(); // more than the hook's first status: see below
+  };
+});
+
+// A window message in the hook's old batch shape: the page's own (CX Lens no longer sends it).
+// Left to the page's listeners as it is.
 window.addEventListener('message', (event) => {
-  if (event.source !== window || !isPageBatch(event.data)) return;
-  // Our own traffic: the page's message listeners never see it (this listener is registered at
-  // document_start, before any of theirs), so a page that parses every message cannot trip on it.
-  event.stopImmediatePropagation();
-  relay.takeBatch(event.data);
-  if (relay.buffer.lastSeq > 1) readSettings(); // more than the hook's first status: see below
+  if (event.source === window && isPageBatch(event.data)) relay.takePageBatch(event.data);
 }, true);
+
+// This isolated world's global is reachable only by CX Lens's own scripts and a debugger, never
+// by the page: the service worker reads the report key here; browser tests hand records in as the
+// hook would and read what is kept.
+Object.defineProperty(globalThis, RELAY_GLOBAL, {
+  value: Object.freeze({
+    reportKey: relay.reportKey,
+    takeHookMessage: (message: unknown) => {
+      if (isHookMessage(message)) relay.takeHookMessage(message);
+    },
+    kept: () => relay.kept(),
+  }),
+});
 
 // The worker wakes the tab's frames when a panel subscribes to it.
 chrome.runtime.onMessage.addListener((message: unknown) => {

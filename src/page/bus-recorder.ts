@@ -1,7 +1,8 @@
 // The page hook's records: made during the page's bus call, copied deeply and posted later.
 //
 // Hot path (every publish): a top-level copy of a plain payload (see snapshot), a record and a
-// push; measured at about 0.1 µs a publish in Chromium, 0.1 µs in node. The deep, bounded copy
+// push; about 0.1 µs a publish plus about 0.1 µs per top-level key (one property descriptor each,
+// so that no getter runs), measured in node. The deep, bounded copy
 // (safe-copy.ts) and the postMessage run at flush time, off the page's call and when the page is
 // idle (page-env.ts), so anything below the top level of a payload is copied as it is at the flush
 // (usually within BATCH_INTERVAL_MS, at most about BATCH_INTERVAL_MS + IDLE_TIMEOUT_MS later), not
@@ -12,7 +13,6 @@ import type { HookEnv } from './page-env';
 import { isObjectLike, type Obj } from './page-objects';
 import { splitBatch } from '../shared/chunks';
 import {
-  PAGE_SOURCE, PROTOCOL_VERSION,
   type CaptureRecord, type CommandOutcome, type CommandRecord, type EventRecord, type EventVia,
   type HookStatus, type OutcomeRecord, type PluginRecord,
 } from '../shared/protocol';
@@ -30,7 +30,7 @@ export function newContext(): BusContext {
 export const REGISTRATIONS = ['subscribe', 'unsubscribe', 'before', 'registerCommand', 'registerEvents'] as const;
 export type Registration = (typeof REGISTRATIONS)[number];
 
-const { getPrototypeOf } = Object;
+const { getPrototypeOf, keys: objectKeys, getOwnPropertyDescriptor: ownDescriptor, defineProperty } = Object;
 const { stringify } = JSON;
 const objectPrototype = Object.prototype;
 const arrayPrototype = Array.prototype;
@@ -39,9 +39,14 @@ const arrayPrototype = Array.prototype;
 class Ready {
   constructor(readonly record: CaptureRecord) {}
 }
+/** A record handed to the hook's handle: sent on its own, in its place in the queue, with the
+ *  report key its caller gave (the content script decides whether it is genuine). */
+class Handed {
+  constructor(readonly record: CaptureRecord, readonly key: string | null) {}
+}
 /** Queue marker: send the status here if it changed. */
 const STATUS = {};
-type Pending = CaptureRecord | Ready | typeof STATUS;
+type Pending = CaptureRecord | Ready | Handed | typeof STATUS;
 
 /** Makes the hook's records and sends them in batches. No method throws into the page. */
 export class BusRecorder {
@@ -121,9 +126,9 @@ export class BusRecorder {
       let names: string[];
       let truncated = false;
       if (action === 'registerEvents') {
-        const list = Array.isArray(first) ? first : [first];
+        const list = Array.isArray(first) ? dataItems(first) : { items: [first], length: 1 };
         truncated = list.length > MAX_ARRAY_ITEMS;
-        names = list.slice(0, MAX_ARRAY_ITEMS).map((e) => fullName(ns, e));
+        names = list.items.map((e) => fullName(ns, e));
       } else if (action === 'registerCommand' || action === 'before') {
         names = [commandName(ns, first)];
       } else {
@@ -165,17 +170,29 @@ export class BusRecorder {
     }
   }
 
-  /** A record from the extension's own scripts (HookHandle.emit), copied safely at once. */
+  /** A record of the channel hook (given privately at document_start), copied safely at once. */
   emit(record: unknown): void {
+    const copied = this.copyRecord(record);
+    if (copied) this.batcher.add(new Ready(copied));
+  }
+
+  /** A record handed to the hook's handle (HookHandle.emit: the injected scripts, or the page),
+   *  with the caller's report key. Copied safely at once. */
+  handed(record: unknown, key: unknown): void {
+    const copied = this.copyRecord(record);
+    if (copied) this.batcher.add(new Handed(copied, typeof key === 'string' ? key : null));
+  }
+
+  private copyRecord(record: unknown): CaptureRecord | null {
     try {
-      if (!isObjectLike(record) || typeof (record as Obj).t !== 'string') return;
+      if (!isObjectLike(record) || typeof (record as Obj).t !== 'string') return null;
       const copied = safeCopy(record).value as unknown as CaptureRecord;
-      if (!isObjectLike(copied) || typeof copied.t !== 'string') return; // e.g. an escaped `$cx` object
+      if (!isObjectLike(copied) || typeof copied.t !== 'string') return null; // e.g. an escaped `$cx` object
       copied.seq = 0;
       if (typeof copied.time !== 'number') copied.time = this.now();
-      this.batcher.add(new Ready(copied));
+      return copied;
     } catch {
-      /* ignore */
+      return null;
     }
   }
 
@@ -189,25 +206,35 @@ export class BusRecorder {
   private send(items: Pending[]): void {
     try {
       this.beforeSend();
-      const records: CaptureRecord[] = [];
+      let records: CaptureRecord[] = [];
       for (const item of items) {
+        if (item instanceof Handed) {
+          this.sendBatch(records); // what came before it goes first: the order stays
+          records = [];
+          this.env.send({ type: 'emit', key: item.key, record: item.record });
+          continue;
+        }
         const record = this.finish(item);
         if (record) records.push(record);
       }
-      if (!records.length) return;
-      // One string: it crosses to the content script and on to the panel without being rebuilt.
-      // Unless the page gave every object a toJSON, which would change what JSON says: then objects.
-      const plainJson = !('toJSON' in objectPrototype) && !('toJSON' in arrayPrototype);
-      if (!plainJson) {
-        this.env.post({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', records });
-        return;
-      }
-      // Huge payloads: a batch over the message budget goes out in several (splitBatch).
-      for (const piece of splitBatch(records, stringify(records), stringify)) {
-        this.env.post({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', json: piece.json, count: piece.count });
-      }
+      this.sendBatch(records);
     } catch {
-      /* a batch lost to a broken postMessage must not break the page */
+      /* a batch lost to a broken port must not break the page */
+    }
+  }
+
+  private sendBatch(records: CaptureRecord[]): void {
+    if (!records.length) return;
+    // One string: it crosses to the content script and on to the panel without being rebuilt.
+    // Unless the page gave every object a toJSON, which would change what JSON says: then objects.
+    const plainJson = !('toJSON' in objectPrototype) && !('toJSON' in arrayPrototype);
+    if (!plainJson) {
+      this.env.send({ type: 'batch', records });
+      return;
+    }
+    // Huge payloads: a batch over the message budget goes out in several (splitBatch).
+    for (const piece of splitBatch(records, stringify(records), stringify)) {
+      this.env.send({ type: 'batch', json: piece.json, count: piece.count });
     }
   }
 
@@ -247,18 +274,42 @@ function pluginRecord(time: number, action: PluginRecord['action'], plugin: stri
   return record;
 }
 
+/** Plain objects with more keys than this are not snapshot at the call (copied at the flush only). */
+const SNAPSHOT_MAX_KEYS = 200;
+
 /**
- * The hot-path copy: the top level of a plain object, with a spread (the engine's fast object
- * clone), so a subscriber or `before` hook that changes a top-level field after the call does not
- * change what we show; anything else by reference. The deep, bounded copy happens at the flush.
+ * The hot-path copy: the top level of a plain object, so that a subscriber or `before` hook that
+ * changes a top-level field after the call does not change what we show; anything else by
+ * reference. The deep, bounded copy happens at the flush. Values are taken from property
+ * descriptors, never through [[Get]]: a getter is kept as a getter (the flush shows it as an
+ * accessor) and never runs. (A spread would be about ten times faster and run every getter.)
  */
 function snapshot(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   try {
-    return getPrototypeOf(value) === objectPrototype ? { ...value } : value;
+    if (getPrototypeOf(value) !== objectPrototype) return value;
+    const names = objectKeys(value);
+    if (names.length > SNAPSHOT_MAX_KEYS) return value;
+    const copy: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) {
+      const key = names[i];
+      const desc = ownDescriptor(value, key);
+      if (!desc) continue;
+      if (key === '__proto__' || !('value' in desc)) defineProperty(copy, key, { ...desc, enumerable: true, configurable: true });
+      else copy[key] = desc.value;
+    }
+    return copy;
   } catch {
-    return value; // a throwing getter or proxy trap: the flush-time copy marks it
+    return value; // a proxy trap threw: the flush-time copy marks it
   }
+}
+
+/** The first MAX_ARRAY_ITEMS items of a page array, read from descriptors (no getter runs). */
+function dataItems(list: unknown[]): { items: unknown[]; length: number } {
+  const length = ownDescriptor(list, 'length')?.value as number;
+  const items: unknown[] = [];
+  for (let i = 0; i < length && i < MAX_ARRAY_ITEMS; i++) items.push(ownDescriptor(list, i)?.value);
+  return { items, length };
 }
 
 function copyField<R extends CaptureRecord>(record: R, field: keyof R): void {

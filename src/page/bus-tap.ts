@@ -1,14 +1,15 @@
 import { safeName } from './safe-copy';
 import { BusRecorder, newContext, type BusContext } from './bus-recorder';
 import { BusWrappers } from './bus-wrappers';
+import { ChatFactsWatch } from './chat-facts';
 import type { HookEnv } from './page-env';
-import { isObjectLike, read, type Fn, type Obj } from './page-objects';
+import { isObjectLike, markHookGetter, readData, type Fn, type Obj } from './page-objects';
 import { PROTOCOL_VERSION, type HookStatus } from '../shared/protocol';
-import { HOOK_KEY, type HookHandle } from '../shared/hook-handle';
+import { answerRequests, hookHandleOf, type HookHandle } from '../shared/hook-handle';
 
 // The hook's API in one import: the page hook entry and the tests use these.
-export { HOOK_KEY, type HookHandle } from '../shared/hook-handle';
-export { IDLE_TIMEOUT_MS, pageEnv, type HookEnv } from './page-env';
+export { hookHandleOf, type HookHandle } from '../shared/hook-handle';
+export { IDLE_TIMEOUT_MS, hookPort, pageEnv, type HookEnv } from './page-env';
 export { CANCEL_MESSAGE } from './command-outcome';
 
 /**
@@ -28,6 +29,8 @@ export { CANCEL_MESSAGE } from './command-outcome';
  *   status.problems.
  * - The hook checks again at DOMContentLoaded, at load and at every batch (`_genesys.widgets.bus`,
  *   a CXBus put in place with defineProperty, methods the page added or replaced, the transport).
+ *   These reads run no page getter (readData): a bus or config the page hides behind its own
+ *   getter is not found.
  * - Plugin interfaces are wrapped in place when `registerPlugin` returns, before the page sees
  *   them; a frozen one is reported, never forced.
  */
@@ -35,15 +38,20 @@ export { CANCEL_MESSAGE } from './command-outcome';
 const { getOwnPropertyDescriptor, defineProperty, isExtensible, keys: objectKeys } = Object;
 const { apply } = Reflect;
 
-/** Installs the hook on `win` once; a second call returns the first handle. Never throws. */
+/** Hooks installed by this copy of the hook script (a second copy finds the first by asking). */
+const installed = new WeakMap<object, HookHandle>();
+
+/** Installs the hook on `win` once; a second call returns the first handle. Never throws. Leaves
+ *  nothing on the window: CX Lens's other scripts ask for the handle with an event (hook-handle.ts). */
 export function installHook(win: object, env: HookEnv): HookHandle {
-  const existing = (win as Obj)[HOOK_KEY] as HookHandle | undefined;
-  if (existing) return existing;
+  const existing = installed.get(win) ?? hookHandleOf(win);
+  if (existing) return existing as HookHandle;
   const tap = new BusTap(win as Obj, env);
+  installed.set(win, tap.handle);
   try {
-    defineProperty(win, HOOK_KEY, { value: tap.handle, enumerable: false, writable: false, configurable: false });
+    answerRequests(win, tap.handle, (record) => tap.ownRecord(record));
   } catch {
-    /* a non-extensible window: the hook still works, a second injection would tap again */
+    /* no events on this window: the tap still records */
   }
   tap.start();
   return tap.handle;
@@ -62,25 +70,32 @@ class BusTap {
   private readonly plugins: string[] = [];
   private readonly problems = new Set<string>();
   private transport: HookStatus['transport'];
+  private readonly chat: ChatFactsWatch;
 
   constructor(private readonly win: Obj, env: HookEnv) {
     this.recorder = new BusRecorder(env, () => this.status(), () => this.rescan());
+    this.chat = new ChatFactsWatch(win, env, () => this.recorder.statusChanged());
     this.wrappers = new BusWrappers(this.recorder, {
       problem: (text) => this.problem(text),
       pluginInterface: (iface, name, ctx) => this.tapInterface(iface, name, ctx),
     });
     const recorder = this.recorder;
-    this.handle = {
+    this.handle = Object.freeze({
       version: PROTOCOL_VERSION,
       interfaces: this.interfaces,
-      emit: (record) => recorder.emit(record),
-      synthetic: (fn) => recorder.synthetic(fn),
-    };
+      emit: (record: unknown, key?: string | null) => recorder.handed(record, key),
+      synthetic: <T>(fn: () => T): T => recorder.synthetic(fn),
+    });
+  }
+
+  /** A record of CX Lens's own channel hook (linked privately at document_start). */
+  ownRecord(record: unknown): void {
+    this.recorder.emit(record);
   }
 
   start(): void {
     this.recorder.statusChanged();
-    const late = read(this.win, 'CXBus') != null || this.quickBusOnPage() != null;
+    const late = readData(this.win, 'CXBus') != null || this.quickBusOnPage() != null;
     const watchedBus = this.watch('CXBus', (bus) => this.onCXBus(bus));
     this.watch('_genesys', () => this.rescan());
     if (!watchedBus && !this.currentBus) {
@@ -111,10 +126,12 @@ class BusTap {
       const canDefine = desc ? desc.configurable === true && 'value' in desc : isExtensible(this.win);
       if (canDefine) {
         let value = desc?.value;
+        const get = () => value;
+        markHookGetter(get);
         defineProperty(this.win, key, {
           configurable: true,
           enumerable: desc ? desc.enumerable : true,
-          get: () => value,
+          get,
           set: (next: unknown) => {
             value = next;
             try {
@@ -129,7 +146,7 @@ class BusTap {
     } catch {
       /* leave the property alone */
     }
-    const current = read(this.win, key);
+    const current = readData(this.win, key);
     if (current != null) onValue(current);
     return watching;
   }
@@ -153,7 +170,7 @@ class BusTap {
   /** Checks what may have appeared or changed without an assignment we could see. */
   private rescan(): void {
     try {
-      const bus = read(this.win, 'CXBus');
+      const bus = readData(this.win, 'CXBus');
       if (bus != null) this.onCXBus(bus);
       const quick = this.quickBusOnPage();
       if (isObjectLike(quick)) {
@@ -171,13 +188,14 @@ class BusTap {
         this.transport = transport;
         this.recorder.statusChanged();
       }
+      if (this.chat.check()) this.recorder.statusChanged();
     } catch {
       /* a hostile page object: try again at the next check */
     }
   }
 
   private quickBusOnPage(): unknown {
-    return read(read(read(this.win, '_genesys'), 'widgets'), 'bus');
+    return readData(readData(readData(this.win, '_genesys'), 'widgets'), 'bus');
   }
 
   /** The hook came after the bus: tap the plugins it can still reach, name the others. */
@@ -214,13 +232,14 @@ class BusTap {
   }
 
   private readTransport(): HookStatus['transport'] {
-    const t = read(read(read(read(this.win, '_genesys'), 'widgets'), 'webchat'), 'transport');
+    // The page's configuration, read without running its getters.
+    const t = readData(readData(readData(readData(this.win, '_genesys'), 'widgets'), 'webchat'), 'transport');
     if (!isObjectLike(t)) return undefined;
     // Only these three fields: never the headers (x-api-key).
     const out: NonNullable<HookStatus['transport']> = {};
-    const type = read(t, 'type');
-    const dataURL = read(t, 'dataURL');
-    const enabled = read(read(t, 'async'), 'enabled');
+    const type = readData(t, 'type');
+    const dataURL = readData(t, 'dataURL');
+    const enabled = readData(readData(t, 'async'), 'enabled');
     if (typeof type === 'string') out.type = safeName(type).name;
     if (typeof dataURL === 'string') out.dataURL = safeName(dataURL).name;
     if (typeof enabled === 'boolean') out.asyncEnabled = enabled;
@@ -250,6 +269,8 @@ class BusTap {
       cxbus: this.cxbus, quickBus: this.quickBus !== null, plugins: [...this.plugins], problems: [...this.problems],
     };
     if (this.transport) status.transport = this.transport;
+    const chat = this.chat.facts();
+    if (chat) status.chat = chat;
     return status;
   }
 

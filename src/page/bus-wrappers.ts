@@ -1,10 +1,19 @@
-// Wrapping the bus's methods in place, so that every call the page makes through them is recorded
-// (bus-recorder.ts) and then runs exactly as it would have: same this, arguments, result and
-// exceptions.
+// Wrapping the bus's methods where they live, so that every call the page makes through them is
+// recorded (bus-recorder.ts) and then runs exactly as it would have: same this, arguments, result
+// and exceptions.
+//
+// A wrapper is a Proxy of the original method with an `apply` trap only: it has the original's
+// own properties (length, name, prototype), prototype, typeof and constructibility (`new` reaches
+// the original, unrecorded, and throws where the original throws). What still differs: identity,
+// and Function.prototype.toString, which shows `function () { [native code] }` for any proxy.
+// A method the object has as its own property (the real CXBus: closures, one set per plugin
+// interface) is replaced in place, keeping the property's attributes; an inherited one (a
+// class-based bus) is wrapped on the prototype that has it, so nothing is added to the page's
+// objects, and the wrapper finds the namespace of each call from its `this`.
 import { safeName } from './safe-copy';
 import { watchOutcome } from './command-outcome';
 import { REGISTRATIONS, type BusContext, type BusRecorder, type Registration } from './bus-recorder';
-import { isObjectLike, read, type Fn, type Obj } from './page-objects';
+import { isObjectLike, type Fn } from './page-objects';
 import type { EventVia } from '../shared/protocol';
 
 /** What the wrappers report back to the hook. */
@@ -16,8 +25,20 @@ export interface WrapperHost {
 
 const EVENT_VIA = { publish: 'publish', publishDirect: 'publishDirect', republish: 'republish' } as const;
 
-const { getOwnPropertyDescriptor, isExtensible } = Object;
-const { apply } = Reflect;
+const { getOwnPropertyDescriptor, getPrototypeOf } = Object;
+const { apply, defineProperty } = Reflect;
+const NativeProxy = Proxy;
+/** Prototypes shared by every object or function of the page: never wrapped. */
+const BUILT_IN_PROTOTYPES: unknown[] = [Object.prototype, Function.prototype];
+
+/** The namespace and bus a call is made for. */
+interface Binding {
+  ns: string;
+  ctx: BusContext;
+}
+
+/** What a wrapper does around the original call. */
+type Body = (orig: Fn, self: unknown, args: unknown[], at: Binding) => unknown;
 
 export class BusWrappers {
   /** Every object we wrapped (buses and interfaces), with its namespace and bus. */
@@ -46,28 +67,29 @@ export class BusWrappers {
    */
   tap(obj: object, ns: string, ctx: BusContext, label: string): 'tapped' | 'frozen' | 'empty' {
     if (!this.tapped.has(obj)) this.tapped.set(obj, { ns, ctx });
-    const o = obj as Obj;
     const failed: string[] = [];
     let tapped = false;
-    const consider = (method: string, wrap: (orig: Fn) => Fn) => {
-      const current = read(o, method);
-      if (typeof current !== 'function') return;
+    const consider = (method: string, body: Body) => {
+      const found = findMethod(obj, method);
+      if (!found) return;
+      const current = found.desc.value;
       if (this.wrappers.has(current)) {
         tapped = true;
         return;
       }
-      const wrapper = wrap(current as Fn);
-      this.wrappers.add(wrapper);
-      if (replaceMethod(o, method, wrapper)) tapped = true;
+      // Own: this object's binding, whatever `this` the page calls it with (the real bus's
+      // methods are closures). Inherited: the binding of each call's `this`.
+      const own = found.holder === obj;
+      const wrapper = this.wrapper(current, body, own ? { ns, ctx } : null);
+      if (!own && BUILT_IN_PROTOTYPES.includes(found.holder)) failed.push(method);
+      else if (replaceMethod(found.holder, method, found.desc, wrapper)) tapped = true;
       else failed.push(method);
     };
-    for (const method of ['publish', 'publishDirect', 'republish'] as const) {
-      consider(method, (orig) => this.eventWrapper(orig, ns, ctx, EVENT_VIA[method]));
-    }
-    consider('command', (orig) => this.commandWrapper(orig, ns));
-    for (const action of REGISTRATIONS) consider(action, (orig) => this.registrationWrapper(orig, ns, ctx, action));
-    consider('data', (orig) => this.dataWrapper(orig, ns));
-    consider('registerPlugin', (orig) => this.registerPluginWrapper(orig, ctx));
+    for (const method of ['publish', 'publishDirect', 'republish'] as const) consider(method, this.eventBody(EVENT_VIA[method]));
+    consider('command', this.commandBody());
+    for (const action of REGISTRATIONS) consider(action, this.registrationBody(action));
+    consider('data', this.dataBody());
+    consider('registerPlugin', this.registerPluginBody());
     if (failed.length) {
       const all = !tapped;
       this.host.problem(all
@@ -77,78 +99,90 @@ export class BusWrappers {
     return tapped ? 'tapped' : failed.length ? 'frozen' : 'empty';
   }
 
-  private eventWrapper(orig: Fn, ns: string, ctx: BusContext, via: EventVia): Fn {
+  /** A Proxy of orig whose apply trap runs body with the call's binding (none: the call runs untouched). */
+  private wrapper(orig: Fn, body: Body, fixed: Binding | null): Fn {
+    const tapped = this.tapped;
+    const wrapper = new NativeProxy(orig, {
+      apply(target, self, args) {
+        const at = fixed ?? (isObjectLike(self) ? tapped.get(self) : undefined);
+        return at ? body(target, self, args, at) : apply(target, self, args);
+      },
+    });
+    this.wrappers.add(wrapper);
+    return wrapper;
+  }
+
+  private eventBody(via: EventVia): Body {
     const tap = this;
     const recorder = this.recorder;
-    // The hot path. `arguments` (not a rest array) is passed straight to the original, so the
-    // engine need not build an array per call; the same arguments, count included, reach it.
-    return function (this: unknown, evt?: unknown, data?: unknown) {
-      if (tap.depth === 0 || !tap.nestedEvent(ns, evt)) recorder.event(ns, ctx, via, evt, arguments.length > 1 ? data : undefined);
+    // The hot path: a record and a call.
+    return (orig, self, args, { ns, ctx }) => {
+      const evt = args[0];
+      if (tap.depth === 0 || !tap.nestedEvent(ns, evt)) recorder.event(ns, ctx, via, evt, args.length > 1 ? args[1] : undefined);
       tap.enter('e', ns, evt);
       try {
-        return apply(orig, this, arguments);
+        return apply(orig, self, args);
       } finally {
         tap.leave();
       }
     };
   }
 
-  private commandWrapper(orig: Fn, ns: string): Fn {
+  private commandBody(): Body {
     const tap = this;
     const recorder = this.recorder;
-    return function (this: unknown, ...args: unknown[]) {
+    return (orig, self, args, { ns }) => {
       const name = args[0];
       const id = tap.depth === 0 || !tap.nested('c', ns, name) ? recorder.command(ns, name, args) : 0;
       tap.enter('c', ns, name);
       let result: unknown;
       try {
-        result = apply(orig, this, args);
+        result = apply(orig, self, args);
       } catch (error) {
         if (id) recorder.outcome(id, 'rejected', error);
         throw error;
       } finally {
         tap.leave();
       }
-      if (id) watchOutcome(result, (outcome, value) => recorder.outcome(id, outcome, value));
-      return result;
+      return id ? watchOutcome(result, (outcome, value) => recorder.outcome(id, outcome, value)) : result;
     };
   }
 
-  private registrationWrapper(orig: Fn, ns: string, ctx: BusContext, action: Registration): Fn {
+  private registrationBody(action: Registration): Body {
     const tap = this;
-    return function (this: unknown, ...args: unknown[]) {
+    return (orig, self, args, { ns, ctx }) => {
       const first = args[0];
       const record = tap.depth === 0 || !tap.nested(action, ns, first);
-      const result = tap.call(action, ns, first, orig, this, args);
+      const result = tap.call(action, ns, first, orig, self, args);
       if (record) tap.recorder.registration(ns, ctx, action, first, result);
       return result;
     };
   }
 
-  private dataWrapper(orig: Fn, ns: string): Fn {
+  private dataBody(): Body {
     const tap = this;
-    return function (this: unknown, ...args: unknown[]) {
-      if (args.length < 2) return apply(orig, this, args); // a read
+    return (orig, self, args, { ns }) => {
+      if (args.length < 2) return apply(orig, self, args); // a read
       const key = args[0];
       if (tap.depth === 0 || !tap.nested('d', ns, key)) {
         // The bus publishes `<P>.data.<key>` only when the value changes: read the old one first.
         try {
-          const last = apply(orig, this, [key]);
+          const last = apply(orig, self, [key]);
           if (last !== args[1]) tap.recorder.data(ns, key, last, args[1]);
         } catch {
           /* the read failed: no record */
         }
       }
-      return tap.call('d', ns, key, orig, this, args);
+      return tap.call('d', ns, key, orig, self, args);
     };
   }
 
-  private registerPluginWrapper(orig: Fn, ctx: BusContext): Fn {
+  private registerPluginBody(): Body {
     const tap = this;
-    return function (this: unknown, ...args: unknown[]) {
+    return (orig, self, args, { ctx }) => {
       const name = args[0];
       const record = tap.depth === 0 || !tap.nested('r', '', name);
-      const result = tap.call('r', '', name, orig, this, args);
+      const result = tap.call('r', '', name, orig, self, args);
       tap.registered(ctx, name, result, record);
       return result;
     };
@@ -204,16 +238,26 @@ export class BusWrappers {
   }
 }
 
-/** Replaces obj[name] keeping its attributes; false when it is read-only or an accessor. */
-function replaceMethod(obj: Obj, name: string, wrapper: Fn): boolean {
+/** Where obj's method lives: on obj or a prototype (at most a few levels up), as a data property. */
+function findMethod(obj: object, name: string): { holder: object; desc: PropertyDescriptor & { value: Fn } } | null {
   try {
-    const desc = getOwnPropertyDescriptor(obj, name);
-    if (!desc) {
-      // Inherited (a class-based bus): shadow it on the instance, hidden from enumeration.
-      return isExtensible(obj) && Reflect.defineProperty(obj, name, { value: wrapper, writable: true, enumerable: false, configurable: true });
+    let at: object | null = obj;
+    for (let i = 0; at !== null && i < 8; i++) {
+      const desc = getOwnPropertyDescriptor(at, name);
+      if (desc) return 'value' in desc && typeof desc.value === 'function' ? { holder: at, desc: desc as PropertyDescriptor & { value: Fn } } : null;
+      at = getPrototypeOf(at);
     }
-    if (!('value' in desc) || (!desc.writable && !desc.configurable)) return false;
-    return Reflect.defineProperty(obj, name, { ...desc, value: wrapper });
+  } catch {
+    /* a hostile object: nothing to wrap */
+  }
+  return null;
+}
+
+/** Replaces holder[name] keeping its attributes; false when it is read-only. */
+function replaceMethod(holder: object, name: string, desc: PropertyDescriptor, wrapper: Fn): boolean {
+  try {
+    if (!desc.writable && !desc.configurable) return false;
+    return defineProperty(holder, name, { ...desc, value: wrapper });
   } catch {
     return false;
   }

@@ -1,18 +1,21 @@
 // Channel hook (MAIN world, document_start, every frame, right after the page hook; built as a
 // self-contained classic script): records cross-frame messages and the cookie-sync facts of this
-// frame (src/page/channel-tap.ts) and hands them to the page hook's handle. Everything the page
-// could replace later (getters, methods, timers) is taken here, before any page script runs.
+// frame (src/page/channel-tap.ts) and hands them to the page hook, which sends them over its
+// private port. The hook gives its record sink once, to the first asker, during this task
+// (hook-handle.ts takeChannelLink): a second injection gets none and does nothing, and without
+// the page hook there is no private channel, so nothing is installed. Everything the page could
+// replace later (getters, methods, timers) is taken here, before any page script runs.
 import { ChannelTap, type ChannelEnv } from './channel-tap';
 import { read } from './page-objects';
-import { CHANNEL_HOOK_KEY, ownTargetOrigin, sendRecord } from '../shared/hook-handle';
+import { takeChannelLink } from '../shared/hook-handle';
 
 declare const TRUSTED_DOMAINS: unknown;
 
 type Fn = (...args: unknown[]) => unknown;
 
 function install(win: Window & Record<PropertyKey, unknown>): void {
-  if (win[CHANNEL_HOOK_KEY]) return; // injected twice
-  Object.defineProperty(win, CHANNEL_HOOK_KEY, { value: true });
+  const emit = takeChannelLink(win);
+  if (!emit) return; // injected twice, or no page hook
   const { apply } = Reflect;
   const getDescriptor = Object.getOwnPropertyDescriptor;
   const now = Date.now;
@@ -68,9 +71,7 @@ function install(win: Window & Record<PropertyKey, unknown>): void {
         return '';
       }
     },
-    // Without the page hook (it failed to install), posted the way the hook does, with the
-    // window's own postMessage as it was before any page script ran.
-    emit: (record) => sendRecord(win, record, (batch) => apply(postOriginal, win, [batch, ownTargetOrigin(origin)])),
+    emit,
     childFrameUrl: (source) => {
       if (!frameWindow || !frameSrc) return null;
       for (const frame of iframes()) {
@@ -115,21 +116,43 @@ function install(win: Window & Record<PropertyKey, unknown>): void {
   };
 
   const tap = new ChannelTap(env);
-  apply(addEventListener, win, ['message', (event: MessageEvent) => tap.onMessage(event), { capture: true, passive: true }]);
+  // The event's fields through MessageEvent's own getters, taken now: a page that later redefines
+  // them on MessageEvent.prototype does not see the tap read them.
+  const messageData = getDescriptor(MessageEvent.prototype, 'data')?.get;
+  const messageOrigin = getDescriptor(MessageEvent.prototype, 'origin')?.get;
+  const messageSource = getDescriptor(MessageEvent.prototype, 'source')?.get;
+  const onMessage = (event: MessageEvent) => {
+    if (!messageData || !messageOrigin || !messageSource) return tap.onMessage(event);
+    tap.onMessage({
+      isTrusted: event.isTrusted, // an own, unforgeable property of each event
+      get data() {
+        return apply(messageData, event, []);
+      },
+      get origin() {
+        return apply(messageOrigin, event, []) as string;
+      },
+      get source() {
+        return apply(messageSource, event, []);
+      },
+    });
+  };
+  apply(addEventListener, win, ['message', onMessage, { capture: true, passive: true }]);
   for (const type of ['DOMContentLoaded', 'load']) apply(addEventListener, win, [type, () => tap.refresh(), true]);
 
   // Wrap this window's own postMessage (an own property of each window in Chromium): the page's
   // call runs unchanged, with its this, arguments, result and exceptions; the tap looks afterwards.
+  // A Proxy with only an apply trap keeps what the page can check of the native function: typeof,
+  // name, length, own properties, prototype, not constructible; Function.prototype.toString gives
+  // `function () { [native code] }` (the native's is `function postMessage() { [native code] }`).
   const descriptor = getDescriptor(win, 'postMessage');
   if (descriptor && 'value' in descriptor && descriptor.configurable && typeof postOriginal === 'function') {
-    const wrapper = {
-      postMessage(this: unknown, ...args: unknown[]): unknown {
-        const result = apply(postOriginal, this, args);
+    const wrapper = new Proxy(postOriginal, {
+      apply(target, self, args) {
+        const result = apply(target, self, args);
         tap.onPost(args[0], args[1]);
         return result;
       },
-    }.postMessage;
-    Object.defineProperty(wrapper, 'length', { value: postOriginal.length });
+    });
     Object.defineProperty(win, 'postMessage', { ...descriptor, value: wrapper });
   }
 }

@@ -13,7 +13,7 @@
 // Cost: a message outside the scope (same-origin, not the channel's) costs a type check and a
 // string compare. Recorded messages are rate-limited per kind (token buckets); what a flood
 // pushes past the limit is counted and sent as a `channel-gap` record, never dropped silently.
-import { carriesSessionData, isChannelMessage, maskSessionData, MessageType, operationOf } from '../cookie/channel';
+import { CHANNEL_PREFIX, carriesSessionData, isChannelMessage, maskSessionData, MessageType, operationOf } from '../cookie/channel';
 import { fingerprint, readCookie, sessionTokenOf } from '../cookie/cookie-values';
 import {
   PAGE_SOURCE,
@@ -89,6 +89,7 @@ class TokenBucket {
 }
 
 type Obj = Record<string, unknown>;
+const ownDescriptor = Object.getOwnPropertyDescriptor;
 
 export class ChannelTap {
   private readonly channelBucket: TokenBucket;
@@ -133,10 +134,18 @@ export class ChannelTap {
     }
   }
 
-  /** A call of this window's own postMessage that returned normally. Never throws. */
-  onPost(message: unknown, targetOrigin: unknown): void {
+  /**
+   * A call of this window's own postMessage that returned normally. Never throws. The page's own
+   * message object is read without running its getters or proxy `get` traps: its `type` from the
+   * descriptor, then (a channel message) a getter-free copy (dataOnly).
+   */
+  onPost(rawMessage: unknown, targetOrigin: unknown): void {
     try {
-      if (isOwnTraffic(message) || !isChannelMessage(message)) return; // only channel posts: the rest is the page's own business
+      if (!isObj(rawMessage)) return;
+      const type = ownDescriptor(rawMessage, 'type');
+      if (!type || typeof type.value !== 'string' || !type.value.startsWith(CHANNEL_PREFIX)) return; // only channel posts: the rest is the page's own business
+      const message = dataOnly(rawMessage, 0);
+      if (isOwnTraffic(message) || !isChannelMessage(message)) return;
       if (!this.admit(true, this.env.origin)) return;
       const target = targetOfPost(targetOrigin);
       const record = this.record('out', 'self', this.env.origin, this.env.origin, message, true);
@@ -204,7 +213,7 @@ export class ChannelTap {
     } else {
       record.data = (typeof data === 'string' && data.length > MAX_STRING_PAYLOAD
         ? { $cx: 'string', head: data.slice(0, MAX_STRING_PAYLOAD), length: data.length }
-        : data) as Copied; // the hook handle's emit copies it safely and boundedly
+        : data) as Copied; // the hook's record sink copies it safely and boundedly
     }
     return record;
   }
@@ -330,8 +339,41 @@ export function sessionFingerprint(value: string): string {
 /** The targetOrigin of postMessage(message, targetOrigin) or postMessage(message, {targetOrigin}). */
 function targetOfPost(argument: unknown): string {
   if (argument === undefined) return '/';
-  if (isObj(argument)) return argument.targetOrigin === undefined ? '/' : String(argument.targetOrigin);
-  return String(argument);
+  if (isObj(argument) || typeof argument === 'function') {
+    const target = ownDescriptor(argument, 'targetOrigin'); // never a getter
+    return target && 'value' in target && target.value !== undefined ? primitiveText(target.value) : '/';
+  }
+  return primitiveText(argument);
+}
+
+/** A primitive as text; an object (whose toString is page code) as '[unnamed]'. */
+function primitiveText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if ((typeof value === 'object' && value !== null) || typeof value === 'function' || typeof value === 'symbol') return '[unnamed]';
+  return String(value);
+}
+
+/** Levels and keys per level dataOnly copies of a posted message (channel messages are small). */
+const DATA_ONLY_DEPTH = 4;
+const DATA_ONLY_KEYS = 50;
+
+/**
+ * A copy of a posted message that runs no page code: own enumerable data properties only, a few
+ * levels deep; an accessor, a function, a symbol or what lies deeper becomes null. (The hook
+ * handle's emit then copies the record with the usual caps.)
+ */
+function dataOnly(value: unknown, depth: number): unknown {
+  if (typeof value === 'function' || typeof value === 'symbol') return null;
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= DATA_ONLY_DEPTH) return null;
+  const out: Record<string, unknown> = Array.isArray(value) ? ([] as unknown as Record<string, unknown>) : {};
+  const names = Object.keys(value);
+  for (let i = 0; i < names.length && i < DATA_ONLY_KEYS; i++) {
+    const desc = ownDescriptor(value, names[i]);
+    const item = desc && 'value' in desc ? dataOnly(desc.value, depth + 1) : null;
+    Object.defineProperty(out, names[i], { value: item, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 export function originOf(url: string): string | null {

@@ -16,3 +16,35 @@ export function read(obj: unknown, key: PropertyKey): unknown {
     return undefined;
   }
 }
+
+const { getOwnPropertyDescriptor, getPrototypeOf } = Object;
+const { apply } = Reflect;
+/** The getters of the hook's own accessors (window.CXBus, window._genesys): safe to call. */
+const hookGetters = new WeakSet<Function>();
+
+export function markHookGetter(getter: Function): void {
+  hookGetters.add(getter);
+}
+
+/**
+ * obj[key] without running page code: a data property (own, or a few prototypes up), or one of
+ * the hook's own accessors; undefined for a page getter (never called), a missing key, a non-object.
+ * For the page's configuration objects (`_genesys.widgets...`), which a page may give getters.
+ */
+export function readData(obj: unknown, key: PropertyKey): unknown {
+  if (!isObjectLike(obj)) return undefined;
+  try {
+    let at: object | null = obj;
+    for (let i = 0; at !== null && i < 5; i++) {
+      const desc = getOwnPropertyDescriptor(at, key);
+      if (desc) {
+        if ('value' in desc) return desc.value;
+        return desc.get && hookGetters.has(desc.get) ? apply(desc.get, obj, []) : undefined;
+      }
+      at = getPrototypeOf(at);
+    }
+  } catch {
+    /* a proxy's trap threw */
+  }
+  return undefined;
+}

@@ -13,13 +13,18 @@ import type { Copied } from '../shared/protocol';
  * | MAX_DEPTH          | 12     | containers nested deeper become `{$cx:'depth', type}`       |
  * | MAX_NODES          | 20,000 | values visited per payload; the rest become `{$cx:'budget'}`|
  *
- * `truncated` is true when anything was lost: a cap above, a function, DOM node, jQuery object or
- * window replaced by its description, or a getter / proxy trap that threw. Lossless encodings
+ * `truncated` is true when anything was lost: a cap above, a function, accessor, DOM node, jQuery
+ * object or window replaced by its description, or a proxy trap that threw. Lossless encodings
  * (cycle references, undefined, NaN, bigint, symbol, Date, RegExp, Error, Map, Set, `$cx` escape)
  * do not set it.
  *
- * Reading a page object runs its getters and proxy traps (page code); each read is guarded, so a
- * throwing one becomes `{$cx:'threw', message}` and the copy goes on.
+ * The copy never runs page code on an ordinary object: it reads property DESCRIPTORS, never
+ * values through [[Get]], so a getter is shown as `{$cx:'accessor'}` and never called; built-in
+ * kinds (Date, RegExp, Map, Set, errors, typed arrays, DOM nodes) are recognised by brand checks
+ * with the realm's own functions taken at load, not by reading `constructor`, `Symbol.toStringTag`
+ * or `toJSON`. A Proxy cannot be told from its target without running one of its traps, so a
+ * proxy's getPrototypeOf, ownKeys and getOwnPropertyDescriptor traps do run (never its get, has,
+ * set or apply traps); a throwing one becomes `{$cx:'threw', message}` and the copy goes on.
  */
 export const MAX_STRING_CHARS = 10_000;
 export const MAX_ARRAY_ITEMS = 1_000;
@@ -33,26 +38,53 @@ export interface CopyResult {
 }
 
 // Intrinsics taken when this module loads (the hook runs before any page script), so a page that
-// later patches Object.keys or Map.prototype.forEach cannot change how we copy.
-const { keys: objectKeys, getPrototypeOf, defineProperty } = Object;
+// later patches Object.keys or Map.prototype.forEach cannot change how we copy, nor see it.
+const { keys: objectKeys, getPrototypeOf, defineProperty, getOwnPropertyDescriptor: ownDescriptor } = Object;
 const { apply } = Reflect;
 const isArray = Array.isArray;
 const isView = ArrayBuffer.isView;
 const objectProto = Object.prototype;
 const arrayProto = Array.prototype;
-const toStringTag = Object.prototype.toString;
-const hasOwn = Object.prototype.hasOwnProperty;
+const getterOf = (proto: object, name: PropertyKey) => ownDescriptor(proto, name)?.get;
 const dateGetTime = Date.prototype.getTime;
 const dateToISO = Date.prototype.toISOString;
-const regexpSource = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source')!.get!;
-const regexpFlags = Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags')!.get!;
-const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
+const regexpSource = getterOf(RegExp.prototype, 'source')!;
+/** RegExp flag getters, each a brand check of its own (the generic `flags` getter reads through [[Get]]). */
+const regexpFlagGetters: [string, Function | undefined][] = [
+  ['d', getterOf(RegExp.prototype, 'hasIndices')], ['g', getterOf(RegExp.prototype, 'global')],
+  ['i', getterOf(RegExp.prototype, 'ignoreCase')], ['m', getterOf(RegExp.prototype, 'multiline')],
+  ['s', getterOf(RegExp.prototype, 'dotAll')], ['u', getterOf(RegExp.prototype, 'unicode')],
+  ['v', getterOf(RegExp.prototype, 'unicodeSets')], ['y', getterOf(RegExp.prototype, 'sticky')],
+];
+const mapSize = getterOf(Map.prototype, 'size')!;
 const mapEntries = Map.prototype.entries;
 const mapIteratorNext = getPrototypeOf(new Map().entries()).next;
-const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size')!.get!;
+const setSize = getterOf(Set.prototype, 'size')!;
 const setValues = Set.prototype.values;
 const setIteratorNext = getPrototypeOf(new Set().values()).next;
+const typedArrayLength = getterOf(getPrototypeOf(Uint8Array.prototype), 'length')!;
+const symbolDescription = getterOf(Symbol.prototype, 'description')!;
 const stringSlice = String.prototype.slice;
+const toText = String;
+const ErrorCtor = Error;
+const errorIsError = (Error as { isError?: (value: unknown) => boolean }).isError;
+const errorProtos: unknown[] = [Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError]
+  .map((ctor) => ctor.prototype);
+/** V8's own `stack` accessor (shared by every error of this realm), when errors have one. */
+const nativeStackGetter = (() => {
+  try {
+    return ownDescriptor(new Error(), 'stack')?.get;
+  } catch {
+    return undefined;
+  }
+})();
+// DOM brand checks: native getters that throw on anything but a real node, and run no page code.
+const domProto = (name: string): object | undefined => (globalThis as unknown as Record<string, { prototype?: object } | undefined>)[name]?.prototype;
+const nodeTypeOf = domProto('Node') && getterOf(domProto('Node')!, 'nodeType');
+const nodeNameOf = domProto('Node') && getterOf(domProto('Node')!, 'nodeName');
+const elementIdOf = domProto('Element') && getterOf(domProto('Element')!, 'id');
+const elementGetAttribute = domProto('Element') && (domProto('Element') as { getAttribute?: Function }).getAttribute;
+const ownGlobal: unknown = globalThis;
 
 /** Copies `value` within the caps above. Never throws. */
 export function safeCopy(value: unknown): CopyResult {
@@ -73,19 +105,58 @@ export function safeCopy(value: unknown): CopyResult {
 
 let spare: Copier | null = null;
 
-/** A page value as a short string for names (event and command names, registered names). */
+/**
+ * A page value as a short string for names (event and command names, registered names). Objects
+ * are not stringified: that would run the page's toString, valueOf or Symbol.toPrimitive.
+ */
 export function safeName(value: unknown): { name: string; truncated: boolean } {
   let s: string;
   if (typeof value === 'string') s = value;
-  else {
-    try {
-      s = String(value);
-    } catch {
-      s = '[unnamed]';
-    }
-  }
+  else if (typeof value === 'symbol') s = `Symbol(${symbolText(value)})`;
+  else if ((typeof value === 'object' && value !== null) || typeof value === 'function') s = '[unnamed]';
+  else s = toText(value); // a primitive: no page code runs
   if (s.length <= MAX_STRING_CHARS) return { name: s, truncated: false };
   return { name: apply(stringSlice, s, [0, MAX_STRING_CHARS]) as string, truncated: true };
+}
+
+function symbolText(value: symbol): string {
+  try {
+    return (apply(symbolDescription, value, []) as string | undefined) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** An own property's descriptor, or undefined; on a proxy this runs its getOwnPropertyDescriptor trap. */
+function own(obj: object, key: PropertyKey): PropertyDescriptor | undefined {
+  return ownDescriptor(obj, key);
+}
+
+/** The value of an own DATA property (undefined for an accessor or a missing one): runs no getter. */
+function ownValue(obj: object, key: PropertyKey): unknown {
+  const desc = own(obj, key);
+  return desc && 'value' in desc ? desc.value : undefined;
+}
+
+/** A data property found on obj or up to `levels` prototypes up, without running a getter. */
+function dataValue(obj: object, key: PropertyKey, levels: number): unknown {
+  let at: object | null = obj;
+  for (let i = 0; at !== null && i <= levels; i++) {
+    const desc = own(at, key);
+    if (desc) return 'value' in desc ? desc.value : undefined;
+    at = getPrototypeOf(at);
+  }
+  return undefined;
+}
+
+/** Runs a brand-checking built-in (a getter taken at load) on obj; undefined when obj lacks the brand. */
+function brand(fn: Function | undefined, obj: object, args: unknown[] = []): unknown {
+  if (!fn) return undefined;
+  try {
+    return apply(fn, obj, args);
+  } catch {
+    return undefined;
+  }
 }
 
 class Copier {
@@ -111,11 +182,16 @@ class Copier {
       case 'undefined':
         return { $cx: 'undefined' };
       case 'bigint':
-        return { $cx: 'bigint', value: value.toString() };
+        return { $cx: 'bigint', value: toText(value) };
       case 'symbol':
-        return { $cx: 'symbol', description: this.text(value.description ?? '') };
+        return { $cx: 'symbol', description: this.text(symbolText(value)) };
       case 'function':
-        return this.cut({ $cx: 'function', name: this.text(this.read(value, 'name', '')) });
+        try {
+          const name = ownValue(value, 'name');
+          return this.cut({ $cx: 'function', name: typeof name === 'string' ? this.text(name) : '' });
+        } catch (error) {
+          return this.threw(error); // a proxy's trap
+        }
       default:
         if (value === null) return null;
         try {
@@ -129,8 +205,9 @@ class Copier {
   private copyObject(obj: object, depth: number): Copied {
     const at = this.ancestors.indexOf(obj);
     if (at >= 0) return { $cx: 'cycle', path: this.path(at) };
+    const array = isArray(obj); // no trap, even on a proxy (throws on a revoked one)
     const proto = getPrototypeOf(obj);
-    if (proto === objectProto) {
+    if (proto === objectProto && !array) {
       if (depth >= MAX_DEPTH) return this.cut({ $cx: 'depth', type: 'object' });
       this.ancestors.push(obj);
       try {
@@ -139,40 +216,42 @@ class Copier {
         this.ancestors.pop();
       }
     }
-    if (proto === arrayProto || isArray(obj)) return this.nested(obj, depth, 'array', () => this.items(obj as ArrayLike<unknown>, depth));
+    if (array) {
+      const length = ownValue(obj, 'length');
+      return this.nested(obj, depth, 'array', () => this.items(obj, typeof length === 'number' ? length : 0, depth));
+    }
     return this.special(obj, proto, depth);
   }
 
-  /** Class instances, host objects, null-prototype objects. */
+  /** Class instances, host objects, null-prototype objects: recognised without running page code. */
   private special(obj: object, proto: object | null, depth: number): Copied {
-    const any = obj as Record<string, unknown>;
-    if (any.window === obj) return this.cut({ $cx: 'window' });
+    if (isWindow(obj)) return this.cut({ $cx: 'window' });
     if (proto !== null) {
-      if (typeof any.jquery === 'string' && typeof any.length === 'number') {
-        const first = any.length > 0 ? (any as unknown as ArrayLike<unknown>)[0] : undefined;
-        return this.cut({ $cx: 'jquery', length: any.length, description: isDomNode(first) ? describeNode(first) : '' });
+      const node = domNode(obj);
+      if (node) return this.cut({ $cx: 'dom', description: describeNode(node) });
+      const jqueryLength = ownValue(obj, 'length');
+      if (typeof jqueryLength === 'number' && typeof dataValue(obj, 'jquery', 1) === 'string') {
+        const first = jqueryLength > 0 ? ownValue(obj, '0') : undefined;
+        const firstNode = typeof first === 'object' && first !== null ? domNode(first) : null;
+        return this.cut({ $cx: 'jquery', length: jqueryLength, description: firstNode ? describeNode(firstNode) : '' });
       }
-      if (isDomNode(obj)) return this.cut({ $cx: 'dom', description: describeNode(obj) });
-      switch (apply(toStringTag, obj, []) as string) {
-        case '[object Date]': {
-          const time = apply(dateGetTime, obj, []) as number; // throws unless a real Date
-          return { $cx: 'date', iso: time === time ? (apply(dateToISO, obj, []) as string) : 'Invalid Date' };
-        }
-        case '[object RegExp]':
-          return { $cx: 'regexp', source: this.text(apply(regexpSource, obj, []) as string), flags: apply(regexpFlags, obj, []) as string };
-        case '[object Error]':
-          return this.error(obj);
-        case '[object Map]': {
-          const size = apply(mapSize, obj, []) as number;
-          return this.nested(obj, depth, 'map', () => ({ $cx: 'map', entries: this.collection(apply(mapEntries, obj, []), mapIteratorNext, size, depth, true), size }));
-        }
-        case '[object Set]': {
-          const size = apply(setSize, obj, []) as number;
-          return this.nested(obj, depth, 'set', () => ({ $cx: 'set', items: this.collection(apply(setValues, obj, []), setIteratorNext, size, depth, false), size }));
-        }
+      const time = brand(dateGetTime, obj) as number | undefined;
+      if (time !== undefined) return { $cx: 'date', iso: time === time ? (apply(dateToISO, obj, []) as string) : 'Invalid Date' };
+      const source = brand(regexpSource, obj);
+      if (typeof source === 'string') return { $cx: 'regexp', source: this.text(source), flags: regexpFlags(obj) };
+      const size = brand(mapSize, obj) as number | undefined;
+      if (size !== undefined) {
+        return this.nested(obj, depth, 'map', () => ({ $cx: 'map', entries: this.collection(apply(mapEntries, obj, []), mapIteratorNext, size, depth, true), size }));
       }
-      if (obj instanceof Error) return this.error(obj);
-      if (isView(obj)) return this.nested(obj, depth, 'array', () => this.items(obj as unknown as ArrayLike<unknown>, depth));
+      const items = brand(setSize, obj) as number | undefined;
+      if (items !== undefined) {
+        return this.nested(obj, depth, 'set', () => ({ $cx: 'set', items: this.collection(apply(setValues, obj, []), setIteratorNext, items, depth, false), size: items }));
+      }
+      if (isError(obj, proto)) return this.error(obj);
+      if (isView(obj)) {
+        const length = brand(typedArrayLength, obj); // a DataView has none: copied as an object
+        if (typeof length === 'number') return this.nested(obj, depth, 'array', () => this.items(obj, length, depth));
+      }
     }
     return this.nested(obj, depth, 'object', () => this.entries(obj, depth));
   }
@@ -188,22 +267,31 @@ class Copier {
     }
   }
 
+  /** An own property, by its descriptor: a data value is copied, an accessor is described. */
+  private property(obj: object, key: string | number, depth: number): Copied {
+    try {
+      const desc = own(obj, key);
+      if (!desc) return { $cx: 'undefined' }; // an array hole, or a key a proxy reported but does not have
+      if ('value' in desc) return this.copy(desc.value, depth + 1);
+      return this.cut({ $cx: 'accessor', get: desc.get !== undefined, set: desc.set !== undefined });
+    } catch (error) {
+      return this.threw(error);
+    }
+  }
+
   private entries(obj: object, depth: number): Copied {
     const names = objectKeys(obj);
     const out: { [key: string]: Copied } = {};
-    const count = Math.min(names.length, MAX_OBJECT_KEYS);
+    const count = names.length < MAX_OBJECT_KEYS ? names.length : MAX_OBJECT_KEYS;
+    let escaped = false;
     for (let i = 0; i < count; i++) {
       let key = names[i];
+      if (key === '$cx') escaped = true;
+      this.pathKeys[depth] = key;
+      const item = this.property(obj, key, depth);
       if (key.length > MAX_STRING_CHARS) {
         key = apply(stringSlice, key, [0, MAX_STRING_CHARS]) as string;
         this.truncated = true;
-      }
-      this.pathKeys[depth] = key;
-      let item: Copied;
-      try {
-        item = this.copy((obj as Record<string, unknown>)[names[i]], depth + 1);
-      } catch (error) {
-        item = this.threw(error);
       }
       if (key === '__proto__') defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
       else out[key] = item;
@@ -212,27 +300,21 @@ class Copier {
       ? this.cut({ $cx: 'object', entries: out, keys: names.length })
       : out;
     // A page object that itself has a `$cx` key would read as one of our markers: escape it.
-    return apply(hasOwn, obj, ['$cx']) ? { $cx: 'escaped', value: result } : result;
+    return escaped ? { $cx: 'escaped', value: result } : result;
   }
 
-  private items(list: ArrayLike<unknown>, depth: number): Copied {
-    const raw: unknown = list.length; // a proxy's trap may answer anything
-    const length = typeof raw === 'number' && raw >= 0 ? Math.floor(raw) : 0;
+  private items(list: object, rawLength: number, depth: number): Copied {
+    const length = rawLength >= 0 ? Math.floor(rawLength) : 0;
     const out: Copied[] = [];
     for (let i = 0; i < length && i < MAX_ARRAY_ITEMS; i++) {
       this.pathKeys[depth] = i;
-      let item: Copied;
-      try {
-        item = this.copy(list[i], depth + 1);
-      } catch (error) {
-        item = this.threw(error);
-      }
-      out.push(item);
+      out.push(this.property(list, i, depth));
     }
     return length > MAX_ARRAY_ITEMS ? this.cut({ $cx: 'array', items: out, length }) : out;
   }
 
-  /** Map entries as [key, value] pairs, Set items; at most MAX_ARRAY_ITEMS. */
+  /** Map entries as [key, value] pairs, Set items; at most MAX_ARRAY_ITEMS. The built-in
+   *  iterators taken at load run no page code. */
   private collection(iterator: object, next: Function, size: number, depth: number, pairs: boolean): Copied[] {
     const out: Copied[] = [];
     if (size > MAX_ARRAY_ITEMS) this.truncated = true;
@@ -249,38 +331,34 @@ class Copier {
     return out;
   }
 
+  /** name and message as data properties (own or inherited), the stack when V8 keeps it. */
   private error(err: object): Copied {
-    const e = err as { name?: unknown; message?: unknown; stack?: unknown };
-    const marker: { [key: string]: Copied } = { $cx: 'error', name: this.text(this.read(e, 'name', 'Error')), message: this.text(this.read(e, 'message', '')) };
-    const stack = this.read(e, 'stack', undefined);
+    const name = dataValue(err, 'name', 4);
+    const message = dataValue(err, 'message', 4);
+    const marker: { [key: string]: Copied } = {
+      $cx: 'error', name: this.text(typeof name === 'string' ? name : 'Error'), message: this.text(typeof message === 'string' ? message : ''),
+    };
+    const stack = errorStack(err);
     if (typeof stack === 'string') marker.stack = this.text(stack);
     return marker;
   }
 
-  /** A property read that may run page code; a throw yields the fallback. */
-  private read(obj: object, key: string, fallback: unknown): unknown {
-    try {
-      const v = (obj as Record<string, unknown>)[key];
-      return v === undefined ? fallback : v;
-    } catch {
-      this.truncated = true;
-      return fallback;
-    }
-  }
-
   /** A string inside a marker (names, messages), capped. */
-  private text(value: unknown): string {
+  private text(value: string): string {
     const { name, truncated } = safeName(value);
     if (truncated) this.truncated = true;
     return name;
   }
 
   private threw(error: unknown): Copied {
-    let message: string;
+    let message = 'unknown error';
     try {
-      message = error instanceof Error ? String(error.message) : String(error);
+      // The page's thrown value: read only as data, never through a getter or toString.
+      const own = typeof error === 'object' && error !== null ? dataValue(error, 'message', 4) : error;
+      if (typeof own === 'string') message = own;
+      else if (typeof own !== 'object' && typeof own !== 'function' && typeof own !== 'symbol') message = toText(own);
     } catch {
-      message = 'unknown error';
+      /* a proxy thrown as the error */
     }
     return this.cut({ $cx: 'threw', message: this.text(message) });
   }
@@ -300,18 +378,85 @@ class Copier {
   }
 }
 
+function regexpFlags(re: object): string {
+  let flags = '';
+  for (const [flag, getter] of regexpFlagGetters) if (brand(getter, re) === true) flags += flag;
+  return flags;
+}
+
+/** A real error (Error.isError where the engine has it), else an error prototype a few levels up. */
+function isError(obj: object, proto: object): boolean {
+  if (errorIsError) return errorIsError(obj);
+  let at: object | null = proto;
+  for (let i = 0; at !== null && i < 4; i++) {
+    if (errorProtos.includes(at)) return true;
+    at = getPrototypeOf(at);
+  }
+  return false;
+}
+
+/**
+ * The stack, when reading it runs no page code. The engine formats it lazily at the first read,
+ * with Error.prepareStackTrace when the page set one, and otherwise with the error's `name` and
+ * `message` read through [[Get]]: so only when those are plain data (or absent) along a short
+ * prototype chain, and the stack is V8's own accessor or a data property.
+ */
+function errorStack(err: object): unknown {
+  // Checked before the stack is touched: in node even its descriptor formats it.
+  const prepare = own(ErrorCtor, 'prepareStackTrace');
+  if (prepare && !('value' in prepare && prepare.value === undefined)) return undefined;
+  if (!plainAlongChain(err, 'name') || !plainAlongChain(err, 'message')) return undefined;
+  const desc = own(err, 'stack');
+  if (!desc) return undefined;
+  if ('value' in desc) return desc.value;
+  return desc.get !== undefined && desc.get === nativeStackGetter ? brand(nativeStackGetter, err) : undefined;
+}
+
+/** obj[key] resolves to a data property (or to nothing) within a few prototypes: reading it runs no getter. */
+function plainAlongChain(obj: object, key: string): boolean {
+  let at: object | null = obj;
+  for (let i = 0; at !== null && i < 6; i++) {
+    const desc = own(at, key);
+    if (desc) return 'value' in desc;
+    at = getPrototypeOf(at);
+  }
+  return at === null;
+}
+
+/** A window of this or another frame: this realm's global, an object whose own `window` data
+ *  property is itself, or one with the accessors every WindowProxy has (never called). */
+function isWindow(obj: object): boolean {
+  if (obj === ownGlobal) return true;
+  const win = own(obj, 'window');
+  if (!win) return false;
+  if ('value' in win) return win.value === obj;
+  const location = own(obj, 'location');
+  const self = own(obj, 'self');
+  return !!location && !('value' in location) && !!self && !('value' in self);
+}
+
 interface NodeLike {
   nodeType: number;
   nodeName: string;
-  id?: unknown;
-  getAttribute?: (name: string) => unknown;
+  id: unknown;
+  className: unknown;
 }
 
-/** DOM nodes, by shape: a real Node (any frame) has numeric nodeType and string nodeName. */
-function isDomNode(value: unknown): value is NodeLike {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Partial<NodeLike>;
-  return typeof v.nodeType === 'number' && typeof v.nodeName === 'string';
+/**
+ * A DOM node's facts, or null. A real node (any same-origin frame) answers the native Node
+ * getters; a look-alike with own data properties nodeType/nodeName counts too (tests, node).
+ */
+function domNode(obj: object): NodeLike | null {
+  const type = brand(nodeTypeOf, obj);
+  if (typeof type === 'number') {
+    // getAttribute, not className: SVG elements have an SVGAnimatedString className.
+    const cls = type === 1 ? brand(elementGetAttribute, obj, ['class']) : undefined;
+    return { nodeType: type, nodeName: toText(brand(nodeNameOf, obj)), id: type === 1 ? brand(elementIdOf, obj) : undefined, className: cls };
+  }
+  const nodeType = ownValue(obj, 'nodeType');
+  const nodeName = ownValue(obj, 'nodeName');
+  if (typeof nodeType !== 'number' || typeof nodeName !== 'string') return null;
+  return { nodeType, nodeName, id: ownValue(obj, 'id'), className: ownValue(obj, 'className') };
 }
 
 /** `div#id.class1.class2` for elements, the node name (`#text`, `#document`) otherwise. */
@@ -319,8 +464,7 @@ function describeNode(node: NodeLike): string {
   let out = node.nodeName.toLowerCase();
   if (node.nodeType !== 1) return out.slice(0, 200);
   if (typeof node.id === 'string' && node.id) out += `#${node.id}`;
-  // getAttribute, not className: SVG elements have an SVGAnimatedString className.
-  const cls = typeof node.getAttribute === 'function' ? node.getAttribute('class') : (node as { className?: unknown }).className;
+  const cls = node.className;
   if (typeof cls === 'string' && cls.trim()) out += `.${cls.trim().split(/\s+/).join('.')}`;
   return out.slice(0, 200);
 }

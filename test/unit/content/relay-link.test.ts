@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RecordBuffer } from '../../../src/content/record-buffer';
 import { RelayCore } from '../../../src/content/relay-core';
 import { RelayLink, type LinkEnv, type LinkPort } from '../../../src/content/relay-link';
-import { PAGE_SOURCE, PROTOCOL_VERSION, type ContentToWorker, type WorkerToContent } from '../../../src/shared/protocol';
+import { PROTOCOL_VERSION, type ContentToWorker, type WorkerToContent } from '../../../src/shared/protocol';
 
 class FakePort implements LinkPort {
   sent: ContentToWorker[] = [];
@@ -29,9 +29,10 @@ class FakePort implements LinkPort {
   }
 }
 
+/** A batch of the hook's, as it comes over its private port. */
 const batch = (n: number) => {
   const records = Array.from({ length: n }, (_, i) => ({ t: 'event', seq: 0, time: 1, name: `A.e${i}` }));
-  return { source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', json: JSON.stringify(records), count: n } as const;
+  return { type: 'batch', json: JSON.stringify(records), count: n } as const;
 };
 
 function setup(options: { prerendering?: boolean; noExtension?: boolean } = {}) {
@@ -49,7 +50,7 @@ function setup(options: { prerendering?: boolean; noExtension?: boolean } = {}) 
     prerendering: () => prerendering,
     hello: () => ({ type: 'hello', v: PROTOCOL_VERSION, docId: 'doc', url: 'https://a.test/', origin: 'https://a.test', top: true, timeOrigin: 0 }),
   };
-  const relay: RelayCore = new RelayCore('doc', new RecordBuffer(100), (m) => link.send(m));
+  const relay: RelayCore = new RelayCore('doc', new RecordBuffer(100), (m) => link.send(m), 'report-key');
   const link: RelayLink = new RelayLink(relay, env);
   const runTimers = () => timers.splice(0).forEach((fn) => fn());
   return { relay, link, ports, runTimers, activate: () => { prerendering = false; link.activated(); } };
@@ -61,7 +62,7 @@ const seqsOf = (port: FakePort) => chunksOf(port).flatMap((m) => m.chunks.map((c
 describe('RelayLink', () => {
   it('opens no port (so starts no worker) and sets no timer until a panel asks; records wait in the buffer', () => {
     const { relay, link, ports, runTimers } = setup();
-    relay.takeBatch(batch(3));
+    relay.takeHookMessage(batch(3));
     link.resumed();
     link.shown(true);
     link.hidden(true);
@@ -74,7 +75,7 @@ describe('RelayLink', () => {
 
   it('connects when asked, says hello once, and replays what the page did before', () => {
     const { relay, link, ports } = setup();
-    relay.takeBatch(batch(3));
+    relay.takeHookMessage(batch(3));
     link.request();
     link.request(); // a second wake-up: already connected
     expect(ports).toHaveLength(1);
@@ -93,9 +94,9 @@ describe('RelayLink', () => {
     expect(ports).toHaveLength(1);
     link.request();
     ports[1]!.deliver({ type: 'stream', since: 0 });
-    relay.takeBatch(batch(2));
+    relay.takeHookMessage(batch(2));
     ports[1]!.drop(); // streaming: reconnects by itself
-    relay.takeBatch(batch(1)); // kept meanwhile
+    relay.takeHookMessage(batch(1)); // kept meanwhile
     runTimers();
     expect(ports).toHaveLength(3);
     ports[2]!.deliver({ type: 'stream', since: 2 });
@@ -106,13 +107,13 @@ describe('RelayLink', () => {
     const { relay, link, ports } = setup();
     link.request();
     ports[0]!.deliver({ type: 'stream', since: 0 });
-    relay.takeBatch(batch(2));
+    relay.takeHookMessage(batch(2));
     link.hidden(false); // an ordinary unload: nothing to do
     expect(ports[0]!.closed).toBe(false);
     link.hidden(true);
     expect(ports[0]!.disconnectedByUs).toBe(true);
     expect(relay.isStreaming).toBe(false);
-    relay.takeBatch(batch(1)); // kept, not sent on the closed port
+    relay.takeHookMessage(batch(1)); // kept, not sent on the closed port
     link.shown(true);
     expect(ports).toHaveLength(2);
     expect(ports[1]!.sent[0]).toMatchObject({ type: 'hello', docId: 'doc', restored: true });

@@ -164,5 +164,6 @@ describe('origin matching properties', () => {
       const origin = new URL(`${s}://${h}${p === null ? '' : `:${p}`}${path}`).origin;
       expect(parseOrigin(origin)).toEqual({ ok: true, origin });
     }), { numRuns: 300 });
-  });
+  // fc.webPath() makes long paths: generous time on a loaded machine.
+  }, 30_000);
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import vm from 'node:vm';
-import { CANCEL_MESSAGE, HOOK_KEY, IDLE_TIMEOUT_MS, installHook, pageEnv, type HookHandle } from '../../../src/page/bus-tap';
+import { CANCEL_MESSAGE, IDLE_TIMEOUT_MS, hookHandleOf, installHook, pageEnv, type HookHandle } from '../../../src/page/bus-tap';
 import {
-  BATCH_INTERVAL_MS, PAGE_SOURCE, PROTOCOL_VERSION,
-  type CaptureRecord, type CommandRecord, type EventRecord, type HookStatus, type OutcomeRecord, type PageBatch, type PluginRecord,
+  BATCH_INTERVAL_MS,
+  type CaptureRecord, type CommandRecord, type EventRecord, type HookMessage, type HookStatus, type OutcomeRecord, type PluginRecord,
 } from '../../../src/shared/protocol';
 import { FakeClock } from '../fakes/fake-clock';
+import { ASK_EVENT } from '../../../src/shared/hook-link';
 import { createFakeCXBus, type FakeCXBusOptions, type FakePlugin } from '../fakes/fake-cxbus';
 import { addQuickBus } from '../fakes/fake-widgets';
 
@@ -22,8 +23,10 @@ function createBus(options: FakeCXBusOptions = {}) {
 // ---------------------------------------------------------------------------------------------
 // A window-like object and the hook's env.
 
-/** The records of a posted batch: a JSON string (the hook's usual form) or objects. */
-function batchRecords(batch: PageBatch): CaptureRecord[] {
+/** The records of a message of the hook's port: a batch's JSON string (the hook's usual form) or
+ *  objects, or the one record handed to the handle. */
+function batchRecords(batch: HookMessage): CaptureRecord[] {
+  if (batch.type === 'emit') return [batch.record];
   if ('json' in batch) {
     const records = JSON.parse(batch.json) as CaptureRecord[];
     expect(records).toHaveLength(batch.count);
@@ -34,8 +37,8 @@ function batchRecords(batch: PageBatch): CaptureRecord[] {
 
 function setup(win: any = {}) {
   const clock = new FakeClock();
-  const batches: PageBatch[] = [];
-  const handle = installHook(win, { ...bind(clock), post: (batch) => batches.push(structuredClone(batch)) });
+  const batches: HookMessage[] = [];
+  const handle = installHook(win, { ...bind(clock), send: (message) => batches.push(structuredClone(message)) });
   const records = () => {
     clock.advance(BATCH_INTERVAL_MS);
     return batches.flatMap(batchRecords);
@@ -102,13 +105,14 @@ describe('finding the bus', () => {
   });
 
   it('the first status says no bus yet; the hook installs once (idempotent) and hides its handle', () => {
-    const t = setup();
+    const t = setup(new EventTarget());
     expect(t.records()[0]).toMatchObject({ t: 'status', status: { cxbus: 'absent', quickBus: false, plugins: [] } });
-    const again = installHook(t.win, { ...bind(t.clock), post: () => { throw new Error('second hook posted'); } });
+    const again = installHook(t.win, { ...bind(t.clock), send: () => { throw new Error('second hook posted'); } });
     expect(again).toBe(t.handle);
-    expect(t.win[HOOK_KEY]).toBe(t.handle);
-    expect(Object.keys(t.win)).not.toContain(HOOK_KEY.toString());
-    expect(Object.getOwnPropertyDescriptor(t.win, HOOK_KEY)!.enumerable).toBe(false);
+    // Nothing on the window: CX Lens's scripts ask for the handle with an event.
+    expect(hookHandleOf(t.win)).toBe(t.handle);
+    expect(Reflect.ownKeys(t.win).filter((k) => /cx-lens/i.test(typeof k === 'symbol' ? String(k.description) : k))).toEqual([]);
+    expect(Object.isFrozen(t.handle)).toBe(true);
     const { bus } = createBus();
     t.win.CXBus = bus;
     bus.registerPlugin('P').publish('once');
@@ -458,8 +462,10 @@ describe('never changes or breaks the page', () => {
       throw new Error('trap');
     };
     const proxy = new Proxy({}, { get: trap, ownKeys: trap, getPrototypeOf: trap });
+    let getterCalls = 0;
     const getter = {
       get bad(): never {
+        getterCalls++;
         throw new Error('getter');
       },
     };
@@ -470,7 +476,9 @@ describe('never changes or breaks the page', () => {
     expect(received[0]).toBe(proxy);
     const [a, b] = t.events();
     expect(a).toMatchObject({ data: { $cx: 'threw' }, truncated: true });
-    expect(b).toMatchObject({ data: { bad: { $cx: 'threw', message: 'getter' } }, truncated: true });
+    // The getter is shown as an accessor, never run: neither at the call nor at the flush.
+    expect(b).toMatchObject({ data: { bad: { $cx: 'accessor', get: true, set: false } }, truncated: true });
+    expect(getterCalls).toBe(0);
   });
 });
 
@@ -489,19 +497,19 @@ describe('batching and the handle', () => {
     return { p, sent };
   }
 
-  it('one postMessage per batch, in call order, with the protocol envelope', () => {
+  it('one port message per batch, in call order', () => {
     const { p, sent } = tappedPlugin();
     for (let i = 0; i < 100; i++) p.publish('e' + i, { i });
     const added = sent();
     expect(added).toHaveLength(1);
-    expect(added[0]).toMatchObject({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', count: 100 });
+    expect(added[0]).toMatchObject({ type: 'batch', count: 100 });
     expect(typeof (added[0] as { json?: unknown }).json).toBe('string');
     expect(batchRecords(added[0]!).map((r) => (r as EventRecord).name)).toEqual(Array.from({ length: 100 }, (_, i) => 'P.e' + i));
   });
 
   it('posts objects instead of JSON when the page gave every object a toJSON', () => {
     const { p, sent } = tappedPlugin();
-    let added: PageBatch[];
+    let added: HookMessage[];
     (Object.prototype as any).toJSON = () => 'hijacked';
     try {
       p.publish('e', { i: 1 });
@@ -524,6 +532,46 @@ describe('batching and the handle', () => {
     expect(injected).toHaveLength(1);
     expect(injected[0].detail.self).toEqual({ $cx: 'cycle', path: '$' });
     expect(typeof injected[0].time).toBe('number');
+  });
+
+  it("a record handed to the handle goes in its own message with its caller's key, in its place in the order", () => {
+    const t = setup();
+    t.records();
+    const before = t.batches.length;
+    const { bus } = createBus();
+    t.win.CXBus = bus;
+    const p = bus.registerPlugin('P');
+    p.publish('before');
+    t.handle.emit({ t: 'inject', feature: 'finalize', state: 'installed', detail: {} }, 'the-key');
+    t.handle.emit({ t: 'inject', feature: 'finalize', state: 'fired', detail: {} }); // the page: no key
+    p.publish('after');
+    t.clock.advance(BATCH_INTERVAL_MS);
+    const messages = t.batches.slice(before);
+    expect(messages.map((m) => (m.type === 'emit' ? `emit:${m.key}` : 'batch'))).toEqual(['batch', 'emit:the-key', 'emit:null', 'batch']);
+    expect(messages.flatMap(batchRecords).filter((r) => r.t === 'event').map((r) => (r as EventRecord).name)).toEqual(['P.before', 'P.after']);
+  });
+
+  it("gives the channel hook its private record sink once, until the content script asks for the port; the handle to anyone who asks", () => {
+    const win = new EventTarget();
+    const t = setup(win);
+    const ask = (target: EventTarget) => {
+      const request: { emit?: unknown } = {};
+      target.dispatchEvent(new CustomEvent('cx-lens-channel-link', { detail: request }));
+      return request.emit;
+    };
+    const own = ask(win);
+    expect(typeof own).toBe('function');
+    expect(ask(win)).toBeUndefined(); // a second asker (a page script) gets nothing
+    (own as (r: unknown) => void)({ t: 'channel', direction: 'in' });
+    expect(t.records().some((r) => r.t === 'channel')).toBe(true);
+    expect(t.batches.every((m) => m.type === 'batch')).toBe(true); // in the hook's own batches: genuine
+
+    // No channel hook asked: the content script's ask for the port (after both main-world
+    // scripts) withdraws the link.
+    const other = new EventTarget();
+    setup(other);
+    other.dispatchEvent(new Event(ASK_EVENT));
+    expect(ask(other)).toBeUndefined();
   });
 });
 
@@ -564,17 +612,17 @@ describe('pageEnv (the real page side)', () => {
     return { win, calls, posted, timeouts, idles, runAll };
   }
 
-  it("posts to the page's own origin, or '*' when the origin is opaque", () => {
-    for (const [origin, target] of [['https://shop.example', 'https://shop.example'], ['null', '*'], ['file://', '*']]) {
-      const f = fakeWindow(origin);
-      pageEnv(f.win as unknown as Window).post({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', records: [] });
-      expect(f.posted[0][1]).toBe(target);
-    }
+  it('sends through the sender it is given (the private port), never the window', () => {
+    const f = fakeWindow('https://shop.example');
+    const sent: HookMessage[] = [];
+    pageEnv(f.win as unknown as Window, (m) => sent.push(m)).send({ type: 'batch', records: [] });
+    expect(sent).toEqual([{ type: 'batch', records: [] }]);
+    expect(f.posted).toEqual([]);
   });
 
   it('a batch waits for its time, then for the page to be idle (bounded); clearTimer cancels either wait', () => {
     const f = fakeWindow('https://shop.example');
-    const env = pageEnv(f.win as unknown as Window);
+    const env = pageEnv(f.win as unknown as Window, () => {});
     let ran = 0;
     env.setTimer(() => ran++, 50);
     expect(f.calls).toEqual(['setTimeout 50']);
@@ -592,5 +640,118 @@ describe('pageEnv (the real page side)', () => {
     env.clearTimer(idle);
     f.runAll(f.idles);
     expect(ran).toBe(1);
+  });
+});
+
+describe('the page cannot tell the tap is there', () => {
+  it('tapped methods keep length, name, own properties, prototype, constructibility and `this`', () => {
+    const t = setup();
+    function legacyPublish(this: unknown, _evt: unknown, _data: unknown) {
+      return this;
+    }
+    const iface: any = {
+      publish: legacyPublish, // a `function`: constructible
+      command: (name: unknown) => name, // an arrow: not constructible
+      subscribe(_evt: unknown, _cb: unknown) { return 'ok'; }, // a method: not constructible
+      namespace: () => 'Shape',
+    };
+    const before = ['publish', 'command', 'subscribe'].map((m) => ({
+      length: iface[m].length, name: iface[m].name, keys: Reflect.ownKeys(iface[m]), proto: Object.getPrototypeOf(iface[m]), prototype: iface[m].prototype,
+    }));
+    t.win._genesys = { widgets: { bus: iface } };
+    expect(t.handle.interfaces.get('Shape')).toBe(iface);
+    const after = ['publish', 'command', 'subscribe'].map((m) => ({
+      length: iface[m].length, name: iface[m].name, keys: Reflect.ownKeys(iface[m]), proto: Object.getPrototypeOf(iface[m]), prototype: iface[m].prototype,
+    }));
+    expect(after).toEqual(before);
+    expect(iface.publish).not.toBe(legacyPublish); // tapped
+    expect(() => new iface.command('x')).toThrow(TypeError);
+    expect(() => new iface.subscribe('x')).toThrow(TypeError);
+    const made = new iface.publish('constructed', {});
+    expect(made).toBeInstanceOf(legacyPublish);
+    const other = { other: true };
+    expect(iface.publish.call(other, 'e', {})).toBe(other);
+    expect(typeof iface.publish).toBe('function');
+    expect(names(t.events())).toEqual(['Shape.e']); // the construction is no publish
+  });
+
+  it('a class-based bus: its methods are wrapped on the prototype, nothing is added to the instances', () => {
+    const t = setup();
+    class Plugin {
+      constructor(readonly ns: string) {}
+      publish(evt: string, _data?: unknown) { return `${this.ns}.${evt}`; }
+      command(name: string) { return name; }
+      namespace() { return this.ns; }
+    }
+    class Bus extends Plugin {
+      registerPlugin(name: string) { return new Plugin(name); }
+    }
+    const bus = new Bus('CXBus');
+    const ownBefore = Reflect.ownKeys(bus);
+    t.win.CXBus = bus;
+    const plugin = bus.registerPlugin('Cls');
+    expect(Reflect.ownKeys(bus)).toEqual(ownBefore);
+    expect(Reflect.ownKeys(plugin)).toEqual(['ns']);
+    expect(plugin.publish('hello', { a: 1 })).toBe('Cls.hello');
+    expect(bus.command('Cls.go')).toBe('Cls.go');
+    const stranger = new Plugin('Stranger'); // never passed through registerPlugin: not recorded
+    expect(stranger.publish('quiet')).toBe('Stranger.quiet');
+    expect(t.events().map((e) => [e.name, e.publisher])).toEqual([['Cls.hello', 'Cls']]);
+    expect(t.of('command').map((c) => [c.name, c.commander])).toEqual([['Cls.go', 'CXBus']]);
+    expect(Object.getOwnPropertyNames(Plugin.prototype).sort()).toEqual(['command', 'constructor', 'namespace', 'publish']);
+  });
+
+  it("a native promise a command returns is watched without marking the page's promise handled", async () => {
+    const t = setup();
+    const original = Promise.reject(new Error('no agents'));
+    original.catch(() => {}); // the test's own: keeps the runner quiet about this one
+    const iface = { command: () => original, namespace: () => 'Native' };
+    t.win._genesys = { widgets: { bus: iface } };
+    const returned: Promise<unknown> = iface.command();
+    // The page gets an equivalent promise the hook never listens to (an unhandled rejection of it
+    // reaches the page's listeners; in Chromium in test/e2e/page-fuzz.test.ts).
+    expect(returned).not.toBe(original);
+    expect(Object.getPrototypeOf(returned)).toBe(Promise.prototype);
+    await expect(returned).rejects.toThrow('no agents');
+    expect(t.of('outcome')).toEqual([expect.objectContaining({ outcome: 'rejected', value: expect.objectContaining({ $cx: 'error', message: 'no agents' }) })]);
+    // Any other thenable is returned as it is and not listened to: its `then` is page code.
+    let thenCalls = 0;
+    const thenable = { then: () => thenCalls++ };
+    const custom = { command: () => thenable, namespace: () => 'Thenable' };
+    t.win._genesys = { widgets: { bus: custom } };
+    expect(custom.command()).toBe(thenable);
+    expect(thenCalls).toBe(0);
+  });
+
+  it("the page's configuration is read without running its getters", () => {
+    const t = setup();
+    let calls = 0;
+    const transport = { type: 'pureengage-v3-rest', get dataURL() { calls++; return 'https://x'; }, async: { get enabled() { calls++; return true; } } };
+    t.win._genesys = { widgets: { get bus() { calls++; return undefined; }, webchat: { transport } } };
+    t.handle.emit({ t: 'note' });
+    expect(t.status().transport).toEqual({ type: 'pureengage-v3-rest' });
+    expect(calls).toBe(0);
+  });
+
+  it('getters of command options and event payloads never run, at the call or at the flush', () => {
+    /** The same calls on a bus; returns how often the payload's getters ran (the bus itself reads some). */
+    const run = (bus: any) => {
+      const p = bus.registerPlugin('P');
+      let calls = 0;
+      const payload = { get secret() { return ++calls; }, plain: 1, nested: { get deep() { return ++calls; } } };
+      p.registerCommand('go', (e: any) => e.deferred.resolve(payload));
+      p.publish('evt', payload);
+      p.command('P.go', payload);
+      p.registerEvents(Object.defineProperty(['a'], 0, { get: () => { calls++; return 'x'; } }));
+      return () => calls;
+    };
+    const untapped = run(createBus().bus);
+    const { t, bus } = busOnPage();
+    const tapped = run(bus);
+    const accessor = { $cx: 'accessor', get: true, set: false };
+    expect(t.events()[0].data).toEqual({ secret: accessor, plain: 1, nested: { deep: accessor } });
+    expect(t.of('command')[0].options).toEqual({ secret: accessor, plain: 1, nested: { deep: accessor } });
+    expect(t.of('outcome')[0].value).toEqual({ secret: accessor, plain: 1, nested: { deep: accessor } });
+    expect(tapped()).toBe(untapped());
   });
 });

@@ -109,6 +109,19 @@ describe('channel tap: what it records', () => {
     expect(JSON.stringify(posts)).not.toContain('secret-token');
   });
 
+  it("reads a post's message and options without running their getters", () => {
+    const w = world();
+    let calls = 0;
+    const message = { type: 'cx-lens-cookie/hello', v: 1, id: 'g-1', get extra() { return ++calls; } };
+    const options = { get targetOrigin() { calls++; return '*'; } };
+    w.tap.onPost(message, options);
+    w.tap.onPost({ get type() { calls++; return 'cx-lens-cookie/hello'; } }, '*');
+    expect(calls).toBe(0);
+    const [post] = w.of('channel');
+    expect(post).toMatchObject({ id: 'g-1', targetOrigin: '/', data: { extra: null } }); // an accessor: not read
+    expect(w.of('channel')).toHaveLength(1);
+  });
+
   it('never throws, whatever the message', () => {
     const w = world();
     const hostile = new Proxy({}, { get() { throw new Error('trap'); }, has() { throw new Error('trap'); } });

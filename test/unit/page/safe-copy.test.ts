@@ -4,14 +4,12 @@ import {
   MAX_ARRAY_ITEMS, MAX_DEPTH, MAX_NODES, MAX_OBJECT_KEYS, MAX_STRING_CHARS, safeCopy, safeName,
 } from '../../../src/page/safe-copy';
 
-/** Shaped like a DOM element: a class instance with nodeType/nodeName (what the copier checks). */
+/** Shaped like a DOM element: a class instance with own data nodeType/nodeName/id/className (what
+ *  the copier checks where there is no DOM; real nodes answer the DOM's own getters). */
 class FakeElement {
   nodeType = 1;
   nodeName = 'DIV';
-  constructor(public id: string, private cls: string) {}
-  getAttribute(name: string) {
-    return name === 'class' ? this.cls : null;
-  }
+  constructor(public id: string, public className: string) {}
 }
 
 /** Shaped like a jQuery object: prototype with a `jquery` version string, indexed elements. */
@@ -41,11 +39,17 @@ describe('safeCopy: plain data', () => {
 
   it('marks values JSON cannot carry, losslessly (truncated stays false)', () => {
     const when = new Date('2024-05-06T07:08:09.000Z');
-    const { value, truncated } = safeCopy({
+    // The test runner formats stacks with its own Error.prepareStackTrace (page code, on a page):
+    // the copier leaves the stack out then; without one, it keeps it.
+    const prepare = Error.prepareStackTrace;
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+    const copied = safeCopy({
       u: undefined, nan: NaN, inf: Infinity, ninf: -Infinity, big: 12345678901234567890n, sym: Symbol('s'),
       date: when, bad: new Date(NaN), re: /a+b/gi, err: new TypeError('boom'),
       map: new Map<unknown, unknown>([['k', 1], [{ o: 1 }, [2]]]), set: new Set([1, 'two']),
     });
+    Error.prepareStackTrace = prepare;
+    const { value, truncated } = copied;
     expect(truncated).toBe(false);
     const v = value as Record<string, any>;
     expect(v.u).toEqual({ $cx: 'undefined' });
@@ -122,17 +126,83 @@ describe('safeCopy: hostile input', () => {
     expect(truncated).toBe(true);
   });
 
-  it('a getter that throws becomes a `threw` marker and the rest is copied', () => {
+  it('never runs a getter: an accessor is shown as such, throwing or not, own or on a prototype', () => {
+    let calls = 0;
     const input = {
       before: 1,
       get bad(): never {
+        calls++;
         throw new Error('no access');
+      },
+      get counted() {
+        return ++calls;
+      },
+      set onlySetter(_: unknown) {
+        calls++;
       },
       after: 2,
     };
-    const { value, truncated } = safeCopy(input);
-    expect(value).toEqual({ before: 1, bad: { $cx: 'threw', message: 'no access' }, after: 2 });
-    expect(truncated).toBe(true);
+    const list = [1, 2];
+    Object.defineProperty(list, 1, { get: () => ++calls, enumerable: true });
+    const holey = [0, , 2]; // eslint-disable-line no-sparse-arrays
+    // A getter that reading the hole through [[Get]] would reach.
+    Object.setPrototypeOf(holey, Object.create(Array.prototype, { 1: { get: () => ++calls } }));
+    {
+      const { value, truncated } = safeCopy({ input, list, holey });
+      expect(value).toEqual({
+        input: {
+          before: 1, after: 2,
+          bad: { $cx: 'accessor', get: true, set: false },
+          counted: { $cx: 'accessor', get: true, set: false },
+          onlySetter: { $cx: 'accessor', get: false, set: true },
+        },
+        list: [1, { $cx: 'accessor', get: true, set: false }],
+        holey: [0, { $cx: 'undefined' }, 2],
+      });
+      expect(truncated).toBe(true);
+    }
+    expect(calls).toBe(0);
+  });
+
+  it('never calls toJSON, toString, valueOf, Symbol.toPrimitive or a Symbol.toStringTag getter, nor a getter on a prototype', () => {
+    let calls = 0;
+    const boom = () => {
+      calls++;
+      throw new Error('called');
+    };
+    const proto = { get inherited() { return boom(); }, get [Symbol.toStringTag]() { return boom(); } };
+    const odd = Object.create(proto);
+    odd.own = 1;
+    const methods = { toJSON: boom, toString: boom, valueOf: boom, [Symbol.toPrimitive]: boom };
+    class Fancy extends Date {
+      get [Symbol.toStringTag]() { return boom(); }
+    }
+    const namedFn = Object.defineProperty(() => 0, 'name', { get: boom });
+    const { value } = safeCopy({ odd, methods, date: new Fancy(0), namedFn, err: Object.defineProperty(new Error('m'), 'name', { get: boom }) });
+    expect(value).toMatchObject({
+      odd: { own: 1 },
+      methods: { toJSON: { $cx: 'function' }, toString: { $cx: 'function' }, valueOf: { $cx: 'function' } },
+      date: { $cx: 'date', iso: '1970-01-01T00:00:00.000Z' },
+      namedFn: { $cx: 'function', name: '' },
+      err: { $cx: 'error', message: 'm' },
+    });
+    expect(calls).toBe(0);
+    expect(safeName({ toString: boom, [Symbol.toPrimitive]: boom }).name).toBe('[unnamed]');
+    expect(calls).toBe(0);
+  });
+
+  it("never runs a proxy's get, has, set or apply traps (only its introspection traps)", () => {
+    const seen: string[] = [];
+    const handler: ProxyHandler<any> = {};
+    for (const trap of ['get', 'has', 'set', 'apply', 'construct', 'getPrototypeOf', 'ownKeys', 'getOwnPropertyDescriptor', 'defineProperty', 'deleteProperty']) {
+      (handler as any)[trap] = (...args: any[]) => {
+        seen.push(trap);
+        return (Reflect as any)[trap](...args);
+      };
+    }
+    const { value } = safeCopy({ obj: new Proxy({ a: 1, b: [2] }, handler), arr: new Proxy([1, 2], handler), fn: new Proxy(function f() {}, handler) });
+    expect(value).toEqual({ obj: { a: 1, b: [2] }, arr: [1, 2], fn: { $cx: 'function', name: 'f' } });
+    expect(new Set(seen)).toEqual(new Set(['getPrototypeOf', 'ownKeys', 'getOwnPropertyDescriptor']));
   });
 
   it('proxies that throw on every trap, and revoked proxies, never make it throw', () => {

@@ -3,6 +3,7 @@
 //   ?untrusted   the iframe page whose TRUSTED_DOMAINS lacks domain A (only lookalikes of it)
 //   ?load=await  waits for loadCookie() before loading Widgets (no race)
 //   ?load=late   calls loadCookie() only after WebChat.open (Widgets looked for the session first)
+//   ?iframe=missing  an iframe URL where nothing answers (the iframe host's name on a closed port)
 (function () {
   var params = new URLSearchParams(location.search);
   var load = params.get('load') || 'guide';
@@ -16,12 +17,14 @@
     link.href = other + '/xdomain.html' + location.search;
     link.textContent = other + '/xdomain.html' + location.search;
     document.querySelector('[data-testid="iframe-url"]').textContent = IFRAME_URL;
-    document.querySelector('[data-testid="variant"]').textContent = (params.has('untrusted') ? 'untrusted iframe, ' : '') + 'load=' + load;
+    document.querySelector('[data-testid="variant"]').textContent = (params.get('iframe') === 'missing' ? 'missing iframe, ' : '') +
+      (params.has('untrusted') ? 'untrusted iframe, ' : '') + 'load=' + load;
     setInterval(showPageCookie, 500);
   });
 
   // ---- the guide's sample ----
-  var IFRAME_URL = params.has('untrusted') ? demo.iframeWithoutAURL : demo.iframeURL;
+  var IFRAME_URL = params.get('iframe') === 'missing' ? missingIframeURL()
+    : params.has('untrusted') ? demo.iframeWithoutAURL : demo.iframeURL;
   var SESSION_COOKIE_NAME = demo.sessionCookieName;
 
   if (!window._genesys) window._genesys = {};
@@ -108,4 +111,11 @@
       });
     });
   });
+
+  /** The iframe host on port 1, where nothing listens: the iframe never loads. */
+  function missingIframeURL() {
+    var url = new URL(demo.iframeURL);
+    url.port = '1';
+    return url.href;
+  }
 })();

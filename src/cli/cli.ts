@@ -1,0 +1,160 @@
+// The `cx-lens` command line: `cx-lens report FILE [--json]`. Its environment (arguments, the
+// file reader, stdout and stderr) comes in as parameters, so that tests run it whole; the entry
+// (node-entry.ts) passes Node's. A file is opened with the panel's own code (panel/recording/),
+// loaded into the panel's models and judged by the panel's findings engine.
+import { loadFile } from '../../panel/recording/load';
+import { OpenError, parseFile, type ParsedFile } from '../../panel/recording/parse';
+import { FileTooLarge, readFileText, type FileLike } from '../../panel/recording/read-file';
+import { computeFindings } from '../../panel/findings/engine';
+import type { TabModels } from '../../panel/model/tab-models';
+import type { Finding } from '../../panel/findings/types';
+import { buildReport, hasErrors, REPORT_VERSION } from './report';
+import { reportText } from './text';
+
+/** The command's exit codes. */
+export const EXIT = {
+  ok: 0,
+  /** At least one finding of severity error. */
+  errorFinding: 1,
+  /** The file cannot be read or opened. */
+  unreadable: 2,
+  /** Wrong usage: unknown command or option, no file. */
+  usage: 3,
+  /** CX Lens itself failed. */
+  internal: 4,
+} as const;
+
+export interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface CliEnvironment {
+  /** The arguments after the program's name (process.argv.slice(2)). */
+  argv: readonly string[];
+  /** The file at a path, as the panel reads a File (its size first, then slices); rejects with
+   *  a Node-style error (`code` ENOENT, EISDIR, EACCES...) when it cannot be opened. */
+  readFile(path: string): Promise<FileLike>;
+  stdout: Output;
+  stderr: Output;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The rules: the panel's engine unless a test passes its own. */
+  findings?: (models: TabModels, now: number) => Finding[];
+}
+
+export const HELP = `Usage: cx-lens report FILE [--json] [--color | --no-color]
+
+Prints what the CX Lens panel shows for FILE: the chat sessions with their states
+and the page's reactions to Finalizing/Completed, the Cookie sync verdict, and the
+findings (what is wrong with the page's chat, why, and how to fix it).
+
+FILE is a CX Lens recording (the panel's "Save recording"), a Bus Export of an
+older CX Lens, or a HAR file (DevTools Network panel, "Save all as HAR").
+Secrets are masked in the output. Times are UTC.
+
+Options:
+  --json        the same report as JSON, for machines
+  --color       colour the text even when stdout is not a terminal
+  --no-color    never colour the text (NO_COLOR=1 does the same)
+  -h, --help    this help
+
+Exit codes:
+  0  no finding of severity error
+  1  at least one finding of severity error
+  2  FILE cannot be read or opened (missing, too large, not a recording or a HAR)
+  3  wrong usage (unknown command or option, no FILE)
+  4  CX Lens itself failed (a bug)
+`;
+
+interface Options {
+  file: string;
+  json: boolean;
+  color: boolean | undefined;
+}
+
+class UsageError extends Error {}
+
+/** Runs the command; resolves to its exit code. Never throws. */
+export async function runCli(environment: CliEnvironment): Promise<number> {
+  const { stdout, stderr } = environment;
+  let options: Options | 'help';
+  try {
+    options = parseArgs(environment.argv);
+  } catch (error) {
+    stderr.write(`cx-lens: ${(error as Error).message}\nRun "cx-lens --help" for how to use it.\n`);
+    return EXIT.usage;
+  }
+  if (options === 'help') {
+    stdout.write(HELP);
+    return EXIT.ok;
+  }
+  const { file, json } = options;
+
+  let parsed: ParsedFile;
+  try {
+    parsed = parseFile(await readFileText(await environment.readFile(file)), file);
+  } catch (error) {
+    const message = unreadableMessage(file, error);
+    stderr.write(`cx-lens: ${message}\n`);
+    if (json) stdout.write(`${JSON.stringify({ tool: 'cx-lens', reportVersion: REPORT_VERSION, error: { code: 'unreadable', message } }, null, 2)}\n`);
+    return EXIT.unreadable;
+  }
+
+  try {
+    const models = await loadFile(parsed);
+    const findings = (environment.findings ?? computeFindings)(models, parsed.clock);
+    const report = buildReport({ file: parsed, models, findings });
+    stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : reportText(report, { color: options.color ?? colorByDefault(environment) }));
+    return hasErrors(report) ? EXIT.errorFinding : EXIT.ok;
+  } catch (error) {
+    stderr.write(`cx-lens: CX Lens failed on ${file} (a bug; please report it with the file if you can): ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    return EXIT.internal;
+  }
+}
+
+function parseArgs(argv: readonly string[]): Options | 'help' {
+  const positional: string[] = [];
+  let json = false;
+  let color: boolean | undefined;
+  let rest = false;
+  for (const arg of argv) {
+    if (rest || !arg.startsWith('-')) positional.push(arg);
+    else if (arg === '--') rest = true;
+    else if (arg === '-h' || arg === '--help') return 'help';
+    else if (arg === '--json') json = true;
+    else if (arg === '--color') color = true;
+    else if (arg === '--no-color') color = false;
+    else throw new UsageError(`unknown option ${arg}.`);
+  }
+  const [command, ...files] = positional;
+  if (command === undefined) throw new UsageError('no command: say "cx-lens report FILE".');
+  if (command === 'help') return 'help';
+  if (command !== 'report') throw new UsageError(`unknown command "${command}": the command is "report" (cx-lens report FILE).`);
+  if (files.length === 0) throw new UsageError('which file? Say "cx-lens report FILE" (a CX Lens recording or a HAR file).');
+  if (files.length > 1) throw new UsageError(`one file at a time (got ${files.length}: ${files.join(', ')}).`);
+  return { file: files[0]!, json, color };
+}
+
+/** Colours for a terminal, unless NO_COLOR or a dumb terminal says otherwise (FORCE_COLOR forces). */
+function colorByDefault({ stdout, env = {} }: CliEnvironment): boolean {
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return stdout.isTTY === true && env.TERM !== 'dumb';
+}
+
+/** Why a file cannot be opened, for the user. */
+function unreadableMessage(file: string, error: unknown): string {
+  if (error instanceof OpenError || error instanceof FileTooLarge) return error.message;
+  const code = (error as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return `cannot read ${file}: there is no such file.`;
+    case 'EISDIR':
+      return `cannot read ${file}: it is a directory, not a file.`;
+    case 'EACCES':
+    case 'EPERM':
+      return `cannot read ${file}: permission denied.`;
+    default:
+      return `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
