@@ -56,7 +56,8 @@ export function boundTree(value: Copied, limits: WalkLimits = {}, hooks: WalkHoo
       let out: Copied[] | null = null;
       for (let i = 0; i < v.length; i++) {
         if (++nodes > maxNodes) {
-          out = v.slice(0, i);
+          // The items walked so far as the walk left them (cut ones stay cut).
+          out = (out ?? v).slice(0, i);
           out.push(CUT_SIZE);
           cut++;
           break;

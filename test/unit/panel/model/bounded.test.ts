@@ -38,6 +38,16 @@ describe('boundTree', () => {
     expect(cut).toBe(2);
   });
 
+  it('keeps a deep item cut when the node budget runs out later in the same array', () => {
+    // [deep, 'n0', 'n1', …]: the deep item is cut first; the budget then ends the array, and the
+    // items kept must be the cut ones, not the originals (textOf of such a list overflowed).
+    const list = [deepValue('array'), ...Array.from({ length: 500 }, (_, i) => `n${i}`)] as Copied;
+    const { value } = boundTree(list, { maxDepth: 8, maxNodes: 200 });
+    expect(levelsOf(value)).toBeLessThanOrEqual(9);
+    expect(() => textOf(list)).not.toThrow();
+    expect(textOf(list).length).toBeLessThanOrEqual(500);
+  });
+
   it('keeps an own __proto__ entry as an entry', () => {
     const parsed = JSON.parse('{"__proto__": {"deep": [[["x"]]]}, "b": 1}') as Copied;
     const out = boundTree(parsed, { maxDepth: 3 }).value as object;
