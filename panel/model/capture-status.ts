@@ -35,6 +35,14 @@ export interface CaptureStatus {
   lost: number;
   /** What this panel never received, by reason. */
   losses: Losses;
+  /** Records the page made (not CX Lens's hook) since the last clear: shown in the Bus, marked,
+   *  and used for nothing else; and how many of them went past their own budget. */
+  pageMade: number;
+  pageMadeDropped: number;
+  /** Records since the last clear that were no valid record: shown as malformed. */
+  malformed: number;
+  /** One line on the page-made and malformed records, empty when there are none. */
+  untrusted: string;
 }
 
 /** Records lost, by reason: the relay's page buffer was full before a panel read them; they were
@@ -89,7 +97,11 @@ export function captureStatus(store: TabStore, bus: BusModel, now: number): Capt
     losses.other += l.other;
     losses.total += l.total;
   }
-  const base = { frames, dropped, lost, losses };
+  const base = {
+    frames, dropped, lost, losses,
+    pageMade: store.pageMadeCount, pageMadeDropped: store.pageMadeDropped, malformed: store.malformedCount,
+    untrusted: untrustedText(store.pageMadeCount, store.pageMadeDropped, store.malformedCount),
+  };
   if (store.connection === 'reconnecting') {
     const why = store.connectionDetail ? ` (${store.connectionDetail})` : '';
     return { ...base, state: 'reconnecting', message: `Reconnecting to the CX Lens service worker${why}…` };
@@ -122,6 +134,17 @@ export function captureStatus(store: TabStore, bus: BusModel, now: number): Capt
   const counts = [plural(c.event, 'event'), plural(c.command, 'command'), plural(c.plugin, 'registration')];
   if (c.other) counts.push(plural(c.other, 'other record'));
   return { ...base, state: 'capturing', message: `Capturing CXBus in ${where} · ${counts.join(', ')}` };
+}
+
+/** "12 page-made records (not used for any verdict; 2 past their budget dropped) · 3 malformed". */
+export function untrustedText(pageMade: number, pageMadeDropped: number, malformed: number): string {
+  const parts: string[] = [];
+  if (pageMade) {
+    const dropped = pageMadeDropped ? `; ${formatCount(pageMadeDropped)} oldest dropped past their budget` : '';
+    parts.push(`${plural(pageMade, 'page-made record')} (not from CX Lens's hook: used for no verdict${dropped})`);
+  }
+  if (malformed) parts.push(`${plural(malformed, 'malformed record')}`);
+  return parts.join(' · ');
 }
 
 function hostOf(url: string): string {
