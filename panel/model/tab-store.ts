@@ -81,8 +81,8 @@ export class TabStore {
   /** Every record of the tab since the last clear, in arrival order (bounded by recordCap). */
   records: TabRecord[] = [];
   recordsDropped = 0;
-  /** Records since the last clear that did not have their kind's shape (or that a view could
-   *  not take): each is a `malformed` record in `records` and in the Bus. */
+  /** `malformed` records since the last clear: what the relay could not read as a record, what
+   *  did not have its kind's shape, what a view could not take. Each is shown in the Bus. */
   malformedCount = 0;
   /** Page-made records since the last clear (`pageMade: true`): shown in the Bus only. */
   pageMadeCount = 0;
@@ -255,7 +255,8 @@ export class TabStore {
       }
       // The door: no view sees a record that does not have its kind's shape.
       const problem = shapeProblem(entry);
-      const record = problem === null ? (entry as CaptureRecord) : this.marked(entry, problem);
+      const record = problem === null ? (entry as CaptureRecord) : malformedMark(entry, `not a valid record: ${problem}`, this.now());
+      if (isMalformed(record)) this.malformedCount++;
       if (record.pageMade === true) this.pageMadeCount++;
       // The hook's status of its frame; one the page made tells nothing of the hook.
       else if (record.t === 'status') doc.status = record.status;
@@ -263,12 +264,6 @@ export class TabStore {
     }
     this.trimRecords();
     this.notify();
-  }
-
-  /** The `malformed` record that stands for one without its kind's shape, counted. */
-  private marked(entry: unknown, problem: string): CaptureRecord {
-    this.malformedCount++;
-    return malformedMark(entry, `not a valid record: ${problem}`, this.now());
   }
 
   private keep(kept: TabRecord): void {
@@ -322,7 +317,7 @@ export class TabStore {
       }
     }
     if (!failure) return record;
-    this.malformedCount++;
+    if (!isMalformed(record)) this.malformedCount++;
     const marked = malformedMark(record, `a view could not read this record: ${errorText(failure.error)}`, this.now());
     for (const view of this.viewsOf(marked)) guard('a view', () => view.take(docId, marked));
     return marked;
@@ -398,4 +393,9 @@ function guard(what: string, run: () => void): void {
   } catch (error) {
     console.error(`CX Lens: ${what} threw`, error);
   }
+}
+
+/** A `malformed` record: no kind of the protocol's union, made by the relay or by this store. */
+function isMalformed(record: CaptureRecord): boolean {
+  return (record.t as string) === 'malformed';
 }
