@@ -11,6 +11,7 @@ import type { Browser, Frame, Page } from 'puppeteer-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { startDemo } from '../test/demo/server/index.mjs';
 import { launch, openLensPanel, openPage, serviceWorker, sleep, EXTENSION_ID } from '../test/e2e/harness';
+import { inRelayWorld } from '../test/e2e/relay-world';
 
 const N = 20_000;
 const ROUNDS = 11;
@@ -155,20 +156,22 @@ async function main() {
     await sleep(1000);
     const delivered = await rowCount(panel, 'count');
 
-    // 3. Panel with 100,000 rows: the page posts fake records in batches of 500, as the hook would.
+    // 3. Panel with 100,000 rows: fake records handed to the relay in batches of 500, as the hook
+    // sends them over its private port (from the relay's own world, test/e2e/relay-world.ts).
     await panel.click('[data-testid="clear"]');
     await setFilter(panel, '');
     const renderStart = Date.now();
     const rendered = whenCount(panel, 'total', PANEL_ROWS, 120_000);
-    await lensPage.evaluate((total) => {
+    await inRelayWorld(lensPage, `(() => {
+      const total = ${PANEL_ROWS};
       for (let i = 0; i < total; i += 500) {
         const records = [];
         for (let j = i; j < Math.min(total, i + 500); j++) {
-          records.push({ t: 'event', seq: 0, time: Date.now(), name: `Load.e${j % 50}`, publisher: 'Load', via: 'publish', data: { j, text: `row ${j}` } });
+          records.push({ t: 'event', seq: 0, time: Date.now(), name: 'Load.e' + (j % 50), publisher: 'Load', via: 'publish', data: { j, text: 'row ' + j } });
         }
-        window.postMessage({ source: 'cx-lens-page', v: 1, type: 'batch', records }, location.origin);
+        globalThis.cxLensRelay.takeHookMessage({ type: 'batch', records });
       }
-    }, PANEL_ROWS);
+    })()`);
     const renderedAt = await rendered;
     const filters: Record<string, number> = {};
     // Each step changes the count, which is what the measurement waits for.

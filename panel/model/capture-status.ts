@@ -56,11 +56,13 @@ export interface Losses {
 
 /** One document's losses. The relay's too-large count is taken as it is (its records never reach a
  *  panel, even before the panel sees the gap); the buffer's only as far as the seq gaps show it
- *  (its count includes records an earlier panel had received). */
-export function lossesOf(doc: { dropped: number; tooLarge: number; lost: number }): Losses {
+ *  (its count includes records an earlier panel had received). Gaps left by page-made records the
+ *  relay did not keep (their own budget) are no loss of genuine records: left out. */
+export function lossesOf(doc: { dropped: number; tooLarge: number; lost: number; pageMadeDropped?: number }): Losses {
   const tooLarge = doc.tooLarge;
-  const bufferFull = Math.min(doc.dropped, Math.max(0, doc.lost - tooLarge));
-  const other = Math.max(0, doc.lost - tooLarge - bufferFull);
+  const pageMade = Math.min(doc.pageMadeDropped ?? 0, Math.max(0, doc.lost - tooLarge));
+  const bufferFull = Math.min(doc.dropped, Math.max(0, doc.lost - tooLarge - pageMade));
+  const other = Math.max(0, doc.lost - tooLarge - pageMade - bufferFull);
   return { bufferFull, tooLarge, other, total: bufferFull + tooLarge + other };
 }
 
@@ -97,10 +99,13 @@ export function captureStatus(store: TabStore, bus: BusModel, now: number): Capt
     losses.other += l.other;
     losses.total += l.total;
   }
+  // Page-made records past their budget: those the relay did not keep, and those this panel let go.
+  let pageMadeDropped = store.pageMadeDropped;
+  for (const d of store.docs.values()) pageMadeDropped += d.pageMadeDropped ?? 0;
   const base = {
     frames, dropped, lost, losses,
-    pageMade: store.pageMadeCount, pageMadeDropped: store.pageMadeDropped, malformed: store.malformedCount,
-    untrusted: untrustedText(store.pageMadeCount, store.pageMadeDropped, store.malformedCount),
+    pageMade: store.pageMadeCount, pageMadeDropped, malformed: store.malformedCount,
+    untrusted: untrustedText(store.pageMadeCount, pageMadeDropped, store.malformedCount),
   };
   if (store.connection === 'reconnecting') {
     const why = store.connectionDetail ? ` (${store.connectionDetail})` : '';
@@ -136,11 +141,12 @@ export function captureStatus(store: TabStore, bus: BusModel, now: number): Capt
   return { ...base, state: 'capturing', message: `Capturing CXBus in ${where} · ${counts.join(', ')}` };
 }
 
-/** "12 page-made records (not used for any verdict; 2 past their budget dropped) · 3 malformed". */
+/** "12 page-made records (not from CX Lens's hook: used for no verdict; 2 not kept past their
+ *  budget) · 3 malformed records". */
 export function untrustedText(pageMade: number, pageMadeDropped: number, malformed: number): string {
   const parts: string[] = [];
   if (pageMade) {
-    const dropped = pageMadeDropped ? `; ${formatCount(pageMadeDropped)} oldest dropped past their budget` : '';
+    const dropped = pageMadeDropped ? `; ${formatCount(pageMadeDropped)} not kept past their budget` : '';
     parts.push(`${plural(pageMade, 'page-made record')} (not from CX Lens's hook: used for no verdict${dropped})`);
   }
   if (malformed) parts.push(`${plural(malformed, 'malformed record')}`);

@@ -23,7 +23,7 @@ export interface FeedListener {
    *  cursor and delivers them again (a replay may repeat records taken before the throw). */
   /** `dropped` and `tooLarge`: the relay's counts of records it lost (page buffer full; too large to
    *  send), cumulative per document. */
-  records(docId: string, records: CaptureRecord[], dropped: number, tooLarge?: number): void;
+  records(docId: string, records: CaptureRecord[], dropped: number, tooLarge?: number, pageMadeDropped?: number): void;
   connection(state: 'connected' | 'reconnecting', detail?: string): void;
   /** The tab's injection switches (and the last injection error), from the worker. */
   injection(message: Extract<WorkerToPanel, { type: 'injection' }>): void;
@@ -141,7 +141,9 @@ export class PanelFeed {
     const stall = this.stalls.get(docId);
     if (stall && fresh.length && fresh[0]!.seq > cursor + 1 && this.now() - stall.since < REPLAY_WAIT_MS) return;
     try {
-      if (fresh.length || message.dropped || message.tooLarge) this.listener.records(docId, fresh, message.dropped, message.tooLarge ?? 0);
+      if (fresh.length || message.dropped || message.tooLarge || message.pageMadeDropped) {
+        this.listener.records(docId, fresh, message.dropped, message.tooLarge ?? 0, message.pageMadeDropped ?? 0);
+      }
     } catch (error) {
       const failures = (stall?.failures ?? 0) + 1;
       if (failures < MAX_DELIVERIES) {

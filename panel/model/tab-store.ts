@@ -27,6 +27,9 @@ export interface DocState {
   tooLarge: number;
   /** Records this panel never received: gaps in the seq numbers. */
   lost: number;
+  /** The relay's count of page-made records it did not keep (their own budget; cumulative). Their
+   *  seq gaps are no loss of genuine records. */
+  pageMadeDropped?: number;
   lastSeq: number;
   /** Gone: the frame disconnected (navigated away, removed) or was not re-announced after a reconnect. */
   gone: boolean;
@@ -124,7 +127,7 @@ export class TabStore {
     this.feed = {
       frame: (frame) => this.onFrame(frame),
       frameGone: (docId) => this.onFrameGone(docId),
-      records: (docId, records, dropped, tooLarge) => this.onRecords(docId, records, dropped, tooLarge ?? 0),
+      records: (docId, records, dropped, tooLarge, pageMadeDropped) => this.onRecords(docId, records, dropped, tooLarge ?? 0, pageMadeDropped ?? 0),
       connection: (state, detail) => this.onConnection(state, detail),
       injection: (report) => {
         for (const listener of this.injectionListeners) guard('an injection listener', () => listener(report));
@@ -236,7 +239,7 @@ export class TabStore {
     this.notify();
   }
 
-  private onRecords(docId: string, records: CaptureRecord[], dropped: number, tooLarge: number): void {
+  private onRecords(docId: string, records: CaptureRecord[], dropped: number, tooLarge: number, pageMadeDropped = 0): void {
     let doc = this.docs.get(docId);
     if (!doc) {
       // Records of a frame the panel has not been told about (yet): keep them.
@@ -245,6 +248,7 @@ export class TabStore {
     }
     doc.dropped = Math.max(doc.dropped, dropped);
     doc.tooLarge = Math.max(doc.tooLarge, tooLarge);
+    if (pageMadeDropped > (doc.pageMadeDropped ?? 0)) doc.pageMadeDropped = pageMadeDropped;
     for (const entry of records as unknown[]) {
       const seq = (entry as { seq?: unknown } | null)?.seq;
       if (typeof seq === 'number' && Number.isFinite(seq)) {

@@ -12,7 +12,6 @@ import type { HookEnv } from './page-env';
 import { isObjectLike, type Obj } from './page-objects';
 import { splitBatch } from '../shared/chunks';
 import {
-  PAGE_SOURCE, PROTOCOL_VERSION,
   type CaptureRecord, type CommandOutcome, type CommandRecord, type EventRecord, type EventVia,
   type HookStatus, type OutcomeRecord, type PluginRecord,
 } from '../shared/protocol';
@@ -39,9 +38,14 @@ const arrayPrototype = Array.prototype;
 class Ready {
   constructor(readonly record: CaptureRecord) {}
 }
+/** A record handed to the hook's handle: sent on its own, in its place in the queue, with the
+ *  report key its caller gave (the content script decides whether it is genuine). */
+class Handed {
+  constructor(readonly record: CaptureRecord, readonly key: string | null) {}
+}
 /** Queue marker: send the status here if it changed. */
 const STATUS = {};
-type Pending = CaptureRecord | Ready | typeof STATUS;
+type Pending = CaptureRecord | Ready | Handed | typeof STATUS;
 
 /** Makes the hook's records and sends them in batches. No method throws into the page. */
 export class BusRecorder {
@@ -160,17 +164,29 @@ export class BusRecorder {
     }
   }
 
-  /** A record from the extension's own scripts (HookHandle.emit), copied safely at once. */
+  /** A record of the channel hook (given privately at document_start), copied safely at once. */
   emit(record: unknown): void {
+    const copied = this.copyRecord(record);
+    if (copied) this.batcher.add(new Ready(copied));
+  }
+
+  /** A record handed to the hook's handle (HookHandle.emit: the injected scripts, or the page),
+   *  with the caller's report key. Copied safely at once. */
+  handed(record: unknown, key: unknown): void {
+    const copied = this.copyRecord(record);
+    if (copied) this.batcher.add(new Handed(copied, typeof key === 'string' ? key : null));
+  }
+
+  private copyRecord(record: unknown): CaptureRecord | null {
     try {
-      if (!isObjectLike(record) || typeof (record as Obj).t !== 'string') return;
+      if (!isObjectLike(record) || typeof (record as Obj).t !== 'string') return null;
       const copied = safeCopy(record).value as unknown as CaptureRecord;
-      if (!isObjectLike(copied) || typeof copied.t !== 'string') return; // e.g. an escaped `$cx` object
+      if (!isObjectLike(copied) || typeof copied.t !== 'string') return null; // e.g. an escaped `$cx` object
       copied.seq = 0;
       if (typeof copied.time !== 'number') copied.time = this.now();
-      this.batcher.add(new Ready(copied));
+      return copied;
     } catch {
-      /* ignore */
+      return null;
     }
   }
 
@@ -184,25 +200,35 @@ export class BusRecorder {
   private send(items: Pending[]): void {
     try {
       this.beforeSend();
-      const records: CaptureRecord[] = [];
+      let records: CaptureRecord[] = [];
       for (const item of items) {
+        if (item instanceof Handed) {
+          this.sendBatch(records); // what came before it goes first: the order stays
+          records = [];
+          this.env.send({ type: 'emit', key: item.key, record: item.record });
+          continue;
+        }
         const record = this.finish(item);
         if (record) records.push(record);
       }
-      if (!records.length) return;
-      // One string: it crosses to the content script and on to the panel without being rebuilt.
-      // Unless the page gave every object a toJSON, which would change what JSON says: then objects.
-      const plainJson = !('toJSON' in objectPrototype) && !('toJSON' in arrayPrototype);
-      if (!plainJson) {
-        this.env.post({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', records });
-        return;
-      }
-      // Huge payloads: a batch over the message budget goes out in several (splitBatch).
-      for (const piece of splitBatch(records, stringify(records), stringify)) {
-        this.env.post({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', json: piece.json, count: piece.count });
-      }
+      this.sendBatch(records);
     } catch {
-      /* a batch lost to a broken postMessage must not break the page */
+      /* a batch lost to a broken port must not break the page */
+    }
+  }
+
+  private sendBatch(records: CaptureRecord[]): void {
+    if (!records.length) return;
+    // One string: it crosses to the content script and on to the panel without being rebuilt.
+    // Unless the page gave every object a toJSON, which would change what JSON says: then objects.
+    const plainJson = !('toJSON' in objectPrototype) && !('toJSON' in arrayPrototype);
+    if (!plainJson) {
+      this.env.send({ type: 'batch', records });
+      return;
+    }
+    // Huge payloads: a batch over the message budget goes out in several (splitBatch).
+    for (const piece of splitBatch(records, stringify(records), stringify)) {
+      this.env.send({ type: 'batch', json: piece.json, count: piece.count });
     }
   }
 

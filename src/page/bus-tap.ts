@@ -4,11 +4,11 @@ import { BusWrappers } from './bus-wrappers';
 import type { HookEnv } from './page-env';
 import { isObjectLike, read, type Fn, type Obj } from './page-objects';
 import { PROTOCOL_VERSION, type HookStatus } from '../shared/protocol';
-import { HOOK_KEY, type HookHandle } from '../shared/hook-handle';
+import { answerRequests, hookHandleOf, type HookHandle } from '../shared/hook-handle';
 
 // The hook's API in one import: the page hook entry and the tests use these.
-export { HOOK_KEY, type HookHandle } from '../shared/hook-handle';
-export { IDLE_TIMEOUT_MS, pageEnv, type HookEnv } from './page-env';
+export { hookHandleOf, type HookHandle } from '../shared/hook-handle';
+export { IDLE_TIMEOUT_MS, hookPort, pageEnv, type HookEnv } from './page-env';
 export { CANCEL_MESSAGE } from './command-outcome';
 
 /**
@@ -35,15 +35,20 @@ export { CANCEL_MESSAGE } from './command-outcome';
 const { getOwnPropertyDescriptor, defineProperty, isExtensible, keys: objectKeys } = Object;
 const { apply } = Reflect;
 
-/** Installs the hook on `win` once; a second call returns the first handle. Never throws. */
+/** Hooks installed by this copy of the hook script (a second copy finds the first by asking). */
+const installed = new WeakMap<object, HookHandle>();
+
+/** Installs the hook on `win` once; a second call returns the first handle. Never throws. Leaves
+ *  nothing on the window: CX Lens's other scripts ask for the handle with an event (hook-handle.ts). */
 export function installHook(win: object, env: HookEnv): HookHandle {
-  const existing = (win as Obj)[HOOK_KEY] as HookHandle | undefined;
-  if (existing) return existing;
+  const existing = installed.get(win) ?? hookHandleOf(win);
+  if (existing) return existing as HookHandle;
   const tap = new BusTap(win as Obj, env);
+  installed.set(win, tap.handle);
   try {
-    defineProperty(win, HOOK_KEY, { value: tap.handle, enumerable: false, writable: false, configurable: false });
+    answerRequests(win, tap.handle, (record) => tap.ownRecord(record));
   } catch {
-    /* a non-extensible window: the hook still works, a second injection would tap again */
+    /* no events on this window: the tap still records */
   }
   tap.start();
   return tap.handle;
@@ -70,12 +75,17 @@ class BusTap {
       pluginInterface: (iface, name, ctx) => this.tapInterface(iface, name, ctx),
     });
     const recorder = this.recorder;
-    this.handle = {
+    this.handle = Object.freeze({
       version: PROTOCOL_VERSION,
       interfaces: this.interfaces,
-      emit: (record) => recorder.emit(record),
-      synthetic: (fn) => recorder.synthetic(fn),
-    };
+      emit: (record: unknown, key?: string | null) => recorder.handed(record, key),
+      synthetic: <T>(fn: () => T): T => recorder.synthetic(fn),
+    });
+  }
+
+  /** A record of CX Lens's own channel hook (linked privately at document_start). */
+  ownRecord(record: unknown): void {
+    this.recorder.emit(record);
   }
 
   start(): void {

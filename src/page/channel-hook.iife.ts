@@ -1,18 +1,21 @@
 // Channel hook (MAIN world, document_start, every frame, right after the page hook; built as a
 // self-contained classic script): records cross-frame messages and the cookie-sync facts of this
-// frame (src/page/channel-tap.ts) and hands them to the page hook's handle. Everything the page
-// could replace later (getters, methods, timers) is taken here, before any page script runs.
+// frame (src/page/channel-tap.ts) and hands them to the page hook, which sends them over its
+// private port. The hook gives its record sink once, to the first asker, during this task
+// (hook-handle.ts takeChannelLink): a second injection gets none and does nothing, and without
+// the page hook there is no private channel, so nothing is installed. Everything the page could
+// replace later (getters, methods, timers) is taken here, before any page script runs.
 import { ChannelTap, type ChannelEnv } from './channel-tap';
 import { read } from './page-objects';
-import { CHANNEL_HOOK_KEY, ownTargetOrigin, sendRecord } from '../shared/hook-handle';
+import { takeChannelLink } from '../shared/hook-handle';
 
 declare const TRUSTED_DOMAINS: unknown;
 
 type Fn = (...args: unknown[]) => unknown;
 
 function install(win: Window & Record<PropertyKey, unknown>): void {
-  if (win[CHANNEL_HOOK_KEY]) return; // injected twice
-  Object.defineProperty(win, CHANNEL_HOOK_KEY, { value: true });
+  const emit = takeChannelLink(win);
+  if (!emit) return; // injected twice, or no page hook
   const { apply } = Reflect;
   const getDescriptor = Object.getOwnPropertyDescriptor;
   const now = Date.now;
@@ -55,9 +58,7 @@ function install(win: Window & Record<PropertyKey, unknown>): void {
         return '';
       }
     },
-    // Without the page hook (it failed to install), posted the way the hook does, with the
-    // window's own postMessage as it was before any page script ran.
-    emit: (record) => sendRecord(win, record, (batch) => apply(postOriginal, win, [batch, ownTargetOrigin(origin)])),
+    emit,
     childFrameUrl: (source) => {
       if (!frameWindow || !frameSrc) return null;
       for (const frame of iframes()) {

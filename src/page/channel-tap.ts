@@ -203,7 +203,7 @@ export class ChannelTap {
     } else {
       record.data = (typeof data === 'string' && data.length > MAX_STRING_PAYLOAD
         ? { $cx: 'string', head: data.slice(0, MAX_STRING_PAYLOAD), length: data.length }
-        : data) as Copied; // the hook handle's emit copies it safely and boundedly
+        : data) as Copied; // the hook's record sink copies it safely and boundedly
     }
     return record;
   }

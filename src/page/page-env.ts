@@ -1,30 +1,22 @@
-// The page hook's environment on a real page: the page's timers, clock and postMessage, taken
-// before page scripts run (a page may replace them later). Tests pass a fake HookEnv instead.
+// The page hook's environment on a real page: the page's timers and clock, taken before page
+// scripts run (a page may replace them later), and the private port to the content script
+// (src/shared/hook-link.ts). Tests pass a fake HookEnv instead.
 import type { Scheduler } from './batcher';
-import type { PageBatch } from '../shared/protocol';
-import { ownTargetOrigin } from '../shared/hook-handle';
+import type { HookMessage } from '../shared/protocol';
+import { offerPort, windowLinkEnv } from '../shared/hook-link';
 
 export interface HookEnv extends Scheduler {
-  post(batch: PageBatch): void;
+  send(message: HookMessage): void;
 }
 
 /** A page busy for longer than this still gets its batch sent (ms after the batch was due). */
 export const IDLE_TIMEOUT_MS = 200;
 
-/** The env of a real page: its timers, clock and postMessage, taken before page scripts run. */
-export function pageEnv(win: Window): HookEnv {
-  const { setTimeout, clearTimeout, postMessage, requestIdleCallback, cancelIdleCallback } = win;
+/** The env of a real page: its timers and clock, taken before page scripts run, and `send`. */
+export function pageEnv(win: Window, send: (message: HookMessage) => void): HookEnv {
+  const { setTimeout, clearTimeout, requestIdleCallback, cancelIdleCallback } = win;
   const { apply } = Reflect;
   const now = Date.now;
-  let origin = '';
-  try {
-    origin = win.location.origin;
-  } catch {
-    /* keep '' */
-  }
-  // The batch stays in this window. Naming our own origin keeps it from reaching a document that
-  // replaced this one; an opaque origin ('null', sandboxed frames) can only be addressed as '*'.
-  const target = ownTargetOrigin(origin);
   // A batch waits for its time (the batcher's throttle), then for the page to be idle: copying and
   // posting (about 1 µs a record, mostly structured clone) run after the page's own queued work,
   // not in the middle of a burst of bus traffic.
@@ -45,6 +37,30 @@ export function pageEnv(win: Window): HookEnv {
       apply(clearTimeout, win, [timer.timeout]);
       if (timer.idle !== undefined) apply(cancelIdleCallback, win, [timer.idle]);
     },
-    post: (batch) => apply(postMessage, win, [batch, target]),
+    send,
+  };
+}
+
+/** Messages the hook posts before the content script took its port (the port queues them until
+ *  then); past this, without a content script, they are dropped rather than queued without end. */
+export const UNTAKEN_PORT_MAX_MESSAGES = 100;
+
+/**
+ * Opens the hook's private channel: a MessageChannel whose second port is handed to the content
+ * script now (hook-link.ts). Returns the sender. What the hook sends before the hand-over (its
+ * first status, at document_start) waits in the port until the content script takes it.
+ * Natives are taken now, so a page that later replaces MessagePort.prototype.postMessage or
+ * MessageChannel changes nothing.
+ */
+export function hookPort(win: Window): (message: HookMessage) => void {
+  const { apply } = Reflect;
+  const post = MessagePort.prototype.postMessage;
+  const channel = new MessageChannel();
+  const port = channel.port1;
+  const taken = offerPort(windowLinkEnv(win), channel.port2);
+  let early = 0;
+  return (message) => {
+    if (!taken() && ++early > UNTAKEN_PORT_MAX_MESSAGES) return;
+    apply(post, port, [message]);
   };
 }

@@ -1,35 +1,99 @@
-// The handle the page hook leaves on its window for CX Lens's other main-world scripts (the channel
-// hook, and the scripts the worker injects), and how those scripts send a record to the panel with
-// or without it. Runs in page code: nothing here may throw into the page.
+// How CX Lens's other main-world scripts reach the page hook: the channel hook (once, at
+// document_start) and the scripts the worker injects later. Neither finds anything on the window:
+// both ask with a synchronously dispatched event that the hook answers. Runs in page code: nothing
+// here may throw into the page.
 import { PAGE_SOURCE, PROTOCOL_VERSION, type CaptureRecord, type PageBatch } from './protocol';
+import { ASK_EVENT } from './hook-link';
 
-/** Window key of the page hook's handle; also the flag that makes a second injection a no-op. */
-export const HOOK_KEY = Symbol.for('cx-lens.hook');
-/** Window key that makes a second injection of the channel hook a no-op. */
-export const CHANNEL_HOOK_KEY = Symbol.for('cx-lens.channel-hook');
+/** Event type of a request for the hook's handle: a CustomEvent whose detail object the hook
+ *  fills with `handle`. For the scripts the service worker injects. */
+export const HANDLE_EVENT = 'cx-lens-hook-handle';
+/** Event type of the channel hook's one-time request for the hook's own record sink (detail.emit). */
+export const CHANNEL_LINK_EVENT = 'cx-lens-channel-link';
 
 /**
- * What the hook leaves on `window[HOOK_KEY]` (non-enumerable) for the extension's own scripts.
- * The page can reach it too; that is acceptable: `interfaces` holds the page's own bus objects,
- * and `emit` only adds records to the page's own stream, which the page could already forge with
- * a look-alike postMessage. It drives nothing in the extension.
+ * What the hook answers to HANDLE_EVENT. The page can ask for it too (it can dispatch the event),
+ * so nothing here is trusted: `interfaces` holds the page's own bus objects, `emit` sends a record
+ * that the content script records as page-made unless it is an `inject` record with this
+ * document's report key (which only the service worker's injections are given), and `synthetic`
+ * only labels the page's own publishes.
  */
 export interface HookHandle {
   readonly version: number;
   /** Every plugin interface the hook has seen (tapped, or frozen and untapped), by plugin name. */
   readonly interfaces: Map<string, object>;
-  /** Adds a record (an object with a string `t`) to the next batch, copied safely. */
-  emit(record: unknown): void;
+  /** Sends a record (an object with a string `t`), copied safely, with the caller's report key. */
+  emit(record: unknown, key?: string | null): void;
   /** Runs fn; events it publishes (synchronously) are recorded with via 'synthetic'. For the
    *  extension's Simulate, so its messages are marked as such in the bus list too. */
   synthetic<T>(fn: () => T): T;
 }
 
-/** The handle on `win`, seen loosely: a hook of an older build may lack members. */
+interface EventWindow {
+  addEventListener?: unknown;
+  dispatchEvent?: unknown;
+}
+
+const { apply } = Reflect;
+
+/** The hook's side: answers every HANDLE_EVENT with `handle`, and the first CHANNEL_LINK_EVENT
+ *  (the channel hook, right after the hook at document_start) with `ownEmit`. Natives are taken
+ *  now, before any page script runs. */
+export function answerRequests(win: object, handle: HookHandle, ownEmit: (record: CaptureRecord) => void): void {
+  const add = (win as EventWindow).addEventListener;
+  const remove = (win as { removeEventListener?: unknown }).removeEventListener;
+  const detailOf = Object.getOwnPropertyDescriptor(CustomEvent.prototype, 'detail')?.get;
+  if (typeof add !== 'function' || !detailOf) return;
+  const fill = (event: Event, key: string, value: unknown): void => {
+    try {
+      const detail: unknown = apply(detailOf, event, []);
+      if (typeof detail === 'object' && detail !== null) (detail as Record<string, unknown>)[key] = value;
+    } catch {
+      /* not a CustomEvent, or a page's detail object that refuses the property */
+    }
+  };
+  apply(add, win, [HANDLE_EVENT, (event: Event) => fill(event, 'handle', handle), true]);
+  // The channel hook's link is given once, to the first asker: the channel hook, the next script
+  // of the same manifest entry. It is withdrawn then, or at the latest when the content script
+  // asks for the hook's port (hook-link.ts ASK_EVENT: after both main-world scripts, in the same
+  // task), so no page script can ask for it. No timer: a page without a chat costs none.
+  let linked = false;
+  const close = (): void => {
+    linked = true;
+    if (typeof remove === 'function') {
+      apply(remove, win, [CHANNEL_LINK_EVENT, onLink, true]);
+      apply(remove, win, [ASK_EVENT, close, true]);
+    }
+  };
+  const onLink = (event: Event): void => {
+    if (linked) return;
+    fill(event, 'emit', ownEmit);
+    close();
+  };
+  apply(add, win, [CHANNEL_LINK_EVENT, onLink, true]);
+  apply(add, win, [ASK_EVENT, close, true]);
+}
+
+/** Asks the window's hook for its handle; undefined when no hook answers. Loose: a hook of an
+ *  older build may lack members. */
 export function hookHandleOf(win: object): Partial<HookHandle> | undefined {
+  const handle = ask(win, HANDLE_EVENT, 'handle');
+  return typeof handle === 'object' && handle !== null ? (handle as Partial<HookHandle>) : undefined;
+}
+
+/** The channel hook's request for the hook's record sink: answered once, at document_start. */
+export function takeChannelLink(win: object): ((record: CaptureRecord) => void) | null {
+  const emit = ask(win, CHANNEL_LINK_EVENT, 'emit');
+  return typeof emit === 'function' ? (emit as (record: CaptureRecord) => void) : null;
+}
+
+function ask(win: object, type: string, key: string): unknown {
   try {
-    const handle = (win as Record<symbol, unknown>)[HOOK_KEY];
-    return typeof handle === 'object' && handle !== null ? (handle as Partial<HookHandle>) : undefined;
+    const dispatch = (win as EventWindow).dispatchEvent;
+    if (typeof dispatch !== 'function' || typeof CustomEvent !== 'function') return undefined;
+    const request: Record<string, unknown> = {};
+    apply(dispatch, win, [new CustomEvent(type, { detail: request })]);
+    return request[key];
   } catch {
     return undefined;
   }
@@ -43,15 +107,16 @@ export function ownTargetOrigin(origin: string): string {
 }
 
 /**
- * Sends one record to CX Lens: through the page hook's handle when it is there (batched with the
- * hook's own records), else as a batch of its own through `post` (the content relay takes either).
+ * Sends one record of an injected script to CX Lens: through the page hook's handle with the
+ * caller's report key when a hook answers, else as a window message of its own through `post`
+ * (which the content script records as page-made: without the hook there is no private channel).
  * Without CX Lens nobody listens. Never throws.
  */
-export function sendRecord(win: object, record: CaptureRecord, post: (batch: PageBatch) => void): void {
+export function sendRecord(win: object, record: CaptureRecord, key: string | null, post: (batch: PageBatch) => void): void {
   try {
     const hook = hookHandleOf(win);
     if (hook && typeof hook.emit === 'function') {
-      hook.emit(record);
+      hook.emit(record, key);
       return;
     }
   } catch {

@@ -4,7 +4,7 @@
 /** Bumped when any message shape below changes incompatibly. Every hop checks it. */
 export const PROTOCOL_VERSION = 1;
 
-/** `source` tag of window.postMessage traffic from the page hook to the content script. */
+/** `source` tag of the page hook's old window messages; a window message with it is page-made. */
 export const PAGE_SOURCE = 'cx-lens-page';
 /** runtime.connect port names. */
 export const CONTENT_PORT = 'cx-lens-content';
@@ -224,13 +224,30 @@ export type CaptureRecord =
   | ChannelRecord | ChannelGapRecord | CookieFactsRecord;
 
 // ---------------------------------------------------------------------------------------------
-// Hop 1: page hook → content script (window.postMessage, same window).
+// Hop 1: page hook → content script, over a private MessagePort (src/shared/hook-link.ts) handed
+// from the main world to the content script at document_start, before any page script runs.
 
-/** One batch: its records as a JSON array string (what the page hook sends: a string crosses
- *  to the content script and on to the panel without being rebuilt), or as objects (what the
- *  extension's injected scripts send when the hook is missing). The hook leaves seq at 0: the
- *  content script numbers records as they arrive, so the numbering stays strictly increasing even
- *  if the page posts look-alike batches. */
+/** What the page hook posts on its private port. The hook leaves seq at 0: the content script
+ *  numbers records as they arrive. */
+export type HookMessage =
+  /** The hook's own records: a JSON array string (it crosses to the content script and on to the
+   *  panel without being rebuilt), or objects when the page gave every object a toJSON. */
+  | ({ type: 'batch' } & ({ json: string; count: number } | { records: CaptureRecord[] }))
+  /** One record handed to the hook's handle (HookHandle.emit), with the report key its caller
+   *  gave. Genuine only when it is an `inject` record carrying this document's key, which the
+   *  service worker hands to the scripts it injects; anything else is recorded as page-made. */
+  | { type: 'emit'; key: string | null; record: CaptureRecord };
+
+/** Name of the content script's object on its isolated world's global (reachable only by CX Lens's
+ *  own scripts and a debugger, never by the page): the document's report key, read by the service
+ *  worker with scripting.executeScript before it calls an injected feature. */
+export const RELAY_GLOBAL = 'cxLensRelay';
+
+/**
+ * The old shape of hop 1, a window message: `{source: PAGE_SOURCE, …}`. CX Lens no longer sends
+ * it; a window message in this shape is the page's own (or a forgery), and the content script
+ * records its records as page-made (`pageMade: true`) in a budget of their own.
+ */
 export type PageBatch = {
   source: typeof PAGE_SOURCE;
   v: typeof PROTOCOL_VERSION;
@@ -250,7 +267,7 @@ export interface Chunk {
 
 export type ContentToWorker =
   | { type: 'hello'; v: number; docId: string; url: string; origin: string; top: boolean; timeOrigin: number }
-  | { type: 'chunks'; docId: string; chunks: Chunk[]; dropped: number; tooLarge?: number; replay: boolean };
+  | { type: 'chunks'; docId: string; chunks: Chunk[]; dropped: number; tooLarge?: number; pageMadeDropped?: number; replay: boolean };
 
 export type WorkerToContent =
   /** A panel watches this tab: send every kept record with seq > since (replay: true), then each
@@ -289,7 +306,9 @@ export type PanelToWorker =
 export type WorkerToPanel =
   | { type: 'frame'; frame: FrameInfo }
   | { type: 'frame-gone'; docId: string }
-  | { type: 'chunks'; docId: string; chunks: Chunk[]; dropped: number; tooLarge?: number; replay: boolean }
+  /** dropped: genuine records lost to a full buffer; pageMadeDropped: page-made records lost to
+   *  their own, separate budget (they never evict genuine ones). */
+  | { type: 'chunks'; docId: string; chunks: Chunk[]; dropped: number; tooLarge?: number; pageMadeDropped?: number; replay: boolean }
   | { type: 'error'; message: string }
   /** The tab's injection settings, sent on subscribe and after every change. */
   | { type: 'injection'; settings: InjectionSettings; error?: { feature: InjectFeature | 'simulate'; message: string } };
@@ -334,6 +353,17 @@ export function isPageBatch(data: unknown): data is PageBatch {
   if (typeof data !== 'object' || data === null) return false;
   const d = data as Record<string, unknown>;
   if (d.source !== PAGE_SOURCE || d.v !== PROTOCOL_VERSION || d.type !== 'batch') return false;
+  if (typeof d.json === 'string') return typeof d.count === 'number' && Number.isInteger(d.count) && d.count > 0 && d.count <= 100_000;
+  return Array.isArray(d.records);
+}
+
+/** A message of the hook's private port, checked loosely (the port is private, but what it
+ *  carries is the page's data). */
+export function isHookMessage(data: unknown): data is HookMessage {
+  if (typeof data !== 'object' || data === null) return false;
+  const d = data as Record<string, unknown>;
+  if (d.type === 'emit') return (d.key === null || typeof d.key === 'string') && typeof d.record === 'object' && d.record !== null;
+  if (d.type !== 'batch') return false;
   if (typeof d.json === 'string') return typeof d.count === 'number' && Number.isInteger(d.count) && d.count > 0 && d.count <= 100_000;
   return Array.isArray(d.records);
 }

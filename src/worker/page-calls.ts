@@ -19,6 +19,9 @@ export interface PageCallHost {
   callApi(tabId: number, documentId: string, api: string, method: string, args: unknown[]): Promise<ScriptRun | undefined>;
   /** The id of the tab's current top document (a script that touches nothing). */
   topDocument(tabId: number): Promise<string | undefined>;
+  /** The report key of the content script in that document (read in its isolated world, where
+   *  the page cannot reach), or null when there is none. */
+  reportKey(tabId: number, documentId: string): Promise<string | null>;
   loadClaims(): Promise<ClaimMemory>;
   saveClaims(claims: ClaimMemory): Promise<void>;
   setTimer(fn: () => void, ms: number): unknown;
@@ -71,13 +74,24 @@ export class PageCalls {
     if (claim.claimed === 'failed') throw new Error(`the injected script failed: ${claim.error ?? 'unknown error'}`);
     if (claim.claimed === 'new') await this.remember(tabId, documentId, api);
     else if (claim.claimed === 'taken' || !(await this.claimedBefore(tabId, documentId, api))) throw notOurs(api);
-    answer(await this.host.callApi(tabId, documentId, api, method, args), documentId);
+    answer(await this.host.callApi(tabId, documentId, api, method, [...args, await this.keyOf(tabId, documentId)]), documentId);
   }
 
   private async uninstallOwned(tabId: number, api: string): Promise<void> {
     const documentId = await this.host.topDocument(tabId);
     if (!documentId || !(await this.claimedBefore(tabId, documentId, api))) return;
-    answer(await this.host.callApi(tabId, documentId, api, 'uninstall', []), documentId);
+    answer(await this.host.callApi(tabId, documentId, api, 'uninstall', [await this.keyOf(tabId, documentId)]), documentId);
+  }
+
+  /** The document's report key, passed as the call's last argument: the feature's inject records
+   *  carry it, so the content script knows them from the page's forgeries. Without a content
+   *  script (null) they are recorded as page-made. */
+  private async keyOf(tabId: number, documentId: string): Promise<string | null> {
+    try {
+      return await this.host.reportKey(tabId, documentId);
+    } catch {
+      return null;
+    }
   }
 
   private async claimedBefore(tabId: number, documentId: string, api: string): Promise<boolean> {

@@ -67,7 +67,7 @@ export class Router {
         return;
       }
       // Passed on as they are: the worker never parses the records.
-      const out: WorkerToPanel = { type: 'chunks', docId: conn.frame.docId, chunks: msg.chunks, dropped: msg.dropped, tooLarge: msg.tooLarge ?? 0, replay: msg.replay };
+      const out: WorkerToPanel = { type: 'chunks', docId: conn.frame.docId, chunks: msg.chunks, dropped: msg.dropped, tooLarge: msg.tooLarge ?? 0, pageMadeDropped: msg.pageMadeDropped ?? 0, replay: msg.replay };
       for (const panel of watchers) safePost(panel.port, out);
     }
   }

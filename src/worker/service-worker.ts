@@ -6,7 +6,7 @@ import browser from 'webextension-polyfill';
 import { Router } from './router';
 import { InjectionManager, type InjectionHost } from './injection';
 import {
-  CONTENT_PORT, PANEL_PORT,
+  CONTENT_PORT, PANEL_PORT, RELAY_GLOBAL,
   type ContentToWorker, type InjectFeature, type InjectionSettings, type PanelToWorker,
 } from '../shared/protocol';
 import { callPageApi } from './page-functions';
@@ -39,6 +39,18 @@ const pageCallHost: PageCallHost = {
     // Isolated world: nothing of the page runs or is touched.
     const [run] = await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, injectImmediately: true, func: () => 0 });
     return run?.documentId;
+  },
+  async reportKey(tabId, documentId) {
+    // The content script's isolated world (executeScript's default): the page cannot reach it.
+    const [run] = await browser.scripting.executeScript({
+      target: { tabId, documentIds: [documentId] }, injectImmediately: true,
+      func: ((name: string) => {
+        const key = (globalThis as unknown as Record<string, { reportKey?: unknown } | undefined>)[name]?.reportKey;
+        return typeof key === 'string' ? key : null;
+      }) as (...args: unknown[]) => unknown,
+      args: [RELAY_GLOBAL],
+    });
+    return typeof run?.result === 'string' ? run.result : null;
   },
   async loadClaims() {
     return ((await browser.storage.session.get(CLAIMS_KEY))[CLAIMS_KEY] as ClaimMemory | undefined) ?? {};

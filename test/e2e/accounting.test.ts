@@ -7,6 +7,7 @@ import { openLensPanel, openPage, sleep, waitFor } from './harness';
 import { demoSuite } from './demo-suite';
 import { captureStatus, rowCounts, setFilter, waitForCount } from './panel-driver';
 import { finalizeStatus } from './states-driver';
+import { sendJsonAsHook } from './relay-world';
 
 const suite = demoSuite();
 
@@ -50,13 +51,14 @@ describe('nothing lost without a count', () => {
       for (let i = 0; i < 50; i++) p.publish(`before${i}`, { i });
     });
     await sleep(300); // the hook's batch of the first 50 goes out before the forged one
-    await page.evaluate(() => {
-      // A record in the hook's batch shape whose payload is a 100,000-deep chain of escape markers.
+    {
+      // A record in the hook's batch shape whose payload is a 100,000-deep chain of escape markers,
+      // handed to the content script as the hook's port would (relay-world.ts).
       const depth = 100_000;
       const data = '{"$cx":"escaped","value":'.repeat(depth) + '1' + '}'.repeat(depth);
       const json = `[{"t":"event","time":${Date.now()},"name":"Deep.chain","publisher":"Deep","via":"publish","data":${data}}]`;
-      window.postMessage({ source: 'cx-lens-page', v: 1, type: 'batch', json, count: 1 }, location.origin);
-    });
+      await sendJsonAsHook(page, json, 1);
+    }
     await sleep(300);
     await page.evaluate(() => {
       const p = (window as any).CXBus.registerPlugin('Around2');

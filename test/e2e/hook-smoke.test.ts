@@ -1,15 +1,17 @@
 // Smoke test of the page hook in real Chromium with the built extension: a bus made by a classic
 // `var CXBus = ...` at the top of <head> is tapped from its first event, in the top page and in
 // an iframe; hostile payloads (DOM, window, cycle, 5 MB) neither break the page nor the batch.
-// The relay hides our batches from page listeners, so the test listens from a script that
-// DevTools protocol runs at document creation, before the extension's scripts; no panel needed.
+// The hook sends its batches over a private port the page cannot reach, so the test reads what the
+// content relay received, in the relay's own isolated world (through the DevTools protocol, as
+// only a debugger can); no panel needed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import type { Page } from 'puppeteer-core';
+import type { Frame, Page } from 'puppeteer-core';
 import { DIST, launch, waitFor, type Lens } from './harness';
+import { keptRecords } from './relay-world';
 import type { CaptureRecord, EventRecord, HookStatusRecord } from '../../src/shared/protocol';
 
 const PORT = 8750;
@@ -65,9 +67,9 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
-async function recordsOf(frame: Pick<Page, 'evaluate'>): Promise<CaptureRecord[]> {
-  // A batch carries its records as one JSON string (or, rarely, as objects).
-  return frame.evaluate(() => (window as any).__batches.flatMap((b: { json?: string; records?: unknown[] }) => (typeof b.json === 'string' ? JSON.parse(b.json) : b.records)));
+/** The records the content relay of that frame received over the hook's private port. */
+async function recordsOf(page: Page, frame: Frame = page.mainFrame()): Promise<CaptureRecord[]> {
+  return (await keptRecords(page, frame)).genuine as unknown as CaptureRecord[];
 }
 
 describe('page hook in Chromium', () => {
@@ -79,12 +81,6 @@ describe('page hook in Chromium', () => {
 
   it('taps an inline <head> bus from its first event, in the page and in its iframe, without breaking the page', async () => {
     const page = await lens.browser.newPage();
-    await page.evaluateOnNewDocument(() => {
-      const batches: unknown[] = ((window as any).__batches = []);
-      addEventListener('message', (e) => {
-        if (e.data && e.data.source === 'cx-lens-page') batches.push(e.data);
-      }, true);
-    });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${ORIGIN}/`, { waitUntil: 'load' });
@@ -109,15 +105,20 @@ describe('page hook in Chromium', () => {
     const inPage = await page.evaluate(() => ({
       returned: (window as any).__returned,
       accessor: typeof Object.getOwnPropertyDescriptor(window, 'CXBus')?.get,
-      handle: (window as any)[Symbol.for('cx-lens.hook')]?.interfaces.has('Inline'),
-      enumerable: Object.keys(window).includes('cx-lens.hook'),
+      // CX Lens's scripts ask for the hook's handle with an event; nothing of it is on the window.
+      handle: (() => {
+        const request: { handle?: { interfaces: Map<string, unknown> } } = {};
+        dispatchEvent(new CustomEvent('cx-lens-hook-handle', { detail: request }));
+        return request.handle?.interfaces.has('Inline');
+      })(),
+      enumerable: Reflect.ownKeys(window).some((k) => /cx-lens/i.test(typeof k === 'symbol' ? String(k.description) : k)),
     }));
     expect(inPage).toEqual({ returned: true, accessor: 'function', handle: true, enumerable: false });
     expect(errors).toEqual([]);
 
     const frame = page.frames().find((f) => f.url().endsWith('/frame.html'))!;
     const frameRecords = (await waitFor(async () => {
-      const rs = await recordsOf(frame);
+      const rs = await recordsOf(page, frame);
       return rs.some((r) => r.t === 'event') ? rs : null;
     }, 'the iframe bus event'))!;
     expect(frameRecords.filter((r) => r.t === 'event').map((r) => (r as EventRecord).name)).toEqual(['InFrame.first']);

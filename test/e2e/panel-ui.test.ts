@@ -1,23 +1,17 @@
-// The Bus panel in the real DevTools: a tiny page posts fake record batches the way the page hook
-// does (the content script accepts them), and the test drives the panel's filter, detail pane,
+// The Bus panel in the real DevTools: the test hands fake record batches to the content script
+// the way the page hook does (over the hook's port, from the relay's own world: relay-world.ts),
+// and drives the panel's filter, detail pane,
 // copy, secret masking, save recording, pause, clear, preserve log, keyboard, and the stable test attributes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { Frame, Page } from 'puppeteer-core';
 import { launch, openLensPanel, openPage, waitFor, type Lens } from './harness';
+import { sendAsHook } from './relay-world';
 import { detailText as panelDetail, rowCounts, setFilter as setPanelFilter, visibleRows as panelRows } from './panel-driver';
 
 const PORT = 8761;
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzZXNzaW9uSWQiOiJzMSJ9.c2lnbmF0dXJlLXNpZ24';
-const PAGE = `<!doctype html><meta charset="utf-8"><title>fake bus</title><h1>fake bus page</h1>
-<script>
-  // Posts one batch exactly as the page hook does; times are relative to now.
-  window.postBatch = function (records) {
-    var now = Date.now();
-    records.forEach(function (r) { r.seq = 0; r.time = now + (r.time || 0); });
-    window.postMessage({ source: 'cx-lens-page', v: 1, type: 'batch', records: records }, location.origin);
-  };
-</script>`;
+const PAGE = `<!doctype html><meta charset="utf-8"><title>fake bus</title><h1>fake bus page</h1>`;
 
 let server: Server;
 let lens: Lens;
@@ -28,8 +22,9 @@ const ev = (name: string, data: unknown = {}, extra: object = {}) => ({ t: 'even
 const cmd = (id: number, name: string, options: unknown = {}, extra: object = {}) => ({ t: 'command', id, name, commander: 'MyExtension', options, ...extra });
 const outcome = (id: number, result: string, value: unknown = null) => ({ t: 'outcome', id, outcome: result, value });
 
+/** One batch exactly as the page hook sends it; times are relative to now. */
 async function post(records: object[]): Promise<void> {
-  await page.evaluate((r) => (window as unknown as { postBatch(r: unknown[]): void }).postBatch(r), records);
+  await sendAsHook(page, records);
 }
 
 const counts = () => rowCounts(panel);

@@ -61,16 +61,29 @@ export function isAsyncChat(win: PageWindow): boolean {
   }
 }
 
-/** Posts a status record of an injected feature to CX Lens (through the page hook when it is
- *  there, else the way the hook itself posts). */
+/**
+ * Sends a status record of an injected feature to CX Lens, through the page hook's handle with
+ * `reportKey`: the key the service worker passed to the feature's install/uninstall/deliver (the
+ * content script's per-document secret). With the right key the record is genuine; without it (a
+ * site that hosts the file and calls it itself) the content script records it as page-made.
+ * Without a page hook, posted as a window message (page-made too).
+ */
 export function emitRecord(
   win: PageWindow,
   feature: InjectRecord['feature'],
   state: InjectRecord['state'],
   detail: { [key: string]: Copied },
+  reportKey: string | null = null,
 ): void {
   const record: InjectRecord = { t: 'inject', seq: 0, time: Date.now(), feature, state, detail };
-  sendRecord(win, record, (batch) => win.postMessage(batch, ownTargetOrigin(win.location.origin)));
+  sendRecord(win, record, reportKey, (batch) => win.postMessage(batch, ownTargetOrigin(win.location.origin)));
+}
+
+/** The report key a call passed (its last argument, from the service worker), else the one
+ *  kept from an earlier call: once CX Lens gave its key, the feature's own reports stay genuine
+ *  even when the page calls the feature itself (they are true reports of CX Lens's own code). */
+export function reportKeyOf(arg: unknown, kept: string | null): string | null {
+  return typeof arg === 'string' && arg !== '' ? arg : kept;
 }
 
 export function randomId(): string {

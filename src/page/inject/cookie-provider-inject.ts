@@ -8,13 +8,30 @@
 import { createCookieInjection, type CookieInjectionApi } from './cookie-injection';
 import { createCookieProviderApi } from '../../cookie/provider-core';
 import { claimGlobal, type ClaimResult } from './claim-global';
-import { emitRecord, findRegisterPlugin, type BusInterface, type PageWindow } from './bus-and-hook';
+import { emitRecord, findRegisterPlugin, reportKeyOf, type BusInterface, type PageWindow } from './bus-and-hook';
 
 type Win = PageWindow & Window & Record<string, unknown>;
 const win = window as unknown as Win;
 
-/** Called only when the name can be claimed: the guide's globals come with CX Lens's own object. */
+/** Called only when the name can be claimed: the guide's globals come with CX Lens's own object.
+ *  install and uninstall take the service worker's report key as their last argument. */
 function createInjection(): CookieInjectionApi {
+  let reportKey: string | null = null;
+  const api = createProviderInjection(() => reportKey);
+  return {
+    install: (options: unknown, key?: unknown) => {
+      reportKey = reportKeyOf(key, reportKey);
+      return api.install(options);
+    },
+    uninstall: (key?: unknown) => {
+      reportKey = reportKeyOf(key, reportKey);
+      return api.uninstall();
+    },
+    status: () => api.status(),
+  };
+}
+
+function createProviderInjection(reportKey: () => string | null): CookieInjectionApi {
   const api = createCookieProviderApi<HTMLIFrameElement>(window);
   const globals = { CookieProvider: api.CookieProvider, initCookieProviderExtension: api.initCookieProviderExtension, CookieProviderExtension: api.CookieProviderExtension };
   for (const [name, value] of Object.entries(globals)) if (typeof win[name] !== 'function') win[name] = value;
@@ -32,7 +49,7 @@ function createInjection(): CookieInjectionApi {
     setTimer: (fn, ms) => setTimeout.call(window, fn, ms),
     clearTimer: (handle) => clearTimeout.call(window, handle as number),
     now: () => Date.now(),
-    report: (state, detail) => emitRecord(win, 'cookie-provider', state, detail),
+    report: (state, detail) => emitRecord(win, 'cookie-provider', state, detail, reportKey()),
   });
 }
 

@@ -6,7 +6,7 @@
 import type { Copied, FinalizeOptions as PanelFinalizeOptions } from '../../shared/protocol';
 import { FINALIZE_STATES, normaliseIndex } from '../../shared/interaction-states';
 import {
-  emitRecord, findRegisterPlugin, isAsyncChat,
+  emitRecord, findRegisterPlugin, isAsyncChat, reportKeyOf,
   type BusDeferred, type BusInterface, type PageWindow,
 } from './bus-and-hook';
 import { pageTimers, pollForBus } from './bus-poll';
@@ -42,8 +42,9 @@ export interface FinalizeStatus {
 }
 
 export interface FinalizeHandlerApi {
-  install(options?: unknown): FinalizeStatus;
-  uninstall(): FinalizeStatus;
+  /** reportKey: given by CX Lens's service worker (bus-and-hook.ts emitRecord). */
+  install(options?: unknown, reportKey?: string): FinalizeStatus;
+  uninstall(reportKey?: string): FinalizeStatus;
   status(): FinalizeStatus;
 }
 
@@ -124,8 +125,9 @@ export function createFinalizeHandler(win: PageWindow): FinalizeHandlerApi {
     return s;
   };
 
+  let reportKey: string | null = null;
   const report = (recordState: 'installed' | 'waiting' | 'fired' | 'failed' | 'removed', detail: { [key: string]: Copied }) =>
-    emitRecord(win, 'finalize', recordState, detail);
+    emitRecord(win, 'finalize', recordState, detail, reportKey);
 
   const optionsDetail = (): Copied => (options ? { ...options, states: [...options.states] } : null);
 
@@ -215,7 +217,8 @@ export function createFinalizeHandler(win: PageWindow): FinalizeHandlerApi {
   }
 
   return {
-    install(input?: unknown): FinalizeStatus {
+    install(input?: unknown, key?: unknown): FinalizeStatus {
+      reportKey = reportKeyOf(key, reportKey);
       try {
         ({ options, warnings } = readOptions(input));
         if (subscribed) {
@@ -234,7 +237,8 @@ export function createFinalizeHandler(win: PageWindow): FinalizeHandlerApi {
       }
       return status();
     },
-    uninstall(): FinalizeStatus {
+    uninstall(key?: unknown): FinalizeStatus {
+      reportKey = reportKeyOf(key, reportKey);
       try {
         stopPolling();
         const wasOn = state !== 'not-installed';

@@ -3,7 +3,7 @@
 // page hook tapped (the bus publishes an event only through the interface of the plugin that owns
 // its namespace, so only WebChatService's own interface can publish WebChatService events).
 import { buildSyntheticMessageReceived } from './states-synthetic';
-import { emitRecord, randomId, tappedInterface, type BusInterface, type PageWindow } from './bus-and-hook';
+import { emitRecord, randomId, reportKeyOf, tappedInterface, type BusInterface, type PageWindow } from './bus-and-hook';
 import { hookHandleOf } from '../../shared/hook-handle';
 import { errorText } from '../../shared/error-text';
 
@@ -15,7 +15,8 @@ export type SimulateResult =
   | { ok: false; error: string };
 
 export interface SimulatorApi {
-  deliver(state: string): Promise<SimulateResult>;
+  /** reportKey: given by CX Lens's service worker (bus-and-hook.ts emitRecord). */
+  deliver(state: string, reportKey?: string): Promise<SimulateResult>;
 }
 
 /** The current session (`{sessionId, transportId, participantId, token}`), or null. */
@@ -38,13 +39,15 @@ function currentSession(service: BusInterface): Promise<unknown> {
 }
 
 export function createSimulator(win: PageWindow): SimulatorApi {
+  let reportKey: string | null = null;
   const failed = (error: string, state: unknown): SimulateResult => {
-    emitRecord(win, 'simulate', 'failed', { error, state: typeof state === 'string' ? state : null });
+    emitRecord(win, 'simulate', 'failed', { error, state: typeof state === 'string' ? state : null }, reportKey);
     return { ok: false, error };
   };
 
   return {
-    async deliver(state: string): Promise<SimulateResult> {
+    async deliver(state: string, key?: unknown): Promise<SimulateResult> {
+      reportKey = reportKeyOf(key, reportKey);
       try {
         if (typeof state !== 'string' || state === '') return failed('the state must be a non-empty string', state);
         const service = tappedInterface(win, 'WebChatService');
@@ -61,7 +64,7 @@ export function createSimulator(win: PageWindow): SimulatorApi {
         if (published === false) return failed('WebChatService.publish returned false', state);
         const sessionId = (sessionData as { sessionId?: unknown } | null)?.sessionId;
         const result: SimulateResult = { ok: true, messageId, sessionId: typeof sessionId === 'string' ? sessionId : null };
-        emitRecord(win, 'simulate', 'delivered', { state, messageId, sessionId: result.sessionId });
+        emitRecord(win, 'simulate', 'delivered', { state, messageId, sessionId: result.sessionId }, reportKey);
         return result;
       } catch (e) {
         return failed(errorText(e), state);

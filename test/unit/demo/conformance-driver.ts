@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { installHook } from '../../../src/page/bus-tap';
 import { createFinalizeHandler } from '../../../src/page/inject/finalize-core';
-import type { CaptureRecord, PageBatch } from '../../../src/shared/protocol';
+import type { CaptureRecord, HookMessage } from '../../../src/shared/protocol';
 import type { Demo } from '../../demo/server/index.mjs';
 import { DEMO_ENDPOINT, SESSIONS_PATH } from '../../demo/server/index.mjs';
 import { createPage, WIDGETS_CORE_SOURCE, type Any, type Page, type SeenRequest } from './widgets-vm';
@@ -139,7 +139,7 @@ export async function openEmulatedPage(demo: Demo, asyncEnabled: boolean, cookie
         now: () => clock.now,
         setTimer: (fn, ms) => clock.setTimeout(fn, ms),
         clearTimer: (handle) => clock.clearTimeout(handle as number),
-        post: (batch: PageBatch) => records.push(...('records' in batch ? batch.records : (JSON.parse(batch.json) as CaptureRecord[]))),
+        send: (message: HookMessage) => records.push(...(message.type === 'emit' ? [message.record] : 'records' in message ? message.records : (JSON.parse(message.json) as CaptureRecord[]))),
       });
     },
   }) as EmulatedPage;

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import vm from 'node:vm';
-import { CANCEL_MESSAGE, HOOK_KEY, IDLE_TIMEOUT_MS, installHook, pageEnv, type HookHandle } from '../../../src/page/bus-tap';
+import { CANCEL_MESSAGE, IDLE_TIMEOUT_MS, hookHandleOf, installHook, pageEnv, type HookHandle } from '../../../src/page/bus-tap';
 import {
-  BATCH_INTERVAL_MS, PAGE_SOURCE, PROTOCOL_VERSION,
-  type CaptureRecord, type CommandRecord, type EventRecord, type HookStatus, type OutcomeRecord, type PageBatch, type PluginRecord,
+  BATCH_INTERVAL_MS,
+  type CaptureRecord, type CommandRecord, type EventRecord, type HookMessage, type HookStatus, type OutcomeRecord, type PluginRecord,
 } from '../../../src/shared/protocol';
 import { FakeClock } from '../fakes/fake-clock';
+import { ASK_EVENT } from '../../../src/shared/hook-link';
 import { createFakeCXBus, type FakeCXBusOptions, type FakePlugin } from '../fakes/fake-cxbus';
 import { addQuickBus } from '../fakes/fake-widgets';
 
@@ -22,8 +23,10 @@ function createBus(options: FakeCXBusOptions = {}) {
 // ---------------------------------------------------------------------------------------------
 // A window-like object and the hook's env.
 
-/** The records of a posted batch: a JSON string (the hook's usual form) or objects. */
-function batchRecords(batch: PageBatch): CaptureRecord[] {
+/** The records of a message of the hook's port: a batch's JSON string (the hook's usual form) or
+ *  objects, or the one record handed to the handle. */
+function batchRecords(batch: HookMessage): CaptureRecord[] {
+  if (batch.type === 'emit') return [batch.record];
   if ('json' in batch) {
     const records = JSON.parse(batch.json) as CaptureRecord[];
     expect(records).toHaveLength(batch.count);
@@ -34,8 +37,8 @@ function batchRecords(batch: PageBatch): CaptureRecord[] {
 
 function setup(win: any = {}) {
   const clock = new FakeClock();
-  const batches: PageBatch[] = [];
-  const handle = installHook(win, { ...bind(clock), post: (batch) => batches.push(structuredClone(batch)) });
+  const batches: HookMessage[] = [];
+  const handle = installHook(win, { ...bind(clock), send: (message) => batches.push(structuredClone(message)) });
   const records = () => {
     clock.advance(BATCH_INTERVAL_MS);
     return batches.flatMap(batchRecords);
@@ -87,13 +90,14 @@ describe('finding the bus', () => {
   });
 
   it('the first status says no bus yet; the hook installs once (idempotent) and hides its handle', () => {
-    const t = setup();
+    const t = setup(new EventTarget());
     expect(t.records()[0]).toMatchObject({ t: 'status', status: { cxbus: 'absent', quickBus: false, plugins: [] } });
-    const again = installHook(t.win, { ...bind(t.clock), post: () => { throw new Error('second hook posted'); } });
+    const again = installHook(t.win, { ...bind(t.clock), send: () => { throw new Error('second hook posted'); } });
     expect(again).toBe(t.handle);
-    expect(t.win[HOOK_KEY]).toBe(t.handle);
-    expect(Object.keys(t.win)).not.toContain(HOOK_KEY.toString());
-    expect(Object.getOwnPropertyDescriptor(t.win, HOOK_KEY)!.enumerable).toBe(false);
+    // Nothing on the window: CX Lens's scripts ask for the handle with an event.
+    expect(hookHandleOf(t.win)).toBe(t.handle);
+    expect(Reflect.ownKeys(t.win).filter((k) => /cx-lens/i.test(typeof k === 'symbol' ? String(k.description) : k))).toEqual([]);
+    expect(Object.isFrozen(t.handle)).toBe(true);
     const { bus } = createBus();
     t.win.CXBus = bus;
     bus.registerPlugin('P').publish('once');
@@ -474,19 +478,19 @@ describe('batching and the handle', () => {
     return { p, sent };
   }
 
-  it('one postMessage per batch, in call order, with the protocol envelope', () => {
+  it('one port message per batch, in call order', () => {
     const { p, sent } = tappedPlugin();
     for (let i = 0; i < 100; i++) p.publish('e' + i, { i });
     const added = sent();
     expect(added).toHaveLength(1);
-    expect(added[0]).toMatchObject({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', count: 100 });
+    expect(added[0]).toMatchObject({ type: 'batch', count: 100 });
     expect(typeof (added[0] as { json?: unknown }).json).toBe('string');
     expect(batchRecords(added[0]!).map((r) => (r as EventRecord).name)).toEqual(Array.from({ length: 100 }, (_, i) => 'P.e' + i));
   });
 
   it('posts objects instead of JSON when the page gave every object a toJSON', () => {
     const { p, sent } = tappedPlugin();
-    let added: PageBatch[];
+    let added: HookMessage[];
     (Object.prototype as any).toJSON = () => 'hijacked';
     try {
       p.publish('e', { i: 1 });
@@ -509,6 +513,46 @@ describe('batching and the handle', () => {
     expect(injected).toHaveLength(1);
     expect(injected[0].detail.self).toEqual({ $cx: 'cycle', path: '$' });
     expect(typeof injected[0].time).toBe('number');
+  });
+
+  it("a record handed to the handle goes in its own message with its caller's key, in its place in the order", () => {
+    const t = setup();
+    t.records();
+    const before = t.batches.length;
+    const { bus } = createBus();
+    t.win.CXBus = bus;
+    const p = bus.registerPlugin('P');
+    p.publish('before');
+    t.handle.emit({ t: 'inject', feature: 'finalize', state: 'installed', detail: {} }, 'the-key');
+    t.handle.emit({ t: 'inject', feature: 'finalize', state: 'fired', detail: {} }); // the page: no key
+    p.publish('after');
+    t.clock.advance(BATCH_INTERVAL_MS);
+    const messages = t.batches.slice(before);
+    expect(messages.map((m) => (m.type === 'emit' ? `emit:${m.key}` : 'batch'))).toEqual(['batch', 'emit:the-key', 'emit:null', 'batch']);
+    expect(messages.flatMap(batchRecords).filter((r) => r.t === 'event').map((r) => (r as EventRecord).name)).toEqual(['P.before', 'P.after']);
+  });
+
+  it("gives the channel hook its private record sink once, until the content script asks for the port; the handle to anyone who asks", () => {
+    const win = new EventTarget();
+    const t = setup(win);
+    const ask = (target: EventTarget) => {
+      const request: { emit?: unknown } = {};
+      target.dispatchEvent(new CustomEvent('cx-lens-channel-link', { detail: request }));
+      return request.emit;
+    };
+    const own = ask(win);
+    expect(typeof own).toBe('function');
+    expect(ask(win)).toBeUndefined(); // a second asker (a page script) gets nothing
+    (own as (r: unknown) => void)({ t: 'channel', direction: 'in' });
+    expect(t.records().some((r) => r.t === 'channel')).toBe(true);
+    expect(t.batches.every((m) => m.type === 'batch')).toBe(true); // in the hook's own batches: genuine
+
+    // No channel hook asked: the content script's ask for the port (after both main-world
+    // scripts) withdraws the link.
+    const other = new EventTarget();
+    setup(other);
+    other.dispatchEvent(new Event(ASK_EVENT));
+    expect(ask(other)).toBeUndefined();
   });
 });
 
@@ -549,17 +593,17 @@ describe('pageEnv (the real page side)', () => {
     return { win, calls, posted, timeouts, idles, runAll };
   }
 
-  it("posts to the page's own origin, or '*' when the origin is opaque", () => {
-    for (const [origin, target] of [['https://shop.example', 'https://shop.example'], ['null', '*'], ['file://', '*']]) {
-      const f = fakeWindow(origin);
-      pageEnv(f.win as unknown as Window).post({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, type: 'batch', records: [] });
-      expect(f.posted[0][1]).toBe(target);
-    }
+  it('sends through the sender it is given (the private port), never the window', () => {
+    const f = fakeWindow('https://shop.example');
+    const sent: HookMessage[] = [];
+    pageEnv(f.win as unknown as Window, (m) => sent.push(m)).send({ type: 'batch', records: [] });
+    expect(sent).toEqual([{ type: 'batch', records: [] }]);
+    expect(f.posted).toEqual([]);
   });
 
   it('a batch waits for its time, then for the page to be idle (bounded); clearTimer cancels either wait', () => {
     const f = fakeWindow('https://shop.example');
-    const env = pageEnv(f.win as unknown as Window);
+    const env = pageEnv(f.win as unknown as Window, () => {});
     let ran = 0;
     env.setTimer(() => ran++, 50);
     expect(f.calls).toEqual(['setTimeout 50']);

@@ -25,6 +25,7 @@ function fakeTab() {
       return answer(documentId);
     },
     async topDocument() { return doc.id; },
+    async reportKey(_tabId, documentId) { return `key-${documentId}`; },
     async loadClaims() { return JSON.parse(JSON.stringify(storage)); },
     async saveClaims(all) { storage = JSON.parse(JSON.stringify(all)); },
     setTimer: (fn, ms) => setTimeout(fn, ms),
@@ -44,8 +45,14 @@ describe('PageCalls: ownership', () => {
   it('calls the global that this run of its file claimed, in that document', async () => {
     const tab = fakeTab();
     await new PageCalls(tab.host).call(3, FILE, API, 'install', [{ text: 'bye' }]);
-    expect(tab.calls).toEqual([`file 3 ${FILE}`, `call 3 doc-1 ${API}.install([{"text":"bye"}])`]);
+    expect(tab.calls).toEqual([`file 3 ${FILE}`, `call 3 doc-1 ${API}.install([{"text":"bye"},"key-doc-1"])`]);
     expect(tab.storage()).toEqual({ 3: [{ documentId: 'doc-1', globals: [API] }] });
+  });
+
+  it("passes the document's report key last (read from the content script), or null without one", async () => {
+    const tab = fakeTab();
+    await new PageCalls({ ...tab.host, reportKey: async () => { throw new Error('no content script'); } }).call(3, FILE, 'CXLensSimulate', 'deliver', ['Finalizing']);
+    expect(tab.calls.at(-1)).toBe('call 3 doc-1 CXLensSimulate.deliver(["Finalizing",null])');
   });
 
   it('calls a global already there when an earlier run of its own claimed it in the same document', async () => {
@@ -54,7 +61,7 @@ describe('PageCalls: ownership', () => {
     await calls.call(3, FILE, API, 'install', [{}]);
     tab.setClaim({ claimed: 'existing' });
     await calls.call(3, FILE, API, 'install', [{ text: 'again' }]);
-    expect(tab.calls.at(-1)).toBe(`call 3 doc-1 ${API}.install([{"text":"again"}])`);
+    expect(tab.calls.at(-1)).toBe(`call 3 doc-1 ${API}.install([{"text":"again"},"key-doc-1"])`);
   });
 
   it('remembers its claims across a worker restart (session storage)', async () => {
@@ -64,7 +71,7 @@ describe('PageCalls: ownership', () => {
     const restarted = new PageCalls(tab.host);
     await restarted.call(3, FILE, API, 'install', [{}]);
     await restarted.uninstall(3, API);
-    expect(tab.calls.slice(-2)).toEqual([`call 3 doc-1 ${API}.install([{}])`, `call 3 doc-1 ${API}.uninstall([])`]);
+    expect(tab.calls.slice(-2)).toEqual([`call 3 doc-1 ${API}.install([{},"key-doc-1"])`, `call 3 doc-1 ${API}.uninstall(["key-doc-1"])`]);
   });
 
   it('never calls a global that was there before its first run in the document (the page\'s own)', async () => {
@@ -81,7 +88,7 @@ describe('PageCalls: ownership', () => {
     tab.doc.id = 'doc-2';
     tab.setClaim({ claimed: 'existing' });
     await expect(calls.call(3, FILE, API, 'install', [{}])).rejects.toThrow(notOurs);
-    expect(tab.calls.filter((c) => c.startsWith('call'))).toEqual([`call 3 doc-1 ${API}.install([{}])`]);
+    expect(tab.calls.filter((c) => c.startsWith('call'))).toEqual([`call 3 doc-1 ${API}.install([{},"key-doc-1"])`]);
   });
 
   it('nor does a claim of another tab or of another global', async () => {

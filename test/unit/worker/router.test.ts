@@ -46,8 +46,8 @@ describe('Router', () => {
     expect(content.sent.at(-1)).toEqual({ type: 'stream', since: 12 });
     expect(panel.sent[0]).toMatchObject({ type: 'frame', frame: { docId: 'd1', frameId: 0, top: true, seenAt: 1000 } });
 
-    router.contentMessage(cconn, { type: 'chunks', docId: 'd1', chunks: chunkOf([rec(13)]), dropped: 2, tooLarge: 3, replay: true });
-    expect(panel.sent.at(-1)).toEqual({ type: 'chunks', docId: 'd1', chunks: chunkOf([rec(13)]), dropped: 2, tooLarge: 3, replay: true });
+    router.contentMessage(cconn, { type: 'chunks', docId: 'd1', chunks: chunkOf([rec(13)]), dropped: 2, tooLarge: 3, pageMadeDropped: 4, replay: true });
+    expect(panel.sent.at(-1)).toEqual({ type: 'chunks', docId: 'd1', chunks: chunkOf([rec(13)]), dropped: 2, tooLarge: 3, pageMadeDropped: 4, replay: true });
   });
 
   it('routes by tab: a panel never sees another tab', () => {

@@ -3,16 +3,16 @@ import { createFinalizeHandler, DEFAULT_TEXT, readOptions } from '../../../../sr
 import { FAST_POLL_FOR_MS, SLOW_POLL_MS } from '../../../../src/page/inject/bus-poll';
 import type { InjectRecord } from '../../../../src/shared/protocol';
 import type { PageWindow } from '../../../../src/page/inject/bus-and-hook';
+import { setHookHandle } from '../../fakes/fake-hook';
 import { addQuickBus, createFakeWindow, createWidgetsBus, type FakeWindow } from '../../fakes/fake-widgets';
 import { stateMessage } from '../../fakes/chat-api';
 
-const HOOK = Symbol.for('cx-lens.hook');
 
 function page(opts: { async?: boolean; chatActive?: boolean; withBus?: boolean; viaQuickBus?: boolean } = {}) {
   const win = createFakeWindow();
   const bus = createWidgetsBus({ chatActive: opts.chatActive ?? true });
   const emitted: InjectRecord[] = [];
-  win[HOOK] = { emit: (r: InjectRecord) => emitted.push(r) };
+  setHookHandle(win, { emit: (r: InjectRecord) => emitted.push(r) });
   win._genesys = { widgets: { webchat: { transport: { type: 'pureengage-v3-rest', async: { enabled: opts.async ?? true } } } } };
   const addBus = () => {
     if (opts.viaQuickBus) addQuickBus(win, bus.CXBus);
@@ -211,7 +211,7 @@ describe('finalize handler: status records and safety', () => {
 
   it('without the page hook, posts a page batch to its own origin', () => {
     const p = page();
-    delete (p.win as FakeWindow)[HOOK];
+    setHookHandle(p.win, undefined);
     p.handler.install();
     expect(p.win.postMessage).toHaveBeenCalledWith(
       { source: 'cx-lens-page', v: 1, type: 'batch', records: [expect.objectContaining({ t: 'inject', feature: 'finalize', state: 'installed' })] },
@@ -228,7 +228,7 @@ describe('finalize handler: status records and safety', () => {
     expect(p.sent()).toEqual([]);
 
     const q = page();
-    q.win[HOOK] = { emit: () => { throw new Error('hook broke'); } };
+    setHookHandle(q.win, { emit: () => { throw new Error('hook broke'); } });
     (q.win as { CXBus?: unknown }).CXBus = { registerPlugin: () => { throw new Error('bus broke'); } };
     expect(() => q.handler.install()).not.toThrow();
     expect(q.handler.status()).toMatchObject({ state: 'failed', message: 'bus broke' });

@@ -5,9 +5,9 @@ import { createSimulator } from '../../../../src/page/inject/simulate-core';
 import { createFinalizeHandler } from '../../../../src/page/inject/finalize-core';
 import type { InjectRecord } from '../../../../src/shared/protocol';
 import type { PageWindow } from '../../../../src/page/inject/bus-and-hook';
+import { setHookHandle } from '../../fakes/fake-hook';
 import { createFakeWindow, createWidgetsBus } from '../../fakes/fake-widgets';
 
-const HOOK = Symbol.for('cx-lens.hook');
 
 describe('CXLensSimulate.deliver', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -19,7 +19,7 @@ describe('CXLensSimulate.deliver', () => {
     const emitted: InjectRecord[] = [];
     win.CXBus = bus.CXBus;
     win._genesys = { widgets: { webchat: { transport: { async: { enabled: true } } } } };
-    if (withHook) win[HOOK] = { emit: (r: InjectRecord) => emitted.push(r), interfaces: new Map([['WebChatService', bus.service]]) };
+    if (withHook) setHookHandle(win, { emit: (r: InjectRecord) => emitted.push(r), interfaces: new Map([['WebChatService', bus.service]]) });
     return { win, bus, emitted, simulator: createSimulator(win as unknown as PageWindow) };
   }
 

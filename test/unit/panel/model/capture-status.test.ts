@@ -70,5 +70,8 @@ describe('losses by reason', () => {
     // The buffer's count includes records an earlier panel had received: only the gaps count here.
     expect(lossesOf({ dropped: 500, tooLarge: 0, lost: 300 })).toMatchObject({ bufferFull: 300, total: 300 });
     expect(lossText(lossesOf({ dropped: 10, tooLarge: 2, lost: 15 }))).toBe('15 lost: 10 page buffer full, 2 too large to send, 3 missing');
+    // Gaps of page-made records the relay did not keep (their own budget) are no loss.
+    expect(lossesOf({ dropped: 0, tooLarge: 0, lost: 4000, pageMadeDropped: 4000 })).toEqual({ bufferFull: 0, tooLarge: 0, other: 0, total: 0 });
+    expect(lossText(lossesOf({ dropped: 10, tooLarge: 2, lost: 4015, pageMadeDropped: 4000 }))).toBe('15 lost: 10 page buffer full, 2 too large to send, 3 missing');
   });
 });
