@@ -3,6 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { PENDING_WARN_MS, type BusModel, type Row } from './bus-model';
 import { formatClock, formatDuration } from '../model/summary';
+import { clipText } from '../model/bounded';
 
 export const ROW_HEIGHT = 20;
 const OVERSCAN = 8;
@@ -13,9 +14,7 @@ const TITLE_MAX = 2000;
 export const PAGE_MADE_TITLE = 'Made by the page, not by CX Lens\'s hook: shown as it came, never used for a verdict, a reaction or a finding';
 
 /** A page string cut for a cell. */
-export function clip(s: string, max: number): string {
-  return s.length > max ? s.slice(0, max - 1) + '…' : s;
-}
+export const clip = clipText;
 
 interface Props {
   bus: BusModel;

@@ -138,3 +138,9 @@ export function errorText(error: unknown, max = 200): string {
   }
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }
+
+/** A page string cut to `max` characters for a cell, a title or a heading (a page can make any
+ *  name megabytes long; the record itself keeps it whole). */
+export function clipText(s: string, max: number): string {
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}

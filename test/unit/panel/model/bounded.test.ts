@@ -2,7 +2,7 @@
 // post one) is cut and marked, never walked to the end.
 import { describe, expect, it } from 'vitest';
 import {
-  CUT_DEPTH, CUT_KEY, CUT_SIZE, DISPLAY_DEPTH, boundTree, boundedStringify, errorText, textOf,
+  CUT_DEPTH, CUT_KEY, CUT_SIZE, DISPLAY_DEPTH, boundTree, boundedStringify, clipText, errorText, textOf,
 } from '../../../../panel/model/bounded';
 import type { Copied } from '../../../../src/shared/protocol';
 import { deepValue, levelsOf } from '../fixtures';
@@ -82,6 +82,13 @@ describe('textOf', () => {
     const deep = textOf(deepValue('array'));
     expect(deep.length).toBeLessThanOrEqual(500);
     expect(deep).toContain(CUT_DEPTH);
+  });
+
+  it('clipText cuts a page string for a cell and marks the cut', () => {
+    expect(clipText('short', 10)).toBe('short');
+    const cut = clipText('x'.repeat(1_000_000), 300);
+    expect(cut).toHaveLength(300);
+    expect(cut.endsWith('…')).toBe(true);
   });
 
   it('errorText gives one bounded line', () => {
