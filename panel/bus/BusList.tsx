@@ -3,9 +3,18 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { PENDING_WARN_MS, type BusModel, type Row } from './bus-model';
 import { formatClock, formatDuration } from '../model/summary';
+import { clipText } from '../model/bounded';
 
 export const ROW_HEIGHT = 20;
 const OVERSCAN = 8;
+/** Characters of a name or source a cell, and its tooltip, show: a page can make them megabytes
+ *  long (the detail pane shows the record). */
+const CELL_MAX = 300;
+const TITLE_MAX = 2000;
+export const PAGE_MADE_TITLE = 'Made by the page, not by CX Lens\'s hook: shown as it came, never used for a verdict, a reaction or a finding';
+
+/** A page string cut for a cell. */
+export const clip = clipText;
 
 interface Props {
   bus: BusModel;
@@ -110,7 +119,7 @@ export function BusList({ bus, rows, version, selectedKey, onSelect, now }: Prop
           <RowView key={row.key} bus={bus} row={row} index={first + i} selected={row.key === selectedKey} onSelect={onSelect} now={now} />
         ))}
       </div>
-      {rows.length === 0 && <div class="list-empty">No bus traffic{bus.counts.event + bus.counts.command + bus.counts.plugin + bus.counts.other ? ' matches the filter' : ' yet'}.</div>}
+      {rows.length === 0 && <div class="list-empty">No bus traffic{bus.counts.event + bus.counts.command + bus.counts.plugin + bus.counts.other + bus.pageMadeCount ? ' matches the filter' : ' yet'}.</div>}
     </div>
   );
 }
@@ -132,22 +141,26 @@ function RowView({ bus, row, index, selected, onSelect, now }: { bus: BusModel; 
   const stale = pendingFor > PENDING_WARN_MS;
   return (
     <div
-      class={`row k-${row.kind}${stripe}${selected ? ' selected' : ''}${outcome ? ` o-${outcome}` : ''}${stale ? ' stale' : ''}`}
+      class={`row k-${row.kind}${stripe}${row.pageMade ? ' page-made' : ''}${selected ? ' selected' : ''}${outcome ? ` o-${outcome}` : ''}${stale ? ' stale' : ''}`}
       style={style}
       role="row"
       aria-selected={selected}
       data-testid="bus-row"
       data-kind={row.kind}
-      data-name={row.name}
+      data-name={clip(row.name, TITLE_MAX)}
       data-outcome={outcome}
       data-stale={stale ? 'true' : undefined}
       data-truncated={row.truncated ? 'true' : undefined}
+      data-page-made={row.pageMade ? 'true' : undefined}
       onClick={() => onSelect(row)}
     >
       <span class="c-time">{formatClock(row.time)}</span>
-      <span class="c-kind">{row.kind === 'other' ? String(row.record.t) : row.kind}</span>
-      <span class="c-name" title={row.name}>{row.name}</span>
-      <span class="c-source" title={row.source}>{row.source}</span>
+      <span class="c-kind">{row.kind === 'other' ? clip(String(row.record.t), 40) : row.kind}</span>
+      <span class="c-name" title={clip(row.name, TITLE_MAX)}>
+        {row.pageMade && <span class="badge page-made" data-testid="page-made" title={PAGE_MADE_TITLE}>page-made</span>}
+        {clip(row.name, CELL_MAX)}
+      </span>
+      <span class="c-source" title={clip(row.source, TITLE_MAX)}>{clip(row.source, CELL_MAX)}</span>
       <span class="c-summary" title={row.summary}>
         {row.truncated && <span class="cut-mark" title="Payload cut or replaced by the page-side copier: see the detail pane">✂</span>}
         {row.summary}

@@ -24,7 +24,7 @@ export function BusView({ models }: { models: TabModels }) {
   const [showSecrets, setShowSecrets] = useState(false);
   const filter = useMemo(() => parseFilter(filterText), [filterText]);
   const filtered = useRef(new FilteredRows());
-  const rows = filtered.current.update(bus.rows, filter, bus.epoch, bus.outcomeVersion);
+  const rows = filtered.current.update(bus.rows, filter, bus.listVersion, bus.outcomeVersion);
 
   // A cleared log (Clear, or a navigation without preserve log) drops the selection with it.
   const epoch = bus.epoch;

@@ -9,6 +9,10 @@ import { boundedStringify, textOf } from '../model/bounded';
 import { formatClock, formatDuration, plural } from '../model/summary';
 import { copyText } from '../clipboard';
 import { JsonTree } from '../components/JsonTree';
+import { PAGE_MADE_TITLE, clip } from './BusList';
+
+/** Characters a field shows (a page's name or source can be megabytes; Copy as JSON has it all). */
+const FIELD_MAX = 10_000;
 
 interface Props {
   row: Row | null;
@@ -105,12 +109,16 @@ export function DetailPane({ row, store, now, showSecrets, onShowSecrets }: Prop
     tree('Record', r as unknown as Copied);
   }
   fields.push(['frame', frameText], ['seq', textOf(r.seq)]);
+  if (row.pageMade) fields.push(['made by', 'the page, not CX Lens\'s hook: never used for a verdict, a reaction or a finding']);
   if (row.truncated) fields.push(['truncated', 'yes: cut or replaced in the page (marked below)']);
 
   return (
     <div class="detail" data-testid="detail" data-key={row.key}>
       {header}
-      <h2 title={row.name}>{row.name} <span class={`badge kind-${row.kind}`}>{row.kind}</span></h2>
+      <h2 title={clip(row.name, 2000)}>
+        {clip(row.name, 2000)} <span class={`badge kind-${row.kind}`}>{row.kind}</span>
+        {row.pageMade && <span class="badge page-made" data-testid="detail-page-made" title={PAGE_MADE_TITLE}>page-made</span>}
+      </h2>
       <Fields items={fields} />
       {sections}
       {masked > 0 && !showSecrets && <p class="hint" data-testid="masked-count">{plural(masked, 'secret')} masked</p>}
@@ -121,7 +129,7 @@ export function DetailPane({ row, store, now, showSecrets, onShowSecrets }: Prop
 function Fields({ items }: { items: [string, string][] }) {
   return (
     <dl class="fields">
-      {items.map(([k, v]) => [<dt key={`${k}-t`}>{k}</dt>, <dd key={`${k}-d`}>{v}</dd>])}
+      {items.map(([k, v]) => [<dt key={`${k}-t`}>{k}</dt>, <dd key={`${k}-d`}>{clip(v, FIELD_MAX)}</dd>])}
     </dl>
   );
 }

@@ -4,11 +4,20 @@ import { useState } from 'preact/hooks';
 import type { Copied, CopyMarker } from '../../src/shared/protocol';
 import { MASK } from '../model/secrets';
 import { CUT_DEPTH, CUT_SIZE, textOf } from '../model/bounded';
-import { isMarker, markerLabel, summarize } from '../model/summary';
+import { formatCount, isMarker, markerLabel, summarize } from '../model/summary';
 import { childrenOf, openLevels, treeNode, type Entry } from './json-tree-model';
 
 /** Markers that stand for a value exactly (not a loss). */
 const VALUE_MARKERS = new Set(['undefined', 'number', 'bigint', 'symbol', 'date', 'regexp']);
+
+/** Characters of a string the tree shows. */
+const STRING_SHOWN = 10_000;
+/** Characters of a key, or of a marker's label, the tree shows. */
+const KEY_SHOWN = 1000;
+const label = (m: CopyMarker): string => {
+  const text = markerLabel(m);
+  return text.length > STRING_SHOWN ? text.slice(0, STRING_SHOWN - 1) + '…' : text;
+};
 
 /** Children shown per step; large arrays and objects reveal more on demand. */
 const PAGE = 100;
@@ -55,7 +64,7 @@ function Entries({ entries, depth, openDepth }: { entries: Entry[]; depth: numbe
 function Node({ name, value, depth, openDepth }: { name: string | null; value: Copied; depth: number; openDepth: number }) {
   const node = treeNode(value, depth);
   const [open, setOpen] = useState(depth < openDepth);
-  const key = name === null ? null : <span class="j-key">{name}</span>;
+  const key = name === null ? null : <span class="j-key">{name.length > KEY_SHOWN ? name.slice(0, KEY_SHOWN - 1) + '…' : name}</span>;
   if (node.kind !== 'branch') {
     return (
       <div class="j-row" role="treeitem">
@@ -91,6 +100,15 @@ function Leaf({ value }: { value: Copied }) {
     if (value === MASK) return <span class="j-masked">{value}</span>;
     // What a bounded walk (maskSecrets, boundTree) cut.
     if (value === CUT_DEPTH || value === CUT_SIZE) return <span class="j-marker j-cut">{value}</span>;
+    // A page's string can be megabytes long: the tree shows its start (Copy as JSON has it all).
+    if (value.length > STRING_SHOWN) {
+      return (
+        <span>
+          <span class="j-str">"{value.slice(0, STRING_SHOWN)}…"</span>
+          <span class="j-marker j-cut"> {`${formatCount(STRING_SHOWN)} of ${formatCount(value.length)} chars shown`}</span>
+        </span>
+      );
+    }
     return <span class="j-str">"{value}"</span>;
   }
   if (isMarker(value)) {
@@ -98,13 +116,13 @@ function Leaf({ value }: { value: Copied }) {
     if (m.$cx === 'string') {
       return (
         <span>
-          <span class="j-str">"{textOf(m.head)}…"</span>
-          <span class="j-marker j-cut"> {markerLabel(m)}</span>
+          <span class="j-str">"{textOf(m.head).slice(0, STRING_SHOWN)}…"</span>
+          <span class="j-marker j-cut"> {label(m)}</span>
         </span>
       );
     }
     // Values JSON cannot hold look like literals; what the copier lost or replaced is highlighted.
-    return <span class={VALUE_MARKERS.has(m.$cx) ? 'j-bool' : `j-marker j-${m.$cx}`}>{markerLabel(m)}</span>;
+    return <span class={VALUE_MARKERS.has(m.$cx) ? 'j-bool' : `j-marker j-${m.$cx}`}>{label(m)}</span>;
   }
   return <span>{summarize(value)}</span>;
 }

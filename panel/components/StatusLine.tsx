@@ -17,6 +17,11 @@ export function StatusLine({ models, now }: { models: TabModels; now: number }) 
           · {lossText(s.losses)}
         </span>
       )}
+      {s.untrusted && (
+        <span class="warn" data-testid="untrusted" data-page-made={s.pageMade} data-malformed={s.malformed} title="Records that did not come from CX Lens's hook, or were no valid record: shown in the Bus, marked">
+          · {s.untrusted}
+        </span>
+      )}
       {s.frames.length > 0 && (
         <details class="frames">
           <summary>{plural(s.frames.length, 'frame')}</summary>

@@ -5,6 +5,10 @@ import type { GapSummary, LogEntry } from './cookie-sync';
 import { maskSecrets } from '../model/secrets';
 import { formatClock, formatCount, formatDuration, summarize } from '../model/summary';
 import { JsonTree } from '../components/JsonTree';
+import { clipText } from '../model/bounded';
+
+/** A page string as a cell shows it: a bounded prefix. */
+const cell = (s: string): string => clipText(s, 300);
 
 /** Rows in the DOM: the newest ones. */
 const SHOWN = 300;
@@ -44,18 +48,18 @@ export function CookieChannelLog({ log, gaps, dropped, selected, onSelect }: Pro
             <tbody>
               {shown.map((e) => (
                 <tr
-                  key={e.key} data-testid="channel-row" data-type={e.type} data-seen-in={e.seenIn} data-direction={e.direction}
+                  key={e.key} data-testid="channel-row" data-type={cell(e.type)} data-seen-in={e.seenIn} data-direction={e.direction}
                   class={`${e.channel ? 'is-channel' : 'not-channel'}${e.key === selected ? ' selected' : ''}`}
                   onClick={() => onSelect(e.key === selected ? null : e.key)}
                 >
                   <td class="mono">{formatClock(e.time)}</td>
                   <td>{e.seenIn}{e.direction === 'out' ? ' (posted)' : ''}</td>
-                  <td class="mono">{e.from} → {e.to}</td>
-                  <td class="mono">{e.targetOrigin ?? '—'}{e.delivered === false ? ' (dropped)' : ''}</td>
-                  <td>{e.type}</td>
-                  <td class="mono">{e.id ?? ''}</td>
+                  <td class="mono">{cell(e.from)} → {cell(e.to)}</td>
+                  <td class="mono">{cell(e.targetOrigin ?? '—')}{e.delivered === false ? ' (dropped)' : ''}</td>
+                  <td>{cell(e.type)}</td>
+                  <td class="mono">{cell(e.id ?? '')}</td>
                   <td data-testid="channel-latency">{e.latency !== undefined ? formatDuration(e.latency) : ''}</td>
-                  <td>{e.outcome ?? ''}</td>
+                  <td>{cell(e.outcome ?? '')}</td>
                   <td class="mono payload">{summarize(maskSecrets(e.data).value)}</td>
                 </tr>
               ))}
@@ -65,7 +69,7 @@ export function CookieChannelLog({ log, gaps, dropped, selected, onSelect }: Pro
       )}
       {chosen && (
         <div class="channel-detail" data-testid="channel-detail">
-          <h3>{chosen.type} · {chosen.from} → {chosen.to}{chosen.carriesSession ? ' · carries a session cookie (masked)' : ''}</h3>
+          <h3>{cell(chosen.type)} · {cell(chosen.from)} → {cell(chosen.to)}{chosen.carriesSession ? ' · carries a session cookie (masked)' : ''}</h3>
           <JsonTree value={maskSecrets(chosen.data).value} />
         </div>
       )}

@@ -1,12 +1,13 @@
 // What every rule reads, built once per computation from the tab's view models: the States
 // timeline, the Bus rows, the Cookie sync verdict and violations, the hooks' latest status per
-// document, the injection reports. Records the page made (`pageMade`) are left out here, so no
-// rule ever sees one: when a model holds some, the part it feeds is rebuilt from the others.
+// document, the injection reports. Records the page made (`pageMade`) never reach a rule: the store
+// feeds them to the Bus only (the other view models never take one), and the Bus rows and store
+// records read here skip them.
 import type { TabModels } from '../model/tab-models';
 import type { TabRecord } from '../model/tab-store';
 import type { BusRow } from '../bus/bus-model';
-import { buildTimeline, type Timeline } from '../states/timeline';
-import { buildCookieSync, CookieSyncStore, type CookieSync } from '../cookies/cookie-sync';
+import type { Timeline } from '../states/timeline';
+import { buildCookieSync, type CookieSync } from '../cookies/cookie-sync';
 import type { InjectionError } from '../injection/injection-model';
 import type { ChatNetworkEntry } from '../../src/shared/interaction-states';
 import type { CaptureRecord, HookStatus, OutcomeRecord } from '../../src/shared/protocol';
@@ -29,8 +30,6 @@ export interface FindingContext {
 
 export type Rule = (ctx: FindingContext) => Finding[];
 
-const COOKIE_KINDS = new Set(['channel', 'channel-gap', 'cookie-facts', 'command', 'inject']);
-
 export function isPageMade(record: CaptureRecord | undefined): boolean {
   return (record as { pageMade?: unknown } | undefined)?.pageMade === true;
 }
@@ -39,14 +38,8 @@ export function buildContext(models: TabModels, now: number): FindingContext {
   const { store } = models;
   // One pass over the store: the latest status per document, and whether the page made any record.
   const latest = new Map<string, { status: HookStatus; time: number }>();
-  let pageMadeStates = false;
-  let pageMadeCookies = false;
   for (const { docId, record } of store.records) {
-    if (isPageMade(record)) {
-      pageMadeStates ||= record.t === 'event' || record.t === 'command' || record.t === 'outcome' || record.t === 'status';
-      pageMadeCookies ||= COOKIE_KINDS.has(record.t);
-      continue;
-    }
+    if (isPageMade(record)) continue;
     if (record.t === 'status' && record.status && typeof record.status === 'object') latest.set(docId, { status: record.status, time: record.time });
   }
   const topIds = new Set([...store.docs.values()].filter((d) => d.frame.top && !d.gone).map((d) => d.frame.docId));
@@ -54,17 +47,9 @@ export function buildContext(models: TabModels, now: number): FindingContext {
     .sort((a, b) => Number(b.top) - Number(a.top));
 
   const network = models.states.network.entries;
-  const timeline = pageMadeStates
-    ? buildTimeline({ records: models.states.records.filter((r) => !isPageMade(r)), network }, now)
-    : models.states.timeline(now);
-
-  let cookies = models.cookies;
-  if (pageMadeCookies) {
-    cookies = new CookieSyncStore();
-    for (const { docId, record } of store.records) if (!isPageMade(record) && COOKIE_KINDS.has(record.t)) cookies.take(docId, record);
-  }
+  const timeline = models.states.timeline(now);
   const docs = [...store.docs.values()];
-  const cookieSync = buildCookieSync(cookies, {
+  const cookieSync = buildCookieSync(models.cookies, {
     frames: docs.map((d) => d.frame),
     gone: new Set(docs.filter((d) => d.gone).map((d) => d.frame.docId)),
     injection: models.injection.settings['cookie-provider'],

@@ -56,7 +56,8 @@ export function boundTree(value: Copied, limits: WalkLimits = {}, hooks: WalkHoo
       let out: Copied[] | null = null;
       for (let i = 0; i < v.length; i++) {
         if (++nodes > maxNodes) {
-          out = v.slice(0, i);
+          // The items walked so far as the walk left them (cut ones stay cut).
+          out = (out ?? v).slice(0, i);
           out.push(CUT_SIZE);
           cut++;
           break;
@@ -136,4 +137,10 @@ export function errorText(error: unknown, max = 200): string {
     text = 'unknown error';
   }
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
+}
+
+/** A page string cut to `max` characters for a cell, a title or a heading (a page can make any
+ *  name megabytes long; the record itself keeps it whole). */
+export function clipText(s: string, max: number): string {
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }

@@ -35,6 +35,14 @@ export interface CaptureStatus {
   lost: number;
   /** What this panel never received, by reason. */
   losses: Losses;
+  /** Records the page made (not CX Lens's hook) since the last clear: shown in the Bus, marked,
+   *  and used for nothing else; and how many of them went past their own budget. */
+  pageMade: number;
+  pageMadeDropped: number;
+  /** Records since the last clear that were no valid record: shown as malformed. */
+  malformed: number;
+  /** One line on the page-made and malformed records, empty when there are none. */
+  untrusted: string;
 }
 
 /** Records lost, by reason: the relay's page buffer was full before a panel read them; they were
@@ -91,7 +99,14 @@ export function captureStatus(store: TabStore, bus: BusModel, now: number): Capt
     losses.other += l.other;
     losses.total += l.total;
   }
-  const base = { frames, dropped, lost, losses };
+  // Page-made records past their budget: those the relay did not keep, and those this panel let go.
+  let pageMadeDropped = store.pageMadeDropped;
+  for (const d of store.docs.values()) pageMadeDropped += d.pageMadeDropped ?? 0;
+  const base = {
+    frames, dropped, lost, losses,
+    pageMade: store.pageMadeCount, pageMadeDropped, malformed: store.malformedCount,
+    untrusted: untrustedText(store.pageMadeCount, pageMadeDropped, store.malformedCount),
+  };
   if (store.connection === 'reconnecting') {
     const why = store.connectionDetail ? ` (${store.connectionDetail})` : '';
     return { ...base, state: 'reconnecting', message: `Reconnecting to the CX Lens service worker${why}…` };
@@ -124,6 +139,18 @@ export function captureStatus(store: TabStore, bus: BusModel, now: number): Capt
   const counts = [plural(c.event, 'event'), plural(c.command, 'command'), plural(c.plugin, 'registration')];
   if (c.other) counts.push(plural(c.other, 'other record'));
   return { ...base, state: 'capturing', message: `Capturing CXBus in ${where} · ${counts.join(', ')}` };
+}
+
+/** "12 page-made records (not from CX Lens's hook: used for no verdict; 2 not kept past their
+ *  budget) · 3 malformed records". */
+export function untrustedText(pageMade: number, pageMadeDropped: number, malformed: number): string {
+  const parts: string[] = [];
+  if (pageMade) {
+    const dropped = pageMadeDropped ? `; ${formatCount(pageMadeDropped)} not kept past their budget` : '';
+    parts.push(`${plural(pageMade, 'page-made record')} (not from CX Lens's hook: used for no verdict${dropped})`);
+  }
+  if (malformed) parts.push(`${plural(malformed, 'malformed record')}`);
+  return parts.join(' · ');
 }
 
 function hostOf(url: string): string {

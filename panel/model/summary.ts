@@ -60,6 +60,14 @@ function domLabel(description: unknown): string {
  * it is the caption; their children are rendered by the caller.
  */
 export function markerLabel(m: CopyMarker): string {
+  const text = markerText(m);
+  return text.length > LABEL_MAX ? text.slice(0, LABEL_MAX - 1) + '…' : text;
+}
+
+/** Characters of a marker's label: its fields come from the page. */
+const LABEL_MAX = 10_000;
+
+function markerText(m: CopyMarker): string {
   const r = m as unknown as Record<string, unknown>;
   switch (m.$cx) {
     case 'cycle': return `⟳ cycle → ${str(r.path)}`;
@@ -131,8 +139,12 @@ class Writer {
   }
 }
 
+/** Characters of a string quote() reads: it shows at most a few dozen, and a page's string can
+ *  be megabytes. The window is wide enough that a JWT starting in what is shown is masked. */
+const QUOTE_WINDOW = 65_536;
+
 function quote(s: string, max: number): string {
-  const flat = maskString(s).replace(/\s+/g, ' ');
+  const flat = maskString(s.length > QUOTE_WINDOW ? s.slice(0, QUOTE_WINDOW) : s).replace(/\s+/g, ' ');
   return JSON.stringify(flat.length > max ? flat.slice(0, max) + '…' : flat);
 }
 

@@ -26,7 +26,7 @@ export function createTabModels(options: TabModelsOptions = {}): TabModels {
   const notify = () => store.notify();
   const models: TabModels = {
     store,
-    bus: new BusModel({ rowCap: options.rowCap, onChange: notify }),
+    bus: new BusModel({ rowCap: options.rowCap, pageMadeCap: options.pageMadeCap, onChange: notify }),
     states: new StatesModel({ now: options.now, onChange: notify }),
     cookies: new CookieSyncStore(),
     injection: new InjectionModel(options.now),

@@ -4,10 +4,14 @@
 // (RecordView): the one way every view gets its data.
 import type { FeedListener } from './feed';
 import type { CaptureRecord, FrameInfo, HookStatus, WorkerToPanel } from '../../src/shared/protocol';
-import { errorText, textOf } from './bounded';
+import { TEXT_MAX, errorText, textOf } from './bounded';
+import { shapeProblem } from './record-shape';
 
 /** Records kept in `records` (all kinds): the export, and views registered late, read them. */
 export const DEFAULT_RECORD_CAP = 200_000;
+/** Page-made records kept besides them: their own budget, so a page's flood never evicts the
+ *  records CX Lens's hook sent. */
+export const DEFAULT_PAGE_MADE_CAP = 10_000;
 
 /** Gone documents kept for a return from the back/forward cache (the browser keeps a few). */
 const PARKED_DOCS = 16;
@@ -55,7 +59,12 @@ export interface RecordView {
   /** Also take every record of a kind that no registered view lists (nor the store itself
    *  reads): kinds nobody knows are shown, never lost. */
   readonly takesUnclaimed?: boolean;
-  /** One record of its kinds. Records come from the page: only `t` is checked. */
+  /** Also take page-made records (`pageMade: true`), of every kind: only a view that shows them
+   *  as such (the Bus) does. The others never see one, so no verdict, reaction or finding rests
+   *  on what the page made. */
+  readonly takesPageMade?: boolean;
+  /** One record of its kinds, checked at the door: it has its kind's shape (record-shape.ts),
+   *  or it is a `malformed` record that says why not. */
   take(docId: string, record: CaptureRecord): void;
   /** The log was emptied: forget every record taken. */
   reset(cause: ResetCause): void;
@@ -66,8 +75,10 @@ export interface RecordView {
 export type InjectionReport = Extract<WorkerToPanel, { type: 'injection' }>;
 
 export interface TabStoreOptions {
-  /** Cap of `records` (all kinds, outcomes and statuses included). */
+  /** Cap of `records` (all kinds, outcomes and statuses included), page-made ones not counted. */
   recordCap?: number;
+  /** Cap of the page-made records in `records`. */
+  pageMadeCap?: number;
   preserveLog?: boolean;
   now?: () => number;
 }
@@ -76,6 +87,13 @@ export class TabStore {
   /** Every record of the tab since the last clear, in arrival order (bounded by recordCap). */
   records: TabRecord[] = [];
   recordsDropped = 0;
+  /** `malformed` records since the last clear: what the relay could not read as a record, what
+   *  did not have its kind's shape, what a view could not take. Each is shown in the Bus. */
+  malformedCount = 0;
+  /** Page-made records since the last clear (`pageMade: true`): shown in the Bus only. */
+  pageMadeCount = 0;
+  /** Page-made records removed from `records` past their own budget, since the last clear. */
+  pageMadeDropped = 0;
   readonly docs = new Map<string, DocState>();
   connection: ConnectionState = 'connecting';
   connectionDetail = '';
@@ -100,10 +118,14 @@ export class TabStore {
   private readonly changeListeners = new Set<() => void>();
   private readonly injectionListeners = new Set<(report: InjectionReport) => void>();
   private readonly recordCap: number;
+  private readonly pageMadeCap: number;
+  /** Page-made records in `records`. */
+  private pageMadeKept = 0;
   private readonly now: () => number;
 
   constructor(options: TabStoreOptions = {}) {
     this.recordCap = options.recordCap ?? DEFAULT_RECORD_CAP;
+    this.pageMadeCap = options.pageMadeCap ?? DEFAULT_PAGE_MADE_CAP;
     this.preserveLog = options.preserveLog ?? false;
     this.now = options.now ?? Date.now;
     this.connectionSince = this.now();
@@ -129,7 +151,7 @@ export class TabStore {
     this.views.push(view);
     this.route();
     for (const { docId, record } of this.records) {
-      if ((this.routes.get(record.t) ?? this.unclaimed).includes(view)) guard('a view', () => view.take(docId, record));
+      if (this.viewsOf(record).includes(view)) guard('a view', () => view.take(docId, record));
     }
     return () => this.removeView(view);
   }
@@ -258,23 +280,58 @@ export class TabStore {
     doc.dropped = Math.max(doc.dropped, dropped);
     doc.tooLarge = Math.max(doc.tooLarge, tooLarge);
     if (pageMadeDropped > (doc.pageMadeDropped ?? 0)) doc.pageMadeDropped = pageMadeDropped;
-    for (const record of records) {
-      if (!record || typeof record !== 'object' || typeof record.t !== 'string') continue;
-      if (typeof record.seq === 'number') {
+    for (const entry of records as unknown[]) {
+      const seq = (entry as { seq?: unknown } | null)?.seq;
+      if (typeof seq === 'number' && Number.isFinite(seq)) {
         // Already taken: the feed delivers again what a failed delivery may have half taken.
-        if (record.seq <= doc.lastSeq) continue;
-        if (record.seq > doc.lastSeq + 1) doc.lost += record.seq - doc.lastSeq - 1;
-        doc.lastSeq = record.seq;
+        if (seq <= doc.lastSeq) continue;
+        if (seq > doc.lastSeq + 1) doc.lost += seq - doc.lastSeq - 1;
+        doc.lastSeq = seq;
       }
-      if (record.t === 'status') doc.status = record.status;
-      this.records.push({ docId, record: this.deliver(docId, record) });
+      // The door: no view sees a record that does not have its kind's shape.
+      const problem = shapeProblem(entry);
+      const record = problem === null ? (entry as CaptureRecord) : malformedMark(entry, `not a valid record: ${problem}`, this.now());
+      if (isMalformed(record)) this.malformedCount++;
+      if (record.pageMade === true) this.pageMadeCount++;
+      // The hook's status of its frame; one the page made tells nothing of the hook.
+      else if (record.t === 'status') doc.status = record.status;
+      this.keep({ docId, record: this.deliver(docId, record) });
     }
-    if (this.records.length > this.recordCap + (this.recordCap >> 6)) {
-      const excess = this.records.length - this.recordCap;
-      this.records.splice(0, excess);
-      this.recordsDropped += excess;
-    }
+    this.trimRecords();
     this.notify();
+  }
+
+  private keep(kept: TabRecord): void {
+    this.records.push(kept);
+    if (kept.record.pageMade === true) this.pageMadeKept++;
+  }
+
+  /** Keeps the genuine records at their cap and the page-made ones at theirs, trimming the oldest
+   *  in chunks (1/64 of the cap) so that appends stay cheap. */
+  private trimRecords(): void {
+    const genuine = this.records.length - this.pageMadeKept;
+    if (genuine > this.recordCap + (this.recordCap >> 6)) {
+      // Drop from the front until the genuine records are back at the cap; page-made ones older
+      // than them go with them.
+      let excess = genuine - this.recordCap;
+      let cut = 0;
+      let pageMade = 0;
+      while (excess > 0 && cut < this.records.length) {
+        if (this.records[cut]!.record.pageMade === true) pageMade++;
+        else excess--;
+        cut++;
+      }
+      this.records.splice(0, cut);
+      this.recordsDropped += cut - pageMade;
+      this.pageMadeDropped += pageMade;
+      this.pageMadeKept -= pageMade;
+    }
+    if (this.pageMadeKept > this.pageMadeCap + (this.pageMadeCap >> 6)) {
+      let excess = this.pageMadeKept - this.pageMadeCap;
+      this.pageMadeDropped += excess;
+      this.pageMadeKept -= excess;
+      this.records = this.records.filter((r) => r.record.pageMade !== true || excess-- <= 0);
+    }
   }
 
   /**
@@ -284,7 +341,7 @@ export class TabStore {
    * Returns the record kept.
    */
   private deliver(docId: string, record: CaptureRecord): CaptureRecord {
-    const views = this.routes.get(record.t) ?? this.unclaimed;
+    const views = this.viewsOf(record);
     let failure: { error: unknown } | undefined;
     for (let i = 0; i < views.length; i++) {
       try {
@@ -295,9 +352,18 @@ export class TabStore {
       }
     }
     if (!failure) return record;
-    const marked = unreadable(record, failure.error, this.now());
-    for (const view of this.routes.get(marked.t) ?? this.unclaimed) guard('a view', () => view.take(docId, marked));
+    if (!isMalformed(record)) this.malformedCount++;
+    const marked = malformedMark(record, `a view could not read this record: ${errorText(failure.error)}`, this.now());
+    for (const view of this.viewsOf(marked)) guard('a view', () => view.take(docId, marked));
     return marked;
+  }
+
+  /** The views a record goes to: those of its kind; a page-made one only to views that show
+   *  page-made records. */
+  private viewsOf(record: CaptureRecord): RecordView[] {
+    const views = this.routes.get(record.t) ?? this.unclaimed;
+    if (record.pageMade !== true) return views;
+    return this.views.filter((v) => v.takesPageMade);
   }
 
   private route(): void {
@@ -324,23 +390,34 @@ export class TabStore {
   private emptyLog(cause: ResetCause): void {
     this.records = [];
     this.recordsDropped = 0;
+    this.malformedCount = 0;
+    this.pageMadeCount = 0;
+    this.pageMadeDropped = 0;
+    this.pageMadeKept = 0;
     this.epoch++;
     for (const view of this.views) guard('a view', () => view.reset(cause));
   }
 }
 
-/** The mark of a record a view could not take: its seq and time, its name if it had one, and a
- *  short bounded text of it (it may be the very value that made the view throw). */
-function unreadable(record: CaptureRecord, error: unknown, now: number): CaptureRecord {
-  const r = record as unknown as Record<string, unknown>;
+/** The mark of a record that was no valid record or that a view could not take: its seq and
+ *  time, its name if it had one, whether the page made it, and a short bounded text of it (it
+ *  may be the very value that made a view throw). */
+function malformedMark(entry: unknown, reason: string, now: number): CaptureRecord {
+  const r = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+  const own = (key: string): unknown => (Object.hasOwn(r, key) ? r[key] : undefined);
+  const seq = own('seq');
+  const time = own('time');
+  const name = own('name');
   const mark: Record<string, unknown> = {
     t: 'malformed',
-    seq: record.seq,
-    time: typeof r.time === 'number' ? r.time : now,
-    reason: `a view could not read this record: ${errorText(error)}`,
+    seq: typeof seq === 'number' && Number.isFinite(seq) ? seq : 0,
+    time: typeof time === 'number' && Number.isFinite(time) ? time : now,
+    reason,
   };
-  if (typeof r.name === 'string') mark.name = r.name.slice(0, 200);
-  mark.value = textOf(record);
+  if (typeof name === 'string') mark.name = name.slice(0, 200);
+  if (own('pageMade') === true) mark.pageMade = true;
+  const text = textOf(entry);
+  mark.value = text.length > TEXT_MAX ? text.slice(0, TEXT_MAX - 1) + '…' : text;
   return mark as unknown as CaptureRecord;
 }
 
@@ -351,4 +428,9 @@ function guard(what: string, run: () => void): void {
   } catch (error) {
     console.error(`CX Lens: ${what} threw`, error);
   }
+}
+
+/** A `malformed` record: no kind of the protocol's union, made by the relay or by this store. */
+function isMalformed(record: CaptureRecord): boolean {
+  return (record.t as string) === 'malformed';
 }

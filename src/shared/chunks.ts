@@ -93,7 +93,8 @@ function malformed(value: unknown, seq: number, reason: string): CaptureRecord {
   try {
     text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    // Too deep to write (String() of a deep array recurses too): only its type is told.
+    text = Array.isArray(value) ? '[a value nested too deep to show]' : typeof value === 'object' ? '{a value nested too deep to show}' : typeof value;
   }
   return { t: 'malformed', seq, time: Date.now(), reason, value: text.slice(0, 500) } as unknown as CaptureRecord;
 }

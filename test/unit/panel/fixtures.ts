@@ -14,6 +14,18 @@ export const out = (id: number, outcome: 'resolved' | 'rejected' | 'cancelled', 
   ({ t: 'outcome', seq: ++seq, time: 1000 + seq, id, outcome, value: value as never });
 export const status = (s: Partial<HookStatus>): CaptureRecord =>
   ({ t: 'status', seq: ++seq, time: 0, status: { cxbus: 'absent', quickBus: false, plugins: [], problems: [], ...s } });
+/** A valid record of one of the kinds only other views read (injection, cookie sync), with its
+ *  kind's shape (panel/model/record-shape.ts). */
+export function kindRecord(t: 'inject' | 'channel' | 'channel-gap' | 'cookie-facts'): CaptureRecord {
+  const base = { seq: ++seq, time: 1000 + seq };
+  switch (t) {
+    case 'inject': return { ...base, t, feature: 'finalize', state: 'installed', detail: {} };
+    case 'channel':
+      return { ...base, t, direction: 'in', peer: 'parent', senderOrigin: 'https://a.test', receiverOrigin: 'https://b.test', channel: false, carriesSession: false, data: null };
+    case 'channel-gap': return { ...base, t, channel: 1, other: 0, from: 1, to: 2, origins: [] };
+    case 'cookie-facts': return { ...base, t, role: 'page', url: 'https://a.test/', origin: 'https://a.test', cookies: [] };
+  }
+}
 /** A record of a kind the panel does not know. */
 export const odd = (t: string, fields: object = {}): CaptureRecord =>
   ({ t, seq: ++seq, time: 1, ...fields }) as unknown as CaptureRecord;

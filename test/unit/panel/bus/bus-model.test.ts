@@ -3,7 +3,7 @@ import { createTabModels } from '../../../../panel/model/tab-models';
 import type { RecordView } from '../../../../panel/model/tab-store';
 import type { CaptureRecord } from '../../../../src/shared/protocol';
 import { MASK } from '../../../../panel/model/secrets';
-import { bus, cmd, connected, ev, frame, names, nextSeq, odd, out, status } from '../fixtures';
+import { bus, cmd, connected, ev, frame, kindRecord, names, nextSeq, odd, out, status } from '../fixtures';
 
 function tab(options: Parameters<typeof createTabModels>[0] = {}, ...docs: string[]) {
   const m = createTabModels(options);
@@ -68,11 +68,11 @@ describe('BusModel rows', () => {
 
   it("keeps the other views' records (injection, cookie channel) out of the bus list", () => {
     const { store, bus: list } = tab();
-    const kinds = ['inject', 'channel', 'channel-gap', 'cookie-facts'];
+    const kinds = ['inject', 'channel', 'channel-gap', 'cookie-facts'] as const;
     const seen: string[] = [];
     const probe: RecordView = { kinds: new Set(kinds), take: (_d, r) => seen.push(r.t), reset: () => {} };
     store.addView(probe);
-    store.feed.records('a', kinds.map((t) => odd(t)), 0);
+    store.feed.records('a', kinds.map((t) => kindRecord(t)), 0);
     expect(list.rows).toHaveLength(0);
     expect(store.records.map((r) => r.record.t)).toEqual(kinds);
     expect(seen).toEqual(kinds);

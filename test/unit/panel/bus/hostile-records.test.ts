@@ -45,10 +45,12 @@ describe('a 200,000-deep record in the Bus tab', () => {
     const huge = 'N'.repeat(5_000_000);
     expect(searchText(huge, 'src', 'sum')).toHaveLength(SEARCH_FIELD_MAX + '\nsrc\nsum'.length);
     const { store, bus: list } = tab();
-    store.feed.records('a', [{ ...ev('x'), name: huge, publisher: deepValue('array') } as CaptureRecord], 0);
-    const [row] = bus(list.rows);
+    // A huge name is a row of its own; a deep publisher (no string) is marked malformed at the door.
+    store.feed.records('a', [{ ...ev('x'), name: huge, publisher: huge } as CaptureRecord, { ...ev('x'), name: huge, publisher: deepValue('array') } as CaptureRecord], 0);
+    const [row, marked] = bus(list.rows);
     expect(row!.name).toHaveLength(5_000_000);
-    expect(row!.search.length).toBeLessThanOrEqual(2 * SEARCH_FIELD_MAX + SUMMARY_MAX + 2);
+    for (const r of [row!, marked!]) expect(r.search.length).toBeLessThanOrEqual(2 * SEARCH_FIELD_MAX + SUMMARY_MAX + 2);
+    expect(marked!.record.t).toBe('malformed');
   });
 
   it('Copy as JSON is valid JSON, cut and marked at the display depth, secrets shown or not', () => {
@@ -87,9 +89,14 @@ describe('a 200,000-deep record in the Bus tab', () => {
       { t: 'plugin', seq: nextSeq(), time: 3, action: 'registerCommand', plugin: 'P', names: [deepValue('array'), ...Array.from({ length: 500 }, (_, i) => `n${i}`)], ok: true } as unknown as CaptureRecord,
       { t: 'status', seq: nextSeq(), time: 4, status: { cxbus: deepValue('array'), plugins: [deepValue('array')], problems: [], quickBus: false } } as unknown as CaptureRecord,
     ], 0);
+    // None of them has its kind's shape: each is a malformed row, with bounded text; the forged
+    // status is no status of the frame.
     const rows = bus(list.rows);
-    expect(rows.map((r) => r.kind)).toEqual(['command', 'plugin']);
-    expect(rows[0]!.outcome?.outcome).toBe('resolved');
-    expect(rows[1]!.summary.length).toBeLessThan(2000);
+    expect(rows.map((r) => r.record.t)).toEqual(['malformed', 'malformed', 'malformed', 'malformed']);
+    for (const row of rows) {
+      expect(row.summary.length).toBeLessThanOrEqual(SUMMARY_MAX);
+      expect((row.record as unknown as { reason: string }).reason).toMatch(/^not a valid record: (id|cxbus|status|names)/);
+    }
+    expect(store.docs.get('a')!.status).toBeUndefined();
   });
 });

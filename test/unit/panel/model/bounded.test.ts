@@ -2,7 +2,7 @@
 // post one) is cut and marked, never walked to the end.
 import { describe, expect, it } from 'vitest';
 import {
-  CUT_DEPTH, CUT_KEY, CUT_SIZE, DISPLAY_DEPTH, boundTree, boundedStringify, errorText, textOf,
+  CUT_DEPTH, CUT_KEY, CUT_SIZE, DISPLAY_DEPTH, boundTree, boundedStringify, clipText, errorText, textOf,
 } from '../../../../panel/model/bounded';
 import type { Copied } from '../../../../src/shared/protocol';
 import { deepValue, levelsOf } from '../fixtures';
@@ -36,6 +36,16 @@ describe('boundTree', () => {
     expect(out.after).toBeUndefined();
     expect(out[CUT_KEY]).toBe(CUT_SIZE);
     expect(cut).toBe(2);
+  });
+
+  it('keeps a deep item cut when the node budget runs out later in the same array', () => {
+    // [deep, 'n0', 'n1', …]: the deep item is cut first; the budget then ends the array, and the
+    // items kept must be the cut ones, not the originals (textOf of such a list overflowed).
+    const list = [deepValue('array'), ...Array.from({ length: 500 }, (_, i) => `n${i}`)] as Copied;
+    const { value } = boundTree(list, { maxDepth: 8, maxNodes: 200 });
+    expect(levelsOf(value)).toBeLessThanOrEqual(9);
+    expect(() => textOf(list)).not.toThrow();
+    expect(textOf(list).length).toBeLessThanOrEqual(500);
   });
 
   it('keeps an own __proto__ entry as an entry', () => {
@@ -72,6 +82,13 @@ describe('textOf', () => {
     const deep = textOf(deepValue('array'));
     expect(deep.length).toBeLessThanOrEqual(500);
     expect(deep).toContain(CUT_DEPTH);
+  });
+
+  it('clipText cuts a page string for a cell and marks the cut', () => {
+    expect(clipText('short', 10)).toBe('short');
+    const cut = clipText('x'.repeat(1_000_000), 300);
+    expect(cut).toHaveLength(300);
+    expect(cut.endsWith('…')).toBe(true);
   });
 
   it('errorText gives one bounded line', () => {

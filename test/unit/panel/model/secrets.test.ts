@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { MASK, isSecretKey, maskSecrets, maskString } from '../../../../panel/model/secrets';
 import { CUT_DEPTH, CUT_KEY, CUT_SIZE, DISPLAY_DEPTH } from '../../../../panel/model/bounded';
 import type { Copied } from '../../../../src/shared/protocol';
@@ -85,5 +86,25 @@ describe('maskSecrets', () => {
     const { value, masked } = maskSecrets(wide, { maxNodes: 5 });
     expect(value).toEqual({ apiKey: MASK, k0: 0, k1: 1, k2: 2, k3: 3, [CUT_KEY]: CUT_SIZE });
     expect(masked).toBe(1);
+  });
+});
+
+describe('maskString on a page string', () => {
+  const REGEX = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+
+  it('masks what the JWT regular expression matches, the same parts', () => {
+    fc.assert(fc.property(fc.array(fc.constantFrom('eyJ', 'e', 'y', 'J', 'ab', 'abcd', '.', '-', '_', ' ', '€'), { maxLength: 40 }), (parts) => {
+      const s = parts.join('');
+      expect(maskString(s)).toBe(s.replace(REGEX, MASK));
+    }), { seed: 7, numRuns: 2000 });
+  });
+
+  it('takes linear time on a megabyte of "eyJ" without dots (the regex is quadratic: it froze the panel)', () => {
+    for (const s of ['eyJ'.repeat(350_000), `eyJabcd.${'eyJ'.repeat(350_000)}`, `${'eyJabcd.'.repeat(100_000)}x`]) {
+      const took = performance.now();
+      maskString(s);
+      expect(performance.now() - took).toBeLessThan(3000);
+    }
+    expect(maskString('a eyJhbGciOi.eyJzdWIiOi.sig b eyJhbGciOi.eyJzdWIiOi.c')).toBe(`a ${MASK} b ${MASK}`);
   });
 });

@@ -4,7 +4,7 @@ import { createTabModels } from '../../../../panel/model/tab-models';
 import { PanelFeed, type FeedPort } from '../../../../panel/model/feed';
 import type { CaptureRecord, FrameInfo, PanelToWorker, WorkerToPanel } from '../../../../src/shared/protocol';
 import { chunkOf } from '../../fakes/chunk-helpers';
-import { bus, cmd, connected, deepJson, ev, frame, names, odd, out, status } from '../fixtures';
+import { bus, cmd, connected, deepJson, ev, frame, kindRecord, names, odd, out, status } from '../fixtures';
 
 /** A view that writes down what it is given. */
 function probe(kinds: string[], options: { unclaimed?: boolean; navigated?: boolean } = {}) {
@@ -46,7 +46,7 @@ describe('TabStore views', () => {
   it('gives a view registered late the past records of its kinds, then the new ones', () => {
     const store = new TabStore();
     connected(store, 'a');
-    store.feed.records('a', [ev('A.one'), cmd(1, 'A.cmd'), ev('A.two'), odd('inject')], 0);
+    store.feed.records('a', [ev('A.one'), cmd(1, 'A.cmd'), ev('A.two'), kindRecord('inject')], 0);
     const late = probe(['event', 'inject']);
     store.addView(late.view);
     expect(late.taken).toEqual(['a:A.one', 'a:A.two', 'a:inject']);
@@ -101,11 +101,13 @@ describe('TabStore views', () => {
     expect(changes).toBe(1);
   });
 
-  it('ignores malformed records without a string t', () => {
+  it('marks values without a string t as malformed records (shown, never lost)', () => {
     const m = createTabModels();
     connected(m.store, 'a');
     m.store.feed.records('a', [null, { seq: 1 }, ev('A.b')] as unknown as CaptureRecord[], 0);
-    expect(names(m.bus.rows)).toEqual(['A.b']);
+    expect(bus(m.bus.rows).map((r) => r.record.t)).toEqual(['malformed', 'malformed', 'event']);
+    expect(names(m.bus.rows)[2]).toBe('A.b');
+    expect(m.store.malformedCount).toBe(2);
   });
 });
 
@@ -222,7 +224,7 @@ describe('TabStore clear and caps', () => {
   it('keeps every record, outcomes included, whichever view reads it', () => {
     const m = createTabModels();
     connected(m.store, 'a');
-    m.store.feed.records('a', [cmd(1, 'A.c'), out(1, 'resolved'), odd('inject'), odd('future-kind')], 0);
+    m.store.feed.records('a', [cmd(1, 'A.c'), out(1, 'resolved'), kindRecord('inject'), odd('future-kind')], 0);
     expect(m.store.records.map((r) => r.record.t)).toEqual(['command', 'outcome', 'inject', 'future-kind']);
   });
 
