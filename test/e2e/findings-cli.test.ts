@@ -35,6 +35,8 @@ async function cxLens(args: string[]): Promise<{ code: number; stdout: string; s
       // No colours (the output is read as text); no check of npm's own version on the network.
       env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' },
       maxBuffer: 64 * 1024 * 1024,
+      // A hung command fails here, with its name, rather than as the whole test's timeout.
+      timeout: 90_000,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
