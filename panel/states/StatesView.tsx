@@ -7,6 +7,7 @@ import { plural } from '../model/summary';
 import { StatesFinalizeBar } from './StatesFinalizeBar';
 import { StatesProblems } from './StatesProblems';
 import { StatesTimeline } from './StatesTimeline';
+import { StatesCharts } from './StatesChart';
 import { inHiddenTab } from './StatesStatus';
 import { useModel, useNow } from '../hooks';
 import './States.css';
@@ -39,6 +40,7 @@ export function StatesView({ models }: { models: TabModels }) {
           {plural(network.entries.length, 'chat API response')} with messages (recorded while DevTools is open)
         </p>
         {empty && <EmptyState />}
+        <StatesCharts timeline={timeline} models={models} now={now} />
         <StatesTimeline timeline={timeline} busTapped={busTapped} />
         <StatesProblems timeline={timeline} />
       </div>
