@@ -9,6 +9,7 @@ import { CookieChannelLog } from './CookieChannelLog';
 import { CookieFacts, CookieStatus } from './CookieStatus';
 import { CookieInjection } from './CookieInjection';
 import { CookieViolations } from './CookieViolations';
+import { CookieSequence } from './CookieSequence';
 import { useModel, useNow } from '../hooks';
 import './Cookie.css';
 
@@ -40,6 +41,7 @@ export function CookieView({ models }: { models: TabModels }) {
           <CookieFacts rows={sync.rows} />
           <CookieViolations violations={sync.violations} />
         </div>
+        <CookieSequence sync={sync} />
         <CookieChannelLog log={sync.log} gaps={sync.gaps} dropped={sync.logDropped} selected={selected} onSelect={setSelected} />
       </div>
     </div>
