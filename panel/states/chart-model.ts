@@ -27,7 +27,7 @@ const MIN_BAND_PX = 4;
 const CHAR_PX = 6.2;
 /** Tick steps, ms: the smallest that keeps ticks this far apart is used. */
 const TICK_STEPS = [10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5, 36e5, 72e5, 108e5, 216e5, 432e5, 864e5];
-const MIN_TICK_PX = 90;
+const MIN_TICK_PX = 70;
 const TEXT_PREVIEW = 80;
 
 export type StateTone = 'active' | 'finalizing' | 'completed' | 'other';
@@ -217,12 +217,20 @@ function reactionEnd(start: number, reaction: Reaction, now: number): number {
 /** Ticks at a round step that keeps labels apart, on the local clock. */
 export function ticks(t0: number, t1: number, x: (t: number) => number, plotWidth: number): Tick[] {
   const span = t1 - t0;
-  const most = Math.max(1, Math.floor(plotWidth / MIN_TICK_PX));
-  const step = TICK_STEPS.find((s) => span / s <= most) ?? Math.ceil(span / most / 864e5) * 864e5;
+  const most = Math.max(2, Math.floor(plotWidth / MIN_TICK_PX));
+  let i = TICK_STEPS.findIndex((s) => span / s <= most);
+  if (i < 0) i = TICK_STEPS.length - 1;
+  let out = ticksAt(t0, t1, x, TICK_STEPS[i]!);
+  // Fewer than two ticks say little about the scale: one step finer.
+  if (out.length < 2 && i > 0) out = ticksAt(t0, t1, x, TICK_STEPS[i - 1]!);
+  return out;
+}
+
+function ticksAt(t0: number, t1: number, x: (t: number) => number, step: number): Tick[] {
   // Round to the step on the local clock (a 1 h step lands on the hour in a +05:30 zone too).
   const offset = -new Date(t0).getTimezoneOffset() * 60_000;
   const out: Tick[] = [];
-  for (let t = Math.ceil((t0 + offset) / step) * step - offset; t <= t1; t += step) {
+  for (let t = Math.ceil((t0 + offset) / step) * step - offset; t <= t1 && out.length < 1000; t += step) {
     out.push({ x: x(t), time: t, label: tickLabel(t, step) });
   }
   return out;
@@ -341,7 +349,7 @@ function reactionLabel(reaction: Reaction, openFor: number): string {
 
 function stateTitle(row: StateRow): string {
   const tags = [row.synthetic ? 'synthetic (Simulate)' : '', row.history ? 'from history' : '', row.known ? '' : 'unknown state'].filter(Boolean);
-  return `${row.state} at ${formatClock(rowTime(row))}${tags.length ? ` (${tags.join(', ')})` : ''}, seen on ${row.sourceLabel.replace(' ', ' and ')}`;
+  return `${row.state} at ${timeText(row)}${tags.length ? ` (${tags.join(', ')})` : ''}, seen on ${row.sourceLabel.replace(' ', ' and ')}`;
 }
 
 function reactionTitle(row: StateRow, reaction: Reaction): string {
@@ -357,7 +365,13 @@ function messageTitle(row: TimelineRow, from: 'customer' | 'agent'): string {
   const text = raw && typeof raw === 'object' && !Array.isArray(raw) && typeof raw.text === 'string' ? maskString(raw.text) : '';
   const preview = text.length > TEXT_PREVIEW ? `${text.slice(0, TEXT_PREVIEW)}…` : text;
   const flag = row.kind === 'message' && row.flagged ? ' ⚑ opened a new segment after the agent finished' : '';
-  return `${from === 'customer' ? 'Customer' : 'Agent'} at ${formatClock(rowTime(row))}${preview ? `: ${preview}` : ''}${flag}`;
+  return `${from === 'customer' ? 'Customer' : 'Agent'} at ${timeText(row)}${preview ? `: ${preview}` : ''}${flag}`;
+}
+
+/** The row's time, and when CX Lens saw it where that differs (the timeline's rows show the latter). */
+function timeText(row: TimelineRow): string {
+  const t = rowTime(row);
+  return t === row.seenAt ? formatClock(t) : `${formatClock(t)} server time, seen ${formatClock(row.seenAt)}`;
 }
 
 function openedByText(openedBy: Segment['openedBy']): string {
