@@ -1,7 +1,7 @@
 // The panel's frame: a tab bar (Bus plus the feature views, and the file actions: Open…, Save
 // recording), the banner of an open file, the active view, the status line. While a file is open
 // the views show its models instead of the live ones; the live models keep being fed.
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import type { TabModels } from './model/tab-models';
 import { StatusLine } from './components/StatusLine';
 import { ViewBoundary } from './components/ViewBoundary';
@@ -17,8 +17,13 @@ import { useOpenedFile } from './recording/use-opened-file';
 import { ShownFileContext } from './recording/shown-file';
 import { OpenButton, OpenErrorLine, RecordingBanner, SaveButton } from './recording/RecordingControls';
 import { DEFAULT_ROW_CAP } from './bus/bus-model';
+import { FindingsView } from './findings/FindingsView';
+import { FindingsCount } from './findings/FindingsCount';
+import { RevealContext, type Reveal } from './model/reveal';
+import { RevealRequestContext, type RevealRequest } from './model/reveal-request';
 
 const TABS = [
+  { id: 'findings', title: 'Findings', View: FindingsView },
   { id: 'bus', title: 'Bus', View: BusView },
   { id: 'states', title: 'States', View: StatesView },
   { id: 'cookies', title: 'Cookie sync', View: CookieView },
@@ -44,6 +49,12 @@ export function App({ models: live, env }: { models: TabModels; env: RecordingEn
     setTab(id);
     writeSetting(TAB_KEY, id);
   };
+  // A finding's evidence (or a picture's mark) opens its row in another tab, selected.
+  const [revealRequest, setRevealRequest] = useState<RevealRequest | null>(null);
+  const reveal = useMemo<Reveal>(() => (target) => {
+    choose(target.tab);
+    setRevealRequest((last) => ({ tab: target.tab, key: target.key, n: (last?.n ?? 0) + 1 }));
+  }, []);
   const file = useOpenedFile();
   const shown = file.opened?.models ?? live;
   const shownFile = file.opened ? { kind: file.opened.file.kind, name: file.opened.file.name } : null;
@@ -77,6 +88,7 @@ export function App({ models: live, env }: { models: TabModels; env: RecordingEn
             class={tab === t.id ? 'tab active' : 'tab'} onClick={() => choose(t.id)}
           >
             {t.title}
+            {t.id === 'findings' && <FindingsCount models={shown} />}
           </button>
         ))}
         <span class="tab-actions">
@@ -90,6 +102,8 @@ export function App({ models: live, env }: { models: TabModels; env: RecordingEn
       {/* Views stay mounted so their state (filter, selection) survives a tab switch; a file
           gets views of its own (keyed), so no state of the live views leaks into it. */}
       <ShownFileContext.Provider value={shownFile}>
+      <RevealContext.Provider value={reveal}>
+      <RevealRequestContext.Provider value={revealRequest}>
         {TABS.map(({ id, View }) => (
           <main key={`${id}-${file.opened?.id ?? 'live'}`} class="view" role="tabpanel" hidden={tab !== id} data-testid={`view-${id}`}>
             <ViewBoundary what={`the ${titleOf(id)} view`}>
@@ -97,6 +111,8 @@ export function App({ models: live, env }: { models: TabModels; env: RecordingEn
             </ViewBoundary>
           </main>
         ))}
+      </RevealRequestContext.Provider>
+      </RevealContext.Provider>
       </ShownFileContext.Provider>
       <Status models={live} />
     </div>

@@ -62,8 +62,12 @@ export function BusList({ bus, rows, version, selectedKey, onSelect, now }: Prop
     if (selectedIndex < 0) return;
     const el = scroller.current!;
     const top = (selectedIndex + 1) * ROW_HEIGHT; // below the sticky header row
-    if (top < el.scrollTop + ROW_HEIGHT) el.scrollTop = top - ROW_HEIGHT;
-    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+    const scrollTo = top < el.scrollTop + ROW_HEIGHT ? top - ROW_HEIGHT
+      : top + ROW_HEIGHT > el.scrollTop + el.clientHeight ? top + ROW_HEIGHT - el.clientHeight : null;
+    if (scrollTo === null) return;
+    el.scrollTop = scrollTo;
+    // Scrolled to a row (revealed from another tab): new rows must not scroll it away again.
+    following.current = selectedIndex === rows.length - 1;
   }, [selectedKey]);
 
   const onScroll = () => {

@@ -5,12 +5,13 @@ import type { TabModels } from '../model/tab-models';
 import type { Row } from './bus-model';
 import { FilteredRows, parseFilter } from './filter';
 import { formatCount } from '../model/summary';
-import { BusList } from './BusList';
+import { BusList, indexOfKey } from './BusList';
 import { DetailPane } from './DetailPane';
 import { ViewBoundary } from '../components/ViewBoundary';
 import { useModel, useNow } from '../hooks';
 import { writeSetting } from '../storage';
 import { READ_ONLY_TITLE, useShownFile } from '../recording/shown-file';
+import { useRevealRequest } from '../model/reveal-request';
 
 export const PRESERVE_LOG_KEY = 'cx-lens.preserveLog';
 
@@ -28,6 +29,14 @@ export function BusView({ models }: { models: TabModels }) {
   // A cleared log (Clear, or a navigation without preserve log) drops the selection with it.
   const epoch = bus.epoch;
   useEffect(() => setSelected(null), [epoch]);
+
+  // A finding's evidence: select the row (the filter is cleared if it hides it).
+  useRevealRequest('bus', (key) => {
+    const row = bus.rows[indexOfKey(bus.rows, Number(key))];
+    if (!row) return;
+    if (!filter.empty && indexOfKey(rows, row.key) < 0) setFilterText('');
+    setSelected(row);
+  });
 
   const busRows = rows.reduce((n, r) => n + (r.kind === 'nav' ? 0 : 1), 0);
   const totalRows = bus.rows.reduce((n, r) => n + (r.kind === 'nav' ? 0 : 1), 0);

@@ -2,7 +2,7 @@
 // provider injection switch, then the sync verdict, the facts behind it, the trusted-domain
 // violations and the channel log. Built by panel/cookies/cookie-sync.ts from the records its
 // CookieSyncStore took.
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import type { TabModels } from '../model/tab-models';
 import { buildCookieSync } from './cookie-sync';
 import { CookieChannelLog } from './CookieChannelLog';
@@ -11,6 +11,7 @@ import { CookieInjection } from './CookieInjection';
 import { CookieViolations } from './CookieViolations';
 import { CookieSequence } from './CookieSequence';
 import { useModel, useNow } from '../hooks';
+import { scrollSelectedIntoView, useRevealRequest } from '../model/reveal-request';
 import './Cookie.css';
 
 export function CookieView({ models }: { models: TabModels }) {
@@ -19,6 +20,15 @@ export function CookieView({ models }: { models: TabModels }) {
   // Cookie expiry is judged against the clock: re-judge every few seconds.
   const now = useNow(5000);
   const [selected, setSelected] = useState<string | null>(null);
+  // A finding's evidence: a channel log entry's key, or `violation:` and a violation's key.
+  const [selectedViolation, setSelectedViolation] = useState<string | null>(null);
+  const root = useRef<HTMLDivElement>(null);
+  useRevealRequest('cookies', (key) => {
+    const violation = key.startsWith('violation:') ? key.slice('violation:'.length) : null;
+    setSelectedViolation(violation);
+    if (violation === null && key) setSelected(key);
+    if (key) scrollSelectedIntoView(root.current);
+  });
 
   const provider = injection.settings['cookie-provider'];
   const docs = [...store.docs.values()];
@@ -30,7 +40,7 @@ export function CookieView({ models }: { models: TabModels }) {
   const topDocId = docs.find((d) => d.frame.top && !d.gone)?.frame.docId;
 
   return (
-    <div class="cookie">
+    <div class="cookie" ref={root}>
       <CookieInjection
         injection={injection} detected={{ cookieName: sync.cookieName, iframeUrl: sync.iframeUrl }}
         record={topDocId ? cookies.injected.get(topDocId) : undefined}
@@ -39,7 +49,7 @@ export function CookieView({ models }: { models: TabModels }) {
         <CookieStatus verdict={sync.verdict} />
         <div class="cookie-columns">
           <CookieFacts rows={sync.rows} />
-          <CookieViolations violations={sync.violations} />
+          <CookieViolations violations={sync.violations} selected={selectedViolation} />
         </div>
         <CookieSequence sync={sync} />
         <CookieChannelLog log={sync.log} gaps={sync.gaps} dropped={sync.logDropped} selected={selected} onSelect={setSelected} />

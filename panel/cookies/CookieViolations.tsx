@@ -12,7 +12,7 @@ const RULES: Record<Violation['rule'], string> = {
   'invalid-entry': 'invalid entry',
 };
 
-export function CookieViolations({ violations }: { violations: Violation[] }) {
+export function CookieViolations({ violations, selected = null }: { violations: Violation[]; selected?: string | null }) {
   return (
     <section class="cookie-violations" aria-label="Violations">
       <h3>Violations {violations.length > 0 && <span class="count">({violations.length})</span>}</h3>
@@ -21,7 +21,8 @@ export function CookieViolations({ violations }: { violations: Violation[] }) {
       ) : (
         <ul class="violation-list">
           {violations.map((v) => (
-            <li key={v.key} class={`violation sev-${v.severity}`} data-testid="violation-row" data-rule={v.rule} data-severity={v.severity}
+            <li key={v.key} class={`violation sev-${v.severity}${v.key === selected ? ' selected' : ''}`} data-testid="violation-row" data-rule={v.rule} data-severity={v.severity}
+              data-key={v.key} aria-selected={v.key === selected || undefined}
               data-refused={v.refused === undefined ? undefined : String(v.refused)}>
               <span class="badge">{RULES[v.rule]}</span> <span class="violation-message">{v.message}</span>
               {v.count > 1 && <span class="count"> · {formatCount(v.count)} messages</span>}

@@ -21,7 +21,16 @@ export type RuleId =
   | 'untrusted-sender'
   | 'wildcard-target'
   | 'injection-failed'
-  // Rules beyond the list above are added here with their id.
+  // Rules beyond the list above, each from a fact of the Widgets runtime an integrator meets.
+  | 'finalize-reaction-failed'
+  | 'command-cancelled'
+  | 'registration-refused'
+  | 'session-lost'
+  | 'chat-api-error'
+  | 'async-config-misplaced'
+  | 'cookie-iframe-not-loaded'
+  | 'invalid-trusted-entry'
+  | 'capture-incomplete'
   | (string & { readonly __rule?: never });
 
 /** A row the finding was drawn from; the panel links to it. */

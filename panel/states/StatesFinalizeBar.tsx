@@ -186,7 +186,7 @@ function summaryOf(o: FinalizeOptions): string {
   return `on ${o.states.join(' / ')}: ${behaviour}`;
 }
 
-function savedOptions(): FinalizeOptions {
+export function savedOptions(): FinalizeOptions {
   const saved = readJsonSetting(OPTIONS_KEY) as Partial<FinalizeOptions> | null;
   if (!saved || typeof saved !== 'object') return DEFAULT_OPTIONS;
   const states = Array.isArray(saved.states) ? FINALIZE_STATES.filter((s) => saved.states!.includes(s)) : [];

@@ -2,7 +2,8 @@
 // messages, where each row came from (bus, network or both), the page's reaction to every
 // Finalizing/Completed, and the guide's edge case (a customer message after Finalizing/Completed
 // that opened a new segment) flagged. Everything from the page renders as text.
-import { useState } from 'preact/hooks';
+import { createContext } from 'preact';
+import { useContext, useState } from 'preact/hooks';
 import type { Copied } from '../../src/shared/protocol';
 import type { EdgeFlag, Segment, SessionTimeline, StateRow, Timeline, TimelineRow } from './timeline';
 import { maskSecrets, maskString } from '../model/secrets';
@@ -26,6 +27,9 @@ const OPENED_BY: Record<Segment['openedBy'], string> = {
   'customer-after-finalize': 'a customer message after the segment ended',
 };
 const TEXT_PREVIEW = 160;
+
+/** The key of the row revealed from another tab (a finding's evidence): shown selected. */
+export const SelectedStateRow = createContext<string | null>(null);
 
 interface Props {
   timeline: Timeline;
@@ -123,8 +127,12 @@ interface RowProps {
 }
 
 function TimelineRowView({ row, busTapped, expanded, onToggle }: RowProps) {
+  const selected = useContext(SelectedStateRow) === row.key;
   const common = {
     role: 'row' as const,
+    'data-key': row.key,
+    'data-selected': selected ? 'true' : undefined,
+    'aria-selected': selected || undefined,
     tabIndex: 0,
     'aria-expanded': expanded,
     'data-source': row.sourceLabel,

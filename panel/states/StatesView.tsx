@@ -1,13 +1,14 @@
 // The States tab: the finalize handler's switch and Simulate on top, then a timeline of
 // InteractionStateChange per chat session, merged from the bus (the tab's captured records) and
 // the network (chat API responses, panel/states/network.ts), and the problems found on the way.
-import { useRef } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { TabModels } from '../model/tab-models';
 import { plural } from '../model/summary';
 import { StatesFinalizeBar } from './StatesFinalizeBar';
 import { StatesProblems } from './StatesProblems';
-import { StatesTimeline } from './StatesTimeline';
+import { SelectedStateRow, StatesTimeline } from './StatesTimeline';
 import { StatesCharts } from './StatesChart';
+import { scrollSelectedIntoView, useRevealRequest } from '../model/reveal-request';
 import { inHiddenTab } from './StatesStatus';
 import { useModel, useNow } from '../hooks';
 import './States.css';
@@ -21,6 +22,11 @@ export function StatesView({ models }: { models: TabModels }) {
   // reaction is pending; not while the tab is hidden (views stay mounted, and a busy log would
   // rebuild it every frame for nothing).
   const root = useRef<HTMLDivElement>(null);
+  const [revealed, setRevealed] = useState<string | null>(null);
+  useRevealRequest('states', (key) => {
+    setRevealed(key);
+    scrollSelectedIntoView(root.current, '[data-selected="true"]');
+  });
   const timeline = inHiddenTab(root.current) ? states.lastTimeline() : states.timeline(now);
 
   const live = store.liveDocs();
@@ -41,7 +47,9 @@ export function StatesView({ models }: { models: TabModels }) {
         </p>
         {empty && <EmptyState />}
         <StatesCharts timeline={timeline} models={models} now={now} />
-        <StatesTimeline timeline={timeline} busTapped={busTapped} />
+        <SelectedStateRow.Provider value={revealed}>
+          <StatesTimeline timeline={timeline} busTapped={busTapped} />
+        </SelectedStateRow.Provider>
         <StatesProblems timeline={timeline} />
       </div>
     </div>

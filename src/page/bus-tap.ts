@@ -1,6 +1,7 @@
 import { safeName } from './safe-copy';
 import { BusRecorder, newContext, type BusContext } from './bus-recorder';
 import { BusWrappers } from './bus-wrappers';
+import { ChatFactsWatch } from './chat-facts';
 import type { HookEnv } from './page-env';
 import { isObjectLike, read, type Fn, type Obj } from './page-objects';
 import { PROTOCOL_VERSION, type HookStatus } from '../shared/protocol';
@@ -62,9 +63,11 @@ class BusTap {
   private readonly plugins: string[] = [];
   private readonly problems = new Set<string>();
   private transport: HookStatus['transport'];
+  private readonly chat: ChatFactsWatch;
 
   constructor(private readonly win: Obj, env: HookEnv) {
     this.recorder = new BusRecorder(env, () => this.status(), () => this.rescan());
+    this.chat = new ChatFactsWatch(win, env, () => this.recorder.statusChanged());
     this.wrappers = new BusWrappers(this.recorder, {
       problem: (text) => this.problem(text),
       pluginInterface: (iface, name, ctx) => this.tapInterface(iface, name, ctx),
@@ -168,6 +171,7 @@ class BusTap {
         this.transport = transport;
         this.recorder.statusChanged();
       }
+      if (this.chat.check()) this.recorder.statusChanged();
     } catch {
       /* a hostile page object: try again at the next check */
     }
@@ -247,6 +251,8 @@ class BusTap {
       cxbus: this.cxbus, quickBus: this.quickBus !== null, plugins: [...this.plugins], problems: [...this.problems],
     };
     if (this.transport) status.transport = this.transport;
+    const chat = this.chat.facts();
+    if (chat) status.chat = chat;
     return status;
   }
 

@@ -120,6 +120,21 @@ export interface HookStatus {
   /** Read from window._genesys.widgets.webchat.transport (async mode decides what the finalize
    *  handler does). */
   transport?: { type?: string; dataURL?: string; asyncEnabled?: boolean };
+  /** The page's chat config and poll lock (src/page/chat-facts.ts); only on a page with a webchat config. */
+  chat?: ChatFacts;
+}
+
+/** What the hook reads of the page's chat for the panel's findings. */
+export interface ChatFacts {
+  /** typeof webchat.transport.async.getSessionData / setSessionData ('accessor': a getter, not run);
+   *  omitted when transport.async is not an object. */
+  getSessionData?: string;
+  setSessionData?: string;
+  /** webchat.async.enabled: the top-level place, which the v3 transport does not read. */
+  webchatAsyncEnabled?: boolean;
+  /** localStorage `_genesys.widgets.chatPollPending` (null: not set): since when the hook has read
+   *  this value, and when it last read it ("true" only; every few seconds at most). */
+  pollLock?: { value: string | null; since: number; checkedAt: number };
 }
 
 /** Status of code CX Lens injected into the page: the finalize handler (dist/finalize-handler.js),

@@ -5,9 +5,11 @@
   var demo = window.CX_DEMO;
   var CHAT_COOKIE = 'cx-demo-chat-session';
 
-  /** window._genesys.widgets for a pureengage-v3-rest chat against the emulated API. */
-  function widgetsConfig(asyncEnabled) {
-    return {
+  /** window._genesys.widgets for a pureengage-v3-rest chat against the emulated API.
+   *  storage 'get-only' leaves out setSessionData (a common mistake): Widgets then ignores the
+   *  page's async storage, since both functions must be there. */
+  function widgetsConfig(asyncEnabled, storage) {
+    var config = {
       main: { theme: 'light', lang: 'en' },
       webchat: {
         transport: {
@@ -29,6 +31,8 @@
         },
       },
     };
+    if (storage === 'get-only') delete config.webchat.transport.async.setSessionData;
+    return config;
   }
 
   /** True when cxbus.min.js ran; otherwise says so on the page. */
@@ -101,7 +105,14 @@
     });
   }
 
+  /** Leaves Widgets' cross-tab poll lock set, as a tab closed in the middle of a poll does:
+   *  the transport then never polls again until the lock is cleared. */
+  function leavePollLockSet() {
+    localStorage.setItem('_genesys.widgets.chatPollPending', 'true');
+  }
+
   window.cxDemo = {
+    leavePollLockSet: leavePollLockSet,
     widgetsConfig: widgetsConfig,
     requireBus: requireBus,
     loadWidgets: loadWidgets,

@@ -7,6 +7,7 @@
       ['/chat.html', 'Async chat (main demo)'],
       ['/chat-sync.html', 'Chat with async disabled'],
       ['/chat.html?csp=strict', 'Async chat under a strict CSP'],
+      ['/chat.html?storage=get-only', 'Async chat whose config has getSessionData only (async storage ignored)'],
       ['/inline-bus.html', 'Bus created by an inline <head> script'],
       ['/async-bus.html', 'Widgets loaded late (async)'],
       ['/payloads.html', 'Hostile payloads (cyclic, DOM, 5 MB, throwing getter, huge array)'],

@@ -1,0 +1,17 @@
+// The number of errors and warnings on the Findings tab's button: its own component, so that it
+// stays live while another tab is shown without re-rendering the whole panel.
+import type { TabModels } from '../model/tab-models';
+import { useFindings } from './use-findings';
+import { badgeTitle, countBySeverity } from './view-model';
+import { SeverityIcon } from './SeverityIcon';
+
+export function FindingsCount({ models }: { models: TabModels }) {
+  const { findings } = useFindings(models);
+  const counts = countBySeverity(findings);
+  return (
+    <span class="findings-count" data-testid="findings-count" data-errors={counts.error} data-warnings={counts.warning} data-info={counts.info} title={badgeTitle(counts)}>
+      {counts.error > 0 && <span class="fc">{counts.error}<SeverityIcon severity="error" /></span>}
+      {counts.warning > 0 && <span class="fc">{counts.warning}<SeverityIcon severity="warning" /></span>}
+    </span>
+  );
+}

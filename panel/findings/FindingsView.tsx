@@ -1,0 +1,170 @@
+// The Findings tab: what is wrong with this page's chat, why, where it was seen, how to fix it.
+// Each finding links its evidence to the row it came from (Bus, States, Cookie sync) and offers
+// its fix as a snippet to copy, or as the panel action that tries it. Everything from the page is
+// rendered as text, with secrets masked.
+import { useContext, useState } from 'preact/hooks';
+import type { TabModels } from '../model/tab-models';
+import type { FinalizeOptions } from '../../src/shared/protocol';
+import { RevealContext } from '../model/reveal';
+import { maskString } from '../model/secrets';
+import { formatClock } from '../model/summary';
+import { copyText } from '../clipboard';
+import { READ_ONLY_TITLE, useShownFile } from '../recording/shown-file';
+import { savedOptions as savedFinalizeOptions } from '../states/StatesFinalizeBar';
+import type { Evidence, Finding, Fix } from './types';
+import { CHECKED, TAB_LABEL, countBySeverity } from './view-model';
+import { SeverityIcon } from './SeverityIcon';
+import { findingsMarkdown } from './markdown';
+import { useFindings } from './use-findings';
+import './Findings.css';
+
+export function FindingsView({ models }: { models: TabModels }) {
+  const { findings, error } = useFindings(models);
+  const counts = countBySeverity(findings);
+  const shownFile = useShownFile();
+  const [copied, setCopied] = useState<{ ok: boolean; at: number } | null>(null);
+
+  const copy = async () => {
+    const source = shownFile ? shownFile.name : models.store.liveTop()?.frame.url;
+    const text = findingsMarkdown(findings, { source, generatedAt: Date.now() });
+    setCopied({ ok: await copyText(text), at: Date.now() });
+  };
+
+  return (
+    <div class="findings">
+      <div class="toolbar findings-bar" role="toolbar">
+        <span class="findings-summary" data-testid="findings-summary" data-errors={counts.error} data-warnings={counts.warning} data-info={counts.info}>
+          {counts.error} {counts.error === 1 ? 'error' : 'errors'} · {counts.warning} {counts.warning === 1 ? 'warning' : 'warnings'} · {counts.info} info
+        </span>
+        <button type="button" data-testid="copy-findings" onClick={() => void copy()} title="Copy every finding, with its evidence and fix, as Markdown for a support ticket (secrets masked)">
+          Copy as Markdown
+        </button>
+        {copied && (
+          <span class={copied.ok ? 'muted' : 'warn'} data-testid="copy-findings-result" data-ok={String(copied.ok)} role="status">
+            {copied.ok ? `copied ${formatClock(copied.at)}` : 'the clipboard refused the copy'}
+          </span>
+        )}
+      </div>
+      {error && <p class="warn findings-error" data-testid="findings-error">A rule failed: {maskString(error)}. The findings below may be incomplete.</p>}
+      <div class="findings-body">
+        {findings.length === 0 ? <EmptyState /> : findings.map((f) => <FindingCard key={f.key} finding={f} models={models} readOnly={shownFile !== null} />)}
+      </div>
+    </div>
+  );
+}
+
+function EmptyState() {
+  return (
+    <div class="findings-empty" data-testid="findings-empty">
+      <h3>No findings</h3>
+      <p>Nothing CX Lens checks for is wrong on this page so far. It checked:</p>
+      <ul>
+        {CHECKED.map((what) => <li key={what}>{what}</li>)}
+      </ul>
+      <p class="muted">Findings appear here live as the page's chat goes on (start a chat, or let one restore).</p>
+    </div>
+  );
+}
+
+function FindingCard({ finding: f, models, readOnly }: { finding: Finding; models: TabModels; readOnly: boolean }) {
+  const seen = f.firstSeen === f.lastSeen
+    ? `seen ${formatClock(f.firstSeen)}`
+    : `first seen ${formatClock(f.firstSeen)} · last seen ${formatClock(f.lastSeen)}`;
+  return (
+    <article class={`finding sev-${f.severity}`} data-testid="finding" data-rule={f.rule} data-severity={f.severity} data-key={f.key}
+      data-first-seen={f.firstSeen} data-last-seen={f.lastSeen} data-evidence={f.evidence.length}>
+      <header class="finding-head">
+        <SeverityIcon severity={f.severity} />
+        <span class="finding-title" data-testid="finding-title">{maskString(f.title)}</span>
+      </header>
+      <div class="finding-meta">
+        <code class="finding-rule">{f.rule}</code>
+        <span class="finding-seen muted" data-testid="finding-seen">{seen}</span>
+      </div>
+      <p class="finding-why" data-testid="finding-why">{maskString(f.why)}</p>
+      {f.sessionId && <p class="finding-session muted">Chat session <code>{maskString(f.sessionId)}</code></p>}
+      {f.evidence.length > 0 && <EvidenceList evidence={f.evidence} />}
+      <FixBlock fix={f.fix} models={models} readOnly={readOnly} />
+    </article>
+  );
+}
+
+function EvidenceList({ evidence }: { evidence: Evidence[] }) {
+  const reveal = useContext(RevealContext);
+  return (
+    <div class="finding-evidence">
+      <h4>Evidence</h4>
+      <ul>
+        {evidence.map((e, i) => (
+          <li key={`${e.tab}\n${e.key}\n${i}`}>
+            <button
+              type="button" class="link" data-testid="evidence-link" data-tab={e.tab} data-key={e.key}
+              title={`Open this row in the ${TAB_LABEL[e.tab] ?? e.tab} tab`} onClick={() => reveal({ tab: e.tab, key: e.key })}
+            >
+              {TAB_LABEL[e.tab] ?? e.tab}
+            </button>
+            {e.time !== undefined && <span class="muted mono"> {formatClock(e.time)}</span>}
+            <span class="evidence-label"> {maskString(e.label)}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function FixBlock({ fix, models, readOnly }: { fix: Fix; models: TabModels; readOnly: boolean }) {
+  const snippet = fix.snippet !== undefined ? maskString(fix.snippet) : undefined;
+  const [copied, setCopied] = useState<boolean | null>(null);
+  return (
+    <div class="finding-fix" data-testid="finding-fix">
+      <h4>Fix</h4>
+      <p>{maskString(fix.text)}</p>
+      {snippet !== undefined && (
+        <div class="snippet">
+          <pre data-testid="fix-snippet"><code>{snippet}</code></pre>
+          <button type="button" class="snippet-copy" data-testid="copy-snippet" onClick={() => void copyText(snippet).then(setCopied)}>
+            {copied === null ? 'Copy' : copied ? 'Copied' : 'Copy refused'}
+          </button>
+        </div>
+      )}
+      {fix.action && <FixAction action={fix.action} models={models} readOnly={readOnly} />}
+    </div>
+  );
+}
+
+function FixAction({ action, models, readOnly }: { action: NonNullable<Fix['action']>; models: TabModels; readOnly: boolean }) {
+  const reveal = useContext(RevealContext);
+  const [sent, setSent] = useState<string | null>(null);
+  const { injection } = models;
+  const finalizeOn = injection.settings.finalize !== undefined;
+
+  if (action.id === 'finalize-on') {
+    const run = () => {
+      const options: FinalizeOptions = savedFinalizeOptions();
+      const ok = injection.send({ type: 'inject', feature: 'finalize', options });
+      setSent(ok ? 'sent: the handler is switched on in this tab' : 'not connected to the CX Lens service worker: try again in a moment');
+    };
+    return (
+      <div class="fix-action">
+        <button
+          type="button" data-testid="fix-action" data-action={action.id} disabled={readOnly || finalizeOn}
+          title={readOnly ? READ_ONLY_TITLE : finalizeOn ? 'The finalize handler is on in this tab (States tab)' : undefined} onClick={run}
+        >
+          {action.label}
+        </button>
+        {finalizeOn && <span class="muted" data-testid="fix-action-state" data-state="on"> The finalize handler is on: the next Finalizing or Completed gets its reaction.</span>}
+        {!finalizeOn && sent && <span class="muted" data-testid="fix-action-state" data-state="sent"> {sent}</span>}
+      </div>
+    );
+  }
+  // The cookie provider needs the cookie name and iframe URL: its switch, with those inputs,
+  // is in the Cookie sync tab.
+  return (
+    <div class="fix-action">
+      <button type="button" data-testid="fix-action" data-action={action.id} onClick={() => reveal({ tab: 'cookies', key: '' })}>
+        {action.label}
+      </button>
+      <span class="muted"> (opens the switch in the Cookie sync tab)</span>
+    </div>
+  );
+}

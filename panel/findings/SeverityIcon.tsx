@@ -1,0 +1,9 @@
+// A finding's severity as an icon drawn with CSS (Findings.css): an emoji may be missing from
+// the DevTools font.
+import type { Severity } from './types';
+import { SEVERITY_LABEL } from './view-model';
+
+export function SeverityIcon({ severity }: { severity: Severity }) {
+  const label = SEVERITY_LABEL[severity] ?? severity;
+  return <span class={`sev-icon sev-icon-${severity}`} role="img" aria-label={label} title={label}>{severity === 'info' ? 'i' : '!'}</span>;
+}
