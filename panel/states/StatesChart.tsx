@@ -3,7 +3,7 @@
 import { useContext, useId, useMemo } from 'preact/hooks';
 import type { TabModels } from '../model/tab-models';
 import { RevealContext, type Reveal } from '../model/reveal';
-import { computeFindings } from '../findings/engine';
+import { findingsModelOf } from '../findings/use-findings';
 import type { Finding } from '../findings/types';
 import { RevealMark as Mark, useWidth } from '../components/picture';
 import { CHART_HEIGHT, LANE_Y, layoutChart, type ChartLayout } from './chart-model';
@@ -17,24 +17,28 @@ interface Props {
 }
 
 export function StatesCharts({ timeline, models, now }: Props) {
-  // Findings follow the timeline (the rules that mark its rows read what it reads); a rule that
-  // throws must not take the picture down with it.
-  const findings = useMemo(() => {
-    try {
-      return computeFindings(models, now);
-    } catch {
-      return [] as Finding[];
-    }
-  }, [timeline]);
+  // The tab's findings, as the Findings tab has them (one throttled model per models, cheap to ask
+  // every render); the charts are laid out again only when the marked ones change.
+  const findings = statesFindings(models, now);
+  const marked = useMemo(() => findings, [findings.map((f) => f.key).join('\n')]);
   const [ref, width] = useWidth<HTMLDivElement>();
   if (timeline.sessions.length === 0) return null;
   return (
     <div class="states-charts" ref={ref}>
       {timeline.sessions.map((session) => (
-        <StatesChart key={session.sessionId ?? '(unknown)'} session={session} findings={findings} width={width} now={now} />
+        <StatesChart key={session.sessionId ?? '(unknown)'} session={session} findings={marked} width={width} now={now} />
       ))}
     </div>
   );
+}
+
+/** Findings with evidence in the States tab. A rule that throws must not take the picture down. */
+function statesFindings(models: TabModels, now: number): Finding[] {
+  try {
+    return findingsModelOf(models).current(now).filter((f) => f.evidence.some((e) => e.tab === 'states'));
+  } catch {
+    return [];
+  }
 }
 
 interface ChartProps {

@@ -174,7 +174,7 @@ export function layoutChart(input: ChartInput): ChartLayout {
     }
   } else binLane('reactions', reacted, rowTime, (s) => reactionTone(s.reaction!), 'reaction');
 
-  // Findings whose evidence is a row of this session (or, without a row key, its time).
+  // Findings at each of their evidence rows that belong to this session.
   const marks: { finding: Finding; time: number; reveal: FindingMark['reveal'] }[] = [];
   for (const finding of input.findings ?? []) {
     for (const evidence of finding.evidence) {
@@ -182,14 +182,13 @@ export function layoutChart(input: ChartInput): ChartLayout {
       const row = rowsByKey.get(evidence.key);
       if (!row) continue;
       marks.push({ finding, time: rowTime(row), reveal: { tab: evidence.tab, key: evidence.key } });
-      break;
     }
   }
   const findings: FindingMark[] = [];
   if (marks.length <= FINDING_CAP) {
     for (const m of marks) {
       findings.push({
-        key: `${m.finding.key}`, x: x(m.time), y: LANE_Y.findings, rule: m.finding.rule, severity: m.finding.severity,
+        key: `${m.finding.key}\n${m.reveal.key}`, x: x(m.time), y: LANE_Y.findings, rule: m.finding.rule, severity: m.finding.severity,
         title: `${m.finding.severity}: ${m.finding.title} (${m.finding.rule}) at ${formatClock(m.time)}`, reveal: m.reveal,
       });
     }

@@ -39,6 +39,14 @@ function chart(panel: Frame): Promise<ChartView | null> {
   });
 }
 
+/** The row of the States timeline shown selected (revealed from another tab or a picture). */
+function selectedStateRow(panel: Frame): Promise<{ key: string | null; testid: string | null; state: string | null } | null> {
+  return panel.evaluate(() => {
+    const row = document.querySelector('[data-testid="view-states"] [data-selected="true"]');
+    return row ? { key: row.getAttribute('data-key'), testid: row.getAttribute('data-testid'), state: row.getAttribute('data-state') } : null;
+  });
+}
+
 interface SequenceView {
   lanes: { role: string; origin: string; tone: string; color: string }[];
   arrows: { type: string; tone: string; from: string; to: string; label: string; title: string; stroke: string }[];
@@ -106,8 +114,21 @@ describe('pictures', () => {
     expect(none).toMatchObject({ kind: 'none', latency: null, label: 'none in 3 s' });
     expect(inject!.kind).toBe('inject');
     expect(inject!.label).toMatch(/^inject \d+ ms$/);
-    expect(inject!.label).toBe(`inject ${inject!.latency} ms`);
+    expect(inject!.label).toBe(`inject ${Math.round(Number(inject!.latency))} ms`);
     expect(inject!.title).toMatch(/^Finalizing → WebChat\.injectMessage after \d+ ms by CXLensFinalize/);
+
+    // The finding on the unanswered Finalizing is marked; a click on a mark opens its row, selected.
+    const finding = await waitFor(() => panel.$('[data-testid="states-chart"] [data-testid="chart-finding"][data-rule="no-finalize-reaction"]'), 'the no-finalize-reaction mark');
+    await finding.click();
+    const findingKey = await finding.evaluate((el) => el.getAttribute('data-reveal-key'));
+    expect(await waitFor(() => selectedStateRow(panel), 'a selected row')).toEqual({ key: findingKey, testid: 'state-row', state: 'Finalizing' });
+    const thanks = (await panel.$$('[data-testid="chart-message"].flagged'))[0]!;
+    await thanks.click();
+    const thanksKey = await thanks.evaluate((el) => el.getAttribute('data-reveal-key'));
+    expect(await waitFor(async () => {
+      const row = await selectedStateRow(panel);
+      return row?.key === thanksKey ? row : null;
+    }, 'the customer\'s thanks selected')).toEqual({ key: thanksKey, testid: 'message-row', state: null });
   });
 
   it('Cookie sync: lanes for the page and the cookie iframe, arrows with type and latency', async () => {
@@ -126,6 +147,11 @@ describe('pictures', () => {
     expect(hello.title).toContain(`hello ${suite.demo.urls.domainA} → ${view.lanes[1]!.origin}`);
     expect(view.arrows.filter((a) => a.tone === 'error')).toEqual([]);
     expect(view.arrows.every((a) => a.stroke !== view.error)).toBe(true);
+
+    // A click on an arrow opens its row of the channel log, selected.
+    await (await panel.$('[data-testid="seq-arrow"][data-type="hello"]'))!.click();
+    const selected = await waitFor(() => panel.$('[data-testid="channel-row"].selected'), 'a selected channel row');
+    expect(await selected.evaluate((el) => [el.getAttribute('data-type'), el.getAttribute('data-seen-in')])).toEqual(['hello', 'iframe']);
   });
 
   it('Cookie sync on the untrusted site: its lane and its refused messages in the error colour', async () => {
