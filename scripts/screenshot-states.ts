@@ -1,6 +1,7 @@
 // Screenshot of the CX Lens States tab with a real timeline, for the README and docs:
 // headless Chromium with the built extension (CX_LENS_DIST or dist/), the demo chat (async),
-// an agent driven through the demo's helpers, and the DevTools window captured as it is.
+// an agent driven through the demo's helpers, and the DevTools window captured as it is; then the
+// session's chart alone (states-chart.png beside the tab's picture).
 //   node --import tsx scripts/screenshot-states.ts [out.png]   (default docs/screenshots/states.png)
 // Reusable: `screenshotStates(outFile)` from another script.
 import { mkdirSync } from 'node:fs';
@@ -53,9 +54,14 @@ export async function screenshotStates(outFile = resolve(ROOT, 'docs/screenshots
     const top = Math.max(0, Math.round(box.y) - TAB_BAR);
     mkdirSync(dirname(outFile), { recursive: true });
     await devtools.screenshot({
-      path: outFile as `${string}.png`,
+      path: outFile as `${string}.png`, captureBeyondViewport: false,
       clip: { x: 0, y: top, width: WIDTH, height: Math.round(box.y + box.height) - top },
     });
+
+    // The chart alone, once the findings the panel draws on it are there.
+    await waitFor(() => panel.$('[data-testid="states-chart"] [data-testid="chart-finding"]'), 'a finding marked on the chart').catch(() => null);
+    await sleep(300);
+    await screenshotElement(devtools, panel, '[data-testid="states-chart"]', resolve(dirname(outFile), 'states-chart.png'));
     return outFile;
   } finally {
     await lens.close();
@@ -63,10 +69,23 @@ export async function screenshotStates(outFile = resolve(ROOT, 'docs/screenshots
   }
 }
 
+/** One element of the panel, scrolled into view, as DevTools shows it (an element screenshot made
+ *  through the panel's frame can come out blank: the DevTools window is captured instead). */
+export async function screenshotElement(devtools: Page, panel: Frame, selector: string, outFile: string): Promise<void> {
+  const handle = await waitFor(() => panel.$(selector), selector);
+  await handle.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await sleep(400);
+  const box = (await handle.boundingBox())!;
+  await devtools.screenshot({
+    path: outFile as `${string}.png`, captureBeyondViewport: false,
+    clip: { x: Math.max(0, box.x), y: Math.max(0, box.y), width: Math.round(box.width), height: Math.round(box.height) },
+  });
+}
+
 /** Docks DevTools at the bottom (Ctrl+Shift+D from the default right side) and drags the split
  *  up until DevTools is HEIGHT px tall, so the picture is wide and can be cut to DevTools alone
  *  (the inspected page's area is blank in a screenshot of the DevTools window). */
-async function dockAtBottom(devtools: Page, panel: Frame): Promise<void> {
+export async function dockAtBottom(devtools: Page, panel: Frame): Promise<void> {
   await devtools.keyboard.down('Control');
   await devtools.keyboard.down('Shift');
   await devtools.keyboard.press('KeyD');

@@ -119,7 +119,7 @@ function Bands({ layout, reveal }: { layout: ChartLayout; reveal: Reveal }) {
         const body = (
           <>
             <rect x={b.x} y={LANE_Y.plotTop} width={b.width} height={height} />
-            {b.width > b.label.length * 6.5 + 6 && <text x={b.x + 3} y={LANE_Y.plotTop + 10}>{b.label}</text>}
+            {b.width > b.label.length * 6.5 + 12 && <text x={b.x + 9} y={LANE_Y.plotTop + 10}>{b.label}</text>}
           </>
         );
         const attrs = { 'data-testid': 'chart-segment', 'data-key': b.key, class: `band${b.odd ? ' odd' : ''}${b.flagged ? ' flagged' : ''}` };
