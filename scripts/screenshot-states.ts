@@ -4,7 +4,7 @@
 // session's chart alone (states-chart.png beside the tab's picture).
 //   node --import tsx scripts/screenshot-states.ts [out.png]   (default docs/screenshots/states.png)
 // Reusable: `screenshotStates(outFile)` from another script.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Frame, Page } from 'puppeteer-core';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,10 +53,7 @@ export async function screenshotStates(outFile = resolve(ROOT, 'docs/screenshots
     const box = (await (await panel.frameElement())!.boundingBox())!;
     const top = Math.max(0, Math.round(box.y) - TAB_BAR);
     mkdirSync(dirname(outFile), { recursive: true });
-    await devtools.screenshot({
-      path: outFile as `${string}.png`, captureBeyondViewport: false,
-      clip: { x: 0, y: top, width: WIDTH, height: Math.round(box.y + box.height) - top },
-    });
+    await capturePainted(devtools, outFile, { x: 0, y: top, width: WIDTH, height: Math.round(box.y + box.height) - top }, 40_000);
 
     // The chart alone, once the findings the panel draws on it are there.
     await waitFor(() => panel.$('[data-testid="states-chart"] [data-testid="chart-finding"]'), 'a finding marked on the chart').catch(() => null);
@@ -69,17 +66,40 @@ export async function screenshotStates(outFile = resolve(ROOT, 'docs/screenshots
   }
 }
 
-/** One element of the panel, scrolled into view, as DevTools shows it (an element screenshot made
- *  through the panel's frame can come out blank: the DevTools window is captured instead). */
+/** One element of the panel, scrolled into view, cut out of the DevTools window (its place is
+ *  measured inside the panel and added to the panel frame's place in DevTools). */
 export async function screenshotElement(devtools: Page, panel: Frame, selector: string, outFile: string): Promise<void> {
-  const handle = await waitFor(() => panel.$(selector), selector);
-  await handle.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await waitFor(() => panel.$(selector), selector);
+  await panel.evaluate((sel) => document.querySelector(sel)?.scrollIntoView({ block: 'start' }), selector);
+  await settle(devtools);
+  const rect = await panel.evaluate((sel) => {
+    const r = document.querySelector(sel)!.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: Math.min(r.height, window.innerHeight - r.y) };
+  }, selector);
+  const frame = (await (await panel.frameElement())!.boundingBox())!;
+  await capturePainted(devtools, outFile, { x: Math.round(frame.x + rect.x), y: Math.round(frame.y + rect.y), width: Math.round(rect.width), height: Math.round(rect.height) }, 5_000);
+}
+
+/**
+ * Captures `clip` of the DevTools window into `outFile`, again until the picture holds more than
+ * `minBytes` of PNG: a DevTools window that has just changed can come out blank, which compresses
+ * to almost nothing.
+ */
+export async function capturePainted(devtools: Page, outFile: string, clip: { x: number; y: number; width: number; height: number }, minBytes: number): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await sleep(500);
+    const png = await devtools.screenshot({ clip });
+    if (png.length > minBytes || attempt >= 8) {
+      writeFileSync(outFile, png);
+      return;
+    }
+  }
+}
+
+/** Lets DevTools paint the panel: a first capture of a changed panel can come out blank. */
+export async function settle(devtools: Page): Promise<void> {
   await sleep(400);
-  const box = (await handle.boundingBox())!;
-  await devtools.screenshot({
-    path: outFile as `${string}.png`, captureBeyondViewport: false,
-    clip: { x: Math.max(0, box.x), y: Math.max(0, box.y), width: Math.round(box.width), height: Math.round(box.height) },
-  });
+  await devtools.screenshot();
 }
 
 /** Docks DevTools at the bottom (Ctrl+Shift+D from the default right side) and drags the split

@@ -12,7 +12,7 @@ import { openCookieSync, startChatFromForm, transcriptHas, waitForSync } from '.
 import { startChat } from '../test/e2e/demo-driver';
 import { agentJoinsAndSaysHi, customerSays, openStates, waitForStateRow } from '../test/e2e/states-driver';
 import { showFindings, waitForFinding } from '../test/e2e/findings-driver';
-import { dockAtBottom, screenshotElement, screenshotStates } from './screenshot-states';
+import { capturePainted, dockAtBottom, screenshotElement, screenshotStates } from './screenshot-states';
 
 const OUT = 'docs/screenshots';
 /** See bench/run.ts: tsx's keepNames helper must exist where puppeteer evaluates functions. */
@@ -20,6 +20,11 @@ const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
 
 async function main() {
   mkdirSync(OUT, { recursive: true });
+  // `npm run screenshot -- cookies` (or findings, states) makes only those pictures.
+  const only = process.argv[2];
+  if (only === 'cookies') return screenshotCookies();
+  if (only === 'findings') return screenshotFindings();
+  if (only === 'states') return void console.log(`wrote ${await screenshotStates()}`);
   const demo = await startDemo({ port: 0, apiPort: 0, pollTimeoutMs: 800 });
   const lens = await launch({ undockedDevtools: true });
   try {
@@ -79,8 +84,7 @@ async function screenshotFindings() {
     const box = (await (await panel.frameElement())!.boundingBox())!;
     const top = Math.max(0, Math.round(box.y) - 28);
     const width = (await devtools.evaluate(() => window.innerWidth));
-    await sleep(500);
-    await devtools.screenshot({ path: `${OUT}/findings.png`, captureBeyondViewport: false, clip: { x: 0, y: top, width, height: Math.round(box.y + box.height) - top } });
+    await capturePainted(devtools, `${OUT}/findings.png`, { x: 0, y: top, width, height: Math.round(box.y + box.height) - top }, 40_000);
     console.log(`wrote ${OUT}/findings.png`);
   } finally {
     await lens.close();
