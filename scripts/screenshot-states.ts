@@ -1,9 +1,10 @@
 // Screenshot of the CX Lens States tab with a real timeline, for the README and docs:
 // headless Chromium with the built extension (CX_LENS_DIST or dist/), the demo chat (async),
-// an agent driven through the demo's helpers, and the DevTools window captured as it is.
+// an agent driven through the demo's helpers, and the DevTools window captured as it is; then the
+// session's chart alone (states-chart.png beside the tab's picture).
 //   node --import tsx scripts/screenshot-states.ts [out.png]   (default docs/screenshots/states.png)
 // Reusable: `screenshotStates(outFile)` from another script.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Frame, Page } from 'puppeteer-core';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,10 +53,12 @@ export async function screenshotStates(outFile = resolve(ROOT, 'docs/screenshots
     const box = (await (await panel.frameElement())!.boundingBox())!;
     const top = Math.max(0, Math.round(box.y) - TAB_BAR);
     mkdirSync(dirname(outFile), { recursive: true });
-    await devtools.screenshot({
-      path: outFile as `${string}.png`,
-      clip: { x: 0, y: top, width: WIDTH, height: Math.round(box.y + box.height) - top },
-    });
+    await capturePainted(devtools, outFile, { x: 0, y: top, width: WIDTH, height: Math.round(box.y + box.height) - top }, 40_000);
+
+    // The chart alone, once the findings the panel draws on it are there.
+    await waitFor(() => panel.$('[data-testid="states-chart"] [data-testid="chart-finding"]'), 'a finding marked on the chart').catch(() => null);
+    await sleep(300);
+    await screenshotElement(devtools, panel, '[data-testid="states-chart"]', resolve(dirname(outFile), 'states-chart.png'));
     return outFile;
   } finally {
     await lens.close();
@@ -63,10 +66,46 @@ export async function screenshotStates(outFile = resolve(ROOT, 'docs/screenshots
   }
 }
 
+/** One element of the panel, scrolled into view, cut out of the DevTools window (its place is
+ *  measured inside the panel and added to the panel frame's place in DevTools). */
+export async function screenshotElement(devtools: Page, panel: Frame, selector: string, outFile: string): Promise<void> {
+  await waitFor(() => panel.$(selector), selector);
+  await panel.evaluate((sel) => document.querySelector(sel)?.scrollIntoView({ block: 'start' }), selector);
+  await settle(devtools);
+  const rect = await panel.evaluate((sel) => {
+    const r = document.querySelector(sel)!.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: Math.min(r.height, window.innerHeight - r.y) };
+  }, selector);
+  const frame = (await (await panel.frameElement())!.boundingBox())!;
+  await capturePainted(devtools, outFile, { x: Math.round(frame.x + rect.x), y: Math.round(frame.y + rect.y), width: Math.round(rect.width), height: Math.round(rect.height) }, 5_000);
+}
+
+/**
+ * Captures `clip` of the DevTools window into `outFile`, again until the picture holds more than
+ * `minBytes` of PNG: a DevTools window that has just changed can come out blank, which compresses
+ * to almost nothing.
+ */
+export async function capturePainted(devtools: Page, outFile: string, clip: { x: number; y: number; width: number; height: number }, minBytes: number): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await sleep(500);
+    const png = await devtools.screenshot({ clip });
+    if (png.length > minBytes || attempt >= 8) {
+      writeFileSync(outFile, png);
+      return;
+    }
+  }
+}
+
+/** Lets DevTools paint the panel: a first capture of a changed panel can come out blank. */
+export async function settle(devtools: Page): Promise<void> {
+  await sleep(400);
+  await devtools.screenshot();
+}
+
 /** Docks DevTools at the bottom (Ctrl+Shift+D from the default right side) and drags the split
  *  up until DevTools is HEIGHT px tall, so the picture is wide and can be cut to DevTools alone
  *  (the inspected page's area is blank in a screenshot of the DevTools window). */
-async function dockAtBottom(devtools: Page, panel: Frame): Promise<void> {
+export async function dockAtBottom(devtools: Page, panel: Frame): Promise<void> {
   await devtools.keyboard.down('Control');
   await devtools.keyboard.down('Shift');
   await devtools.keyboard.press('KeyD');

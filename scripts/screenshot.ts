@@ -1,12 +1,18 @@
 // npm run screenshot: the README's pictures of the panel, made in headless Chromium with the built
-// extension, the demo servers and real chats: docs/screenshots/panel.png (Bus), states.png
-// (States, see screenshot-states.ts) and cookies.png (Cookie sync, a chat continued on domain B).
+// extension, the demo servers and real chats: docs/screenshots/panel.png (Bus), states.png and
+// states-chart.png (States and its chart, see screenshot-states.ts), findings.png (Findings, on a
+// chat the page did not finish well), cookies.png and cookie-sequence.png (Cookie sync and its
+// sequence diagram, a chat continued on domain B) and cookie-sequence-untrusted.png (the
+// untrusted site's refused requests).
 import { mkdirSync } from 'node:fs';
 import type { Frame, Page } from 'puppeteer-core';
 import { startDemo } from '../test/demo/server/index.mjs';
 import { launch, openLensPanel, openPage, sleep, waitFor } from '../test/e2e/harness';
 import { openCookieSync, startChatFromForm, transcriptHas, waitForSync } from '../test/e2e/cookie-driver';
-import { screenshotStates } from './screenshot-states';
+import { startChat } from '../test/e2e/demo-driver';
+import { agentJoinsAndSaysHi, customerSays, openStates, waitForStateRow } from '../test/e2e/states-driver';
+import { showFindings, waitForFinding } from '../test/e2e/findings-driver';
+import { capturePainted, dockAtBottom, screenshotElement, screenshotStates } from './screenshot-states';
 
 const OUT = 'docs/screenshots';
 /** See bench/run.ts: tsx's keepNames helper must exist where puppeteer evaluates functions. */
@@ -14,6 +20,11 @@ const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
 
 async function main() {
   mkdirSync(OUT, { recursive: true });
+  // `npm run screenshot -- cookies` (or findings, states) makes only those pictures.
+  const only = process.argv[2];
+  if (only === 'cookies') return screenshotCookies();
+  if (only === 'findings') return screenshotFindings();
+  if (only === 'states') return void console.log(`wrote ${await screenshotStates()}`);
   const demo = await startDemo({ port: 0, apiPort: 0, pollTimeoutMs: 800 });
   const lens = await launch({ undockedDevtools: true });
   try {
@@ -46,7 +57,45 @@ async function main() {
     await demo.close();
   }
   console.log(`wrote ${await screenshotStates()}`);
+  await screenshotFindings();
   await screenshotCookies();
+}
+
+/** The Findings tab after a chat whose page did not react to Finalizing (the customer's thanks
+ *  then opened a segment) and a command name with a typo. */
+async function screenshotFindings() {
+  const demo = await startDemo({ port: 0, apiPort: 0, pollTimeoutMs: 600 });
+  const lens = await launch();
+  try {
+    const { page, devtools, panel } = await openStates(lens, `${demo.urls.domainA}/chat.html`);
+    await dockAtBottom(devtools, panel);
+    for (const target of [page, panel] as (Page | Frame)[]) await target.evaluate(NAME_SHIM);
+    const id = await startChat(page, demo);
+    await customerSays(page, demo, id, 'Hi, my order #1042 has not arrived yet');
+    await agentJoinsAndSaysHi(page, demo, id);
+    demo.agent.setState(id, 'Finalizing');
+    await waitForStateRow(panel, (r) => r.state === 'Finalizing' && r.reaction === 'none', 'an unanswered Finalizing', 10_000);
+    await customerSays(page, demo, id, 'Thank you!');
+    await page.click('[data-testid="cmd-typo"]');
+    await showFindings(panel);
+    await waitForFinding(panel, 'segment-after-finalize');
+    await waitForFinding(panel, 'unknown-command');
+    await sleep(500);
+    const box = (await (await panel.frameElement())!.boundingBox())!;
+    const top = Math.max(0, Math.round(box.y) - 28);
+    const width = (await devtools.evaluate(() => window.innerWidth));
+    await capturePainted(devtools, `${OUT}/findings.png`, { x: 0, y: top, width, height: Math.round(box.y + box.height) - top }, 40_000);
+    console.log(`wrote ${OUT}/findings.png`);
+  } finally {
+    await lens.close();
+    await demo.close();
+  }
+}
+
+/** The sequence diagram alone. */
+async function screenshotSequence(devtools: Page, panel: Frame, file: string) {
+  await screenshotElement(devtools, panel, '[data-testid="cookie-sequence"]', `${OUT}/${file}`);
+  console.log(`wrote ${OUT}/${file}`);
 }
 
 /** The Cookie sync view on domain B after a chat started on domain A (third-party cookies allowed). */
@@ -68,6 +117,15 @@ async function screenshotCookies() {
     await sleep(500);
     await devtools.screenshot({ path: `${OUT}/cookies.png` });
     console.log(`wrote ${OUT}/cookies.png`);
+    await screenshotSequence(devtools, panel, 'cookie-sequence.png');
+
+    // The untrusted site: its lane and its refused requests in the error colour.
+    const untrusted = await openCookieSync(lens, `${demo.urls.untrusted}/steal.html`);
+    await untrusted.devtools.setViewport({ width: 1280, height: 900 });
+    await untrusted.page.waitForSelector('[data-testid="steal-result"][data-done="true"]', { timeout: 15_000 });
+    await waitForSync(untrusted.panel, 'untrusted');
+    await sleep(500);
+    await screenshotSequence(untrusted.devtools, untrusted.panel, 'cookie-sequence-untrusted.png');
   } finally {
     await lens.close();
     await demo.close();

@@ -9,6 +9,7 @@ import { CookieChannelLog } from './CookieChannelLog';
 import { CookieFacts, CookieStatus } from './CookieStatus';
 import { CookieInjection } from './CookieInjection';
 import { CookieViolations } from './CookieViolations';
+import { CookieSequence } from './CookieSequence';
 import { useModel, useNow } from '../hooks';
 import { scrollSelectedIntoView, useRevealRequest } from '../model/reveal-request';
 import './Cookie.css';
@@ -50,6 +51,7 @@ export function CookieView({ models }: { models: TabModels }) {
           <CookieFacts rows={sync.rows} />
           <CookieViolations violations={sync.violations} selected={selectedViolation} />
         </div>
+        <CookieSequence sync={sync} />
         <CookieChannelLog log={sync.log} gaps={sync.gaps} dropped={sync.logDropped} selected={selected} onSelect={setSelected} />
       </div>
     </div>

@@ -7,6 +7,7 @@ import { plural } from '../model/summary';
 import { StatesFinalizeBar } from './StatesFinalizeBar';
 import { StatesProblems } from './StatesProblems';
 import { SelectedStateRow, StatesTimeline } from './StatesTimeline';
+import { StatesCharts } from './StatesChart';
 import { scrollSelectedIntoView, useRevealRequest } from '../model/reveal-request';
 import { inHiddenTab } from './StatesStatus';
 import { useModel, useNow } from '../hooks';
@@ -45,6 +46,7 @@ export function StatesView({ models }: { models: TabModels }) {
           {plural(network.entries.length, 'chat API response')} with messages (recorded while DevTools is open)
         </p>
         {empty && <EmptyState />}
+        <StatesCharts timeline={timeline} models={models} now={now} />
         <SelectedStateRow.Provider value={revealed}>
           <StatesTimeline timeline={timeline} busTapped={busTapped} />
         </SelectedStateRow.Provider>

@@ -1,0 +1,54 @@
+// What both pictures (the States chart, the Cookie sync sequence diagram) share: the width they
+// may take, and a mark that opens the row it stands for.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { Reveal, RevealTarget } from '../model/reveal';
+
+/** Width used before the container has been measured (and where ResizeObserver is missing). */
+const DEFAULT_WIDTH = 800;
+
+/** A ref callback for a container, and its current content width, px. */
+export function useWidth<T extends HTMLElement>(): [(el: T | null) => void, number] {
+  const [el, setEl] = useState<T | null>(null);
+  const [width, setWidth] = useState(DEFAULT_WIDTH);
+  useEffect(() => {
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const measure = () => {
+      const w = Math.floor(el.clientWidth);
+      if (w > 0) setWidth(w);
+    };
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    measure();
+    return () => observer.disconnect();
+  }, [el]);
+  return [setEl, width];
+}
+
+interface RevealMarkProps {
+  target: RevealTarget;
+  reveal: Reveal;
+  /** The tooltip: page data in it renders as text. */
+  title: string;
+  attrs: Record<string, string | number | undefined>;
+  children: ComponentChildren;
+}
+
+/** An SVG group that opens its row: click, or Enter/Space when focused. */
+export function RevealMark({ target, reveal, title, attrs, children }: RevealMarkProps) {
+  return (
+    <g
+      {...attrs} role="link" tabIndex={0} data-reveal-tab={target.tab} data-reveal-key={target.key}
+      onClick={() => reveal(target)}
+      onKeyDown={(e: KeyboardEvent) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          reveal(target);
+        }
+      }}
+    >
+      <title>{title}</title>
+      {children}
+    </g>
+  );
+}
