@@ -5,7 +5,7 @@ import { useMemo, useState } from 'preact/hooks';
 import type { TabModels } from './model/tab-models';
 import { StatusLine } from './components/StatusLine';
 import { ViewBoundary } from './components/ViewBoundary';
-import { useModel, useNow } from './hooks';
+import { useModel, useNow, ViewActiveContext } from './hooks';
 import { BusView } from './bus/BusView';
 import { CookieView } from './cookies/CookieView';
 import { InjectionView } from './injection/InjectionView';
@@ -106,9 +106,11 @@ export function App({ models: live, env }: { models: TabModels; env: RecordingEn
       <RevealRequestContext.Provider value={revealRequest}>
         {TABS.map(({ id, View }) => (
           <main key={`${id}-${file.opened?.id ?? 'live'}`} class="view" role="tabpanel" hidden={tab !== id} data-testid={`view-${id}`}>
-            <ViewBoundary what={`the ${titleOf(id)} view`}>
-              <View models={shown} />
-            </ViewBoundary>
+            <ViewActiveContext.Provider value={tab === id}>
+              <ViewBoundary what={`the ${titleOf(id)} view`}>
+                <View models={shown} />
+              </ViewBoundary>
+            </ViewActiveContext.Provider>
           </main>
         ))}
       </RevealRequestContext.Provider>

@@ -1,17 +1,25 @@
 // Preact hooks over the tab's models: re-render on store changes (at most once a frame), a clock,
 // and an injection switch.
-import { useEffect, useState } from 'preact/hooks';
+import { createContext } from 'preact';
+import { useContext, useEffect, useState } from 'preact/hooks';
 import type { TabStore } from './model/tab-store';
 import type { InjectionModel, PanelCommand } from './injection/injection-model';
 import type { InjectFeature, InjectOptions } from '../src/shared/protocol';
 import { readSetting } from './storage';
 
+/** Whether the view around is shown. Hidden views stay mounted (their filter and selection
+ *  survive a tab switch) but do not re-render while records stream in: during a burst the panel
+ *  then works only for what is on screen, and leaves the machine's cores to the page. */
+export const ViewActiveContext = createContext(true);
+
 /** Re-renders the calling component after changes of the tab's store (and of the view models,
  *  which notify through it), coalesced to one render per frame (bursts of 20,000 events must
- *  not render 20,000 times). Returns the store's version. */
+ *  not render 20,000 times), and at once when its view is shown again. Returns the store's version. */
 export function useModel(store: TabStore): number {
+  const active = useContext(ViewActiveContext);
   const [version, setVersion] = useState(store.version);
   useEffect(() => {
+    if (!active) return;
     let scheduled = false;
     const flush = () => {
       scheduled = false;
@@ -29,17 +37,20 @@ export function useModel(store: TabStore): number {
     });
     setVersion(store.version);
     return unsubscribe;
-  }, [store]);
+  }, [store, active]);
   return version;
 }
 
 /** The current time, updated every `intervalMs`. */
 export function useNow(intervalMs = 1000): number {
+  const active = useContext(ViewActiveContext);
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
+    if (!active) return;
+    setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), intervalMs);
     return () => clearInterval(timer);
-  }, [intervalMs]);
+  }, [intervalMs, active]);
   return now;
 }
 
