@@ -182,6 +182,16 @@ export function buildCookieSync(store: CookieSyncStore, ctx: CookieSyncContext):
   let iframeUrl: string | null = ctx.injection?.iframeUrl ?? null;
   if (!iframeUrl) iframeUrl = [...replies].reverse().find((e) => e.record.peerUrl)?.record.peerUrl ?? null;
   if (!iframeUrl && iframeDocs.length) iframeUrl = iframeDocs[iframeDocs.length - 1]!.url;
+  // A cookie provider whose iframe never spoke (a wrong URL, a server down, a frame-src refusal:
+  // no document of CX Lens runs in it): the page's only <iframe> element that no frame matches.
+  let silentSince: number | undefined;
+  if (!iframeUrl && top && pageFacts?.provider?.cookieProvider) {
+    const silent = (pageFacts.frames ?? []).filter((f) => typeof f?.url === 'string' && !live.some((d) => !d.top && sameUrl(d.url, f.url)));
+    if (silent.length === 1) {
+      iframeUrl = silent[0]!.url;
+      silentSince = top.seenAt;
+    }
+  }
   const iframeOrigin = iframeUrl ? normaliseOrigin(originOrNull(iframeUrl)) : null;
   const iframeDoc = iframeUrl
     ? iframeDocs.find((f) => sameUrl(f.url, iframeUrl!)) ?? iframeDocs.find((f) => f.origin === iframeOrigin)
@@ -249,6 +259,7 @@ export function buildCookieSync(store: CookieSyncStore, ctx: CookieSyncContext):
     iframe: iframeUrl ? { url: iframeUrl, loaded: iframeDoc !== undefined || helloOk } : null,
     now: ctx.now,
   };
+  if (facts.iframe && silentSince !== undefined) facts.iframe.silentSince = silentSince;
   if (facts.iframe && trustedDomains !== undefined) facts.iframe.trustedDomains = trustedDomains;
   if (refused) facts.refused = true;
   if (cookieTest) facts.cookieTest = cookieTest;

@@ -24,6 +24,8 @@ export interface SyncFacts {
     loaded: boolean;
     /** TRUSTED_DOMAINS as read inside the iframe: null when it has none, omitted when not read. */
     trustedDomains?: unknown;
+    /** Known only as the page's <iframe> element, never heard from: since when (ms epoch). */
+    silentSince?: number;
   } | null;
   /** The iframe answered this page with untrusted-origin. */
   refused?: boolean;

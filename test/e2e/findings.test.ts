@@ -150,6 +150,15 @@ describe('Findings tab', () => {
     expect(found.severity).toBe('error');
   });
 
+  it('cross-domain whose cookie iframe never loads: cookie-iframe-not-loaded, after its load grace', async () => {
+    const { panel } = await openOn('/xdomain.html?iframe=missing');
+    await showTab(panel, 'cookies');
+    await waitForSync(panel, 'no-iframe');
+    await showFindings(panel);
+    const found = await waitForFinding(panel, 'cookie-iframe-not-loaded');
+    expect(found.severity).toBe('error');
+  });
+
   it('cross-domain whose iframe does not trust the page: page-origin-untrusted and lookalike-entry; evidence opens the violation, selected', async () => {
     const { panel } = await openOn('/xdomain.html?untrusted');
     const untrusted = await waitForFinding(panel, 'page-origin-untrusted');

@@ -99,9 +99,14 @@ export const outOfSync: Rule = (ctx) => {
   })];
 };
 
+/** How long a cookie iframe known only by its element may take to load before it is a finding. */
+export const IFRAME_LOAD_GRACE_MS = 5000;
+
 export const cookieIframeNotLoaded: Rule = (ctx) => {
   const { verdict, facts } = ctx.cookieSync;
   if (verdict.state !== 'no-iframe' || !facts.iframe || facts.iframe.loaded) return [];
+  // An iframe element that has not spoken yet may still be loading.
+  if (facts.iframe.silentSince !== undefined && ctx.now - facts.iframe.silentSince < IFRAME_LOAD_GRACE_MS) return [];
   return [finding({
     rule: 'cookie-iframe-not-loaded', severity: 'error', key: `cookie-iframe-not-loaded:${facts.iframe.url}`,
     title: 'The cookie iframe did not load',

@@ -167,6 +167,21 @@ describe('cookie-iframe-not-loaded, invalid-trusted-entry', () => {
     t.models.injection.report({ type: 'injection', settings: { 'cookie-provider': { cookieName: NAME, iframeUrl: IFRAME_URL } } });
     expect(t.one('cookie-iframe-not-loaded', T0 + 1000).severity).toBe('error');
   });
+  it('a cookie provider whose iframe element never spoke, once the grace has passed', () => {
+    const missing = 'http://[::1]:1/cx-lens/iframe.html';
+    const t = tab([topFrame('top', `${A}/xdomain.html`)]);
+    t.feedTo('top', facts('page', [], { provider: { cookieProvider: true, extension: true, injected: false }, frames: [{ url: missing, origin: 'http://[::1]:1' }] }));
+    expect(rules(t)).toContain('cookie-iframe-not-loaded');
+    expect(t.one('cookie-iframe-not-loaded', T0 + 10_000).key).toBe(`cookie-iframe-not-loaded:${missing}`);
+    // Still within the load grace (the page was seen at T0 - 1000): no finding yet.
+    expect(t.rules(T0 + 1000)).not.toContain('cookie-iframe-not-loaded');
+  });
+  it('an iframe element that loaded (its frame reports) is no finding', () => {
+    const t = cookieTab();
+    healthy(t);
+    t.feedTo('top', facts('page', [], { provider: { cookieProvider: true, extension: true, injected: false }, frames: [{ url: IFRAME_URL, origin: IFRAME_ORIGIN }] }));
+    expect(rules(t)).not.toContain('cookie-iframe-not-loaded');
+  });
   it('no iframe at all is no finding', () => {
     const t = tab([topFrame('top', `${A}/xdomain.html`)]);
     expect(t.rules(T0 + 1000)).toEqual([]);
