@@ -9,6 +9,7 @@ import { startChat } from './demo-driver';
 import { demoSuite } from './demo-suite';
 import { agentJoinsAndSaysHi, customerSays, finalizeStatus, setFinalize } from './states-driver';
 import { waitForSync } from './cookie-driver';
+import { showTab } from './recording-driver';
 import { clickInFinding, copyFindings, findings, findingsCount, openFindings, showFindings, waitForFinding } from './findings-driver';
 
 const NOTICE = 'Please do not respond';
@@ -88,9 +89,12 @@ describe('Findings tab', () => {
     // The fix, from the finding: switch on the finalize handler.
     const before = await waitForFinding(panel, 'no-finalize-reaction');
     await clickInFinding(panel, before.key, '[data-testid="fix-action"][data-action="finalize-on"]');
+    await panel.waitForSelector('[data-testid="fix-action-state"][data-state="on"]');
+    // The switch it moved is the States tab's (a hidden tab is brought up to date when shown).
+    await showTab(panel, 'states');
     await waitFor(async () => (await panel.$eval('[data-testid="toggle-finalize"]', (el) => (el as HTMLInputElement).checked)), 'the finalize switch on');
     await waitFor(async () => (await finalizeStatus(panel)).state === 'installed', 'the handler installed in the page');
-    await panel.waitForSelector('[data-testid="fix-action-state"][data-state="on"]');
+    await showFindings(panel);
 
     // The next Finalizing gets the handler's notice, and draws no new finding.
     suite.demo.agent.setState(sessionId, 'Finalizing');
