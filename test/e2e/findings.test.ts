@@ -9,7 +9,6 @@ import { startChat } from './demo-driver';
 import { demoSuite } from './demo-suite';
 import { agentJoinsAndSaysHi, customerSays, finalizeStatus, setFinalize } from './states-driver';
 import { waitForSync } from './cookie-driver';
-import { showTab } from './recording-driver';
 import { clickInFinding, copyFindings, findings, findingsCount, openFindings, showFindings, waitForFinding } from './findings-driver';
 
 const NOTICE = 'Please do not respond';
