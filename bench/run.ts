@@ -21,7 +21,7 @@ import { benchFindings, printFindingsBench } from './findings';
 import { inRelayWorld } from '../test/e2e/relay-world';
 
 const N = 20_000;
-const ROUNDS = 11;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
 const PANEL_ROWS = 100_000;
 
 /** The benchmark's naive relay: wraps every plugin's publish and posts one message per event,
@@ -60,6 +60,17 @@ async function publishRun(page: Page): Promise<{ ms: number; startedAt: number }
     const ms = await (window as any).runPublishes(n);
     return { ms, startedAt };
   }, N);
+}
+
+/** Reads the page main thread's CPU time (ms) so far: CDP's TaskDuration in thread time. */
+type CpuMeter = () => Promise<number>;
+async function cpuMeter(page: Page): Promise<CpuMeter> {
+  const session = await page.createCDPSession();
+  await session.send('Performance.enable', { timeDomain: 'threadTicks' });
+  return async () => {
+    const { metrics } = await session.send('Performance.getMetrics');
+    return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN) * 1000;
+  };
 }
 
 /** Resolves once the page's main thread has been idle twice in a row (at most 2 s each), then
@@ -153,28 +164,50 @@ async function main() {
 
     // 1. Page cost. One warm-up round, then ROUNDS rounds alternating a, c, b.
     const times = { a: [] as number[], b: [] as number[], c: [] as number[], b0: [] as number[] };
+    const cpu = { a: [] as number[], b: [] as number[], c: [] as number[], b0: [] as number[] };
+    const meters = new Map<Page, CpuMeter>();
+    for (const page of [untapped, naivePage, quietPage, lensPage]) meters.set(page, await cpuMeter(page));
+    /** One run: its wall time until the subscriber has run N times, and the page main thread's CPU
+     *  time from its start until the page is idle again (CX Lens's deferred work included). */
+    const measured = async (page: Page) => {
+      const meter = meters.get(page)!;
+      const before = await meter();
+      const { ms } = await publishRun(page);
+      await settle(page);
+      return { ms, cpu: (await meter()) - before };
+    };
     await panel.click('[data-testid="clear"]');
     for (let round = 0; round <= ROUNDS; round++) {
       // Each run starts once the previous page is idle: work a configuration leaves behind (the
       // naive relay's queued messages, the hook's batch sent at idle time) is not measured in the
       // next configuration's run, on the machine's two cores.
-      const a = (await publishRun(untapped)).ms;
-      await settle(untapped);
-      const c = (await publishRun(naivePage)).ms;
-      await settle(naivePage);
-      const b0 = (await publishRun(quietPage)).ms;
-      await settle(quietPage);
-      const b = (await publishRun(lensPage)).ms;
+      const a = await measured(untapped);
+      const c = await measured(naivePage);
+      const b0 = await measured(quietPage);
+      const b = await measured(lensPage);
       // The next round starts with an idle pipeline: this round's records have all reached the
       // panel, and the panel is cleared and settled, so nothing of CX Lens is still busy on the
       // machine's two cores when the page publishes again.
       await whenCount(panel, 'total', N, 30_000);
       await panel.click('[data-testid="clear"]');
       await sleep(300);
-      if (round > 0) { times.a.push(a); times.b.push(b); times.c.push(c); times.b0.push(b0); }
+      if (round > 0) {
+        times.a.push(a.ms); times.b.push(b.ms); times.c.push(c.ms); times.b0.push(b0.ms);
+        cpu.a.push(a.cpu); cpu.b.push(b.cpu); cpu.c.push(c.cpu); cpu.b0.push(b0.cpu);
+      }
     }
     const naiveGot = await naivePage.evaluate(() => (window as any).naiveReceived());
     const [a, b, c, b0] = [median(times.a), median(times.b), median(times.c), median(times.b0)];
+    // Each round's own ratios: a slow moment of the machine falls on the whole round, so the
+    // median of per-round ratios moves less between runs than the ratio of medians.
+    const perRound = (xs: number[], as = times.a) => median(xs.map((x, i) => x / as[i]!));
+    const paired = { b_over_a: perRound(times.b), b0_over_a: perRound(times.b0), c_over_a: perRound(times.c) };
+    const cpuRatios = { b_over_a: perRound(cpu.b, cpu.a), b0_over_a: perRound(cpu.b0, cpu.a), c_over_a: perRound(cpu.c, cpu.a) };
+    if (process.env.BENCH_ONLY === 'page-cost') {
+      console.log(`a ${fmt(a)} b ${fmt(b)} b0 ${fmt(b0)} c ${fmt(c)} | b/a ${fmt(b / a, 3)} b0/a ${fmt(b0 / a, 3)} | per-round b/a ${fmt(paired.b_over_a, 3)} b0/a ${fmt(paired.b0_over_a, 3)} c/a ${fmt(paired.c_over_a, 2)} | cpu a ${fmt(median(cpu.a))} b ${fmt(median(cpu.b))} b0 ${fmt(median(cpu.b0))} per-round b/a ${fmt(cpuRatios.b_over_a, 3)} b0/a ${fmt(cpuRatios.b0_over_a, 3)} c/a ${fmt(cpuRatios.c_over_a, 2)}`);
+      console.log(JSON.stringify({ times, cpu }));
+      return;
+    }
 
     // 2. Delivery, on a fresh document: every Bench.tick row counted through the filter.
     await lensPage.reload({ waitUntil: 'load' });

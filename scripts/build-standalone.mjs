@@ -24,6 +24,7 @@ export const STANDALONE = [
   { entry: 'src/cookie/cookie-provider.ts', out: 'cookie-provider.min.js' },
   { entry: 'src/cookie/iframe.ts', out: 'iframe.min.js' },
   { entry: 'src/page/inject/cookie-provider-inject.ts', out: 'cookie-provider-inject.js', completion: true },
+  { entry: 'src/content/panel-open.ts', out: 'panel-open.js', completion: true },
 ];
 const BUNDLE_NAME = '__cxLensStandalone';
 /** Static files copied as they are: source → dist path. */

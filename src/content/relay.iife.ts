@@ -7,10 +7,10 @@
 import { RecordBuffer } from './record-buffer';
 import { RelayCore, randomDocId } from './relay-core';
 import { RelayLink, type LinkPort } from './relay-link';
-import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, bufferCapSetting } from '../shared/buffer-cap';
+import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, MAX_BUFFER_CAP, bufferCapSetting } from '../shared/buffer-cap';
 import { PANELS_OPEN_KEY, anyPanelOpen } from '../shared/panels-open';
 import {
-  CONTENT_PORT, PROTOCOL_VERSION, RELAY_GLOBAL, isHookMessage, isPageBatch, type WorkerToContent,
+  CONTENT_PORT, PANEL_OPEN_FLAG, PROTOCOL_VERSION, RELAY_GLOBAL, isHookMessage, isPageBatch, type WorkerToContent,
 } from '../shared/protocol';
 import { acceptPort, windowLinkEnv } from '../shared/hook-link';
 
@@ -18,7 +18,9 @@ const docId = randomDocId(crypto);
 // The report key: a secret of this document that the page never sees (it lives in this isolated
 // world); the service worker reads it (scripting.executeScript in this world) and gives it to the
 // features it injects, whose inject records are genuine only with it.
-const relay: RelayCore = new RelayCore(docId, new RecordBuffer(DEFAULT_BUFFER_CAP), (message) => link.send(message), randomDocId(crypto));
+// Until the panel's buffer setting is read (readSettings), the buffer may hold up to the largest
+// cap, so that a first burst is not cut to the default before the user's setting is known.
+const relay: RelayCore = new RelayCore(docId, new RecordBuffer(MAX_BUFFER_CAP), (message) => link.send(message), randomDocId(crypto));
 // No port until a panel asks (see RelayLink): ordinary browsing starts no worker.
 const link: RelayLink = new RelayLink(relay, {
   connect: openPort,
@@ -52,6 +54,7 @@ Object.defineProperty(globalThis, RELAY_GLOBAL, {
       if (isHookMessage(message)) relay.takeHookMessage(message);
     },
     kept: () => relay.kept(),
+    panelOpen,
   }),
 });
 
@@ -62,10 +65,10 @@ chrome.runtime.onMessage.addListener((message: unknown) => {
   link.request();
 });
 
-// The panel's buffer setting, and whether a panel is open (then this document connects at once);
-// until it is read, the default cap applies. The top frame reads them at once. An iframe (most are
-// ads and embeds without a chat) waits until it has more records than the hook's first status, or
-// a panel asks: chrome.storage costs every frame its bindings and a round trip to the browser.
+// The panel's buffer setting, and whether a panel is open (then this document connects at once).
+// Read only once this frame has more than the hook's first status, or a panel asks: on a page
+// without a chat, chrome.storage would cost every frame its bindings and a round trip to the
+// browser (about 10 ms of an ordinary page's load, measured), for nothing.
 let settingsRead = false;
 function readSettings(): void {
   if (settingsRead) return;
@@ -73,12 +76,19 @@ function readSettings(): void {
   chrome.storage?.local.get([BUFFER_CAP_KEY, PANELS_OPEN_KEY]).then((stored) => {
     relay.buffer.resize(bufferCapSetting(stored[BUFFER_CAP_KEY], DEFAULT_BUFFER_CAP));
     if (anyPanelOpen(stored[PANELS_OPEN_KEY])) link.request();
-  }, () => {});
+  }, () => relay.buffer.resize(DEFAULT_BUFFER_CAP));
   chrome.storage?.onChanged.addListener((changes, area) => {
     if (area === 'local' && BUFFER_CAP_KEY in changes) relay.buffer.resize(bufferCapSetting(changes[BUFFER_CAP_KEY]!.newValue, DEFAULT_BUFFER_CAP));
   });
 }
-if (window === window.top) readSettings();
+
+// A panel is open somewhere: the worker's panel-open.ts, registered only while one is, says so at
+// document_start of a top frame (before or after this script ran).
+function panelOpen(): void {
+  readSettings();
+  link.request();
+}
+if ((globalThis as unknown as Record<string, unknown>)[PANEL_OPEN_FLAG] === true) panelOpen();
 
 /** A document that becomes the tab's page again (activated after prerendering, restored from the
  *  back/forward cache) was out of reach of the worker's wake-up: it asks whether a panel is open. */

@@ -9,8 +9,12 @@ export interface HookEnv extends Scheduler {
   send(message: HookMessage): void;
 }
 
-/** A page busy for longer than this still gets its batch sent (ms after the batch was due). */
-export const IDLE_TIMEOUT_MS = 200;
+/** A page busy for longer than this still gets its batch sent (ms after the batch was due). Long
+ *  enough that a burst of bus traffic of up to about a second is over before CX Lens copies and
+ *  posts anything (with DevTools open, 20,000 publishes take 300 to 500 ms on a slow machine);
+ *  short enough that the panel lags a busy page by about a second at most. The batcher's hard
+ *  limit (BATCH_HARD_MAX pending records) bounds the memory meanwhile. */
+export const IDLE_TIMEOUT_MS = 1000;
 
 /** The env of a real page: its timers and clock, taken before page scripts run, and `send`. */
 export function pageEnv(win: Window, send: (message: HookMessage) => void): HookEnv {

@@ -258,6 +258,10 @@ export type HookMessage =
  *  own scripts and a debugger, never by the page): the document's report key, read by the service
  *  worker with scripting.executeScript before it calls an injected feature. */
 export const RELAY_GLOBAL = 'cxLensRelay';
+/** Set in the relay's isolated world by src/content/panel-open.ts: a panel is open somewhere. */
+export const PANEL_OPEN_FLAG = 'cxLensPanelOpen';
+/** The id and file of that script while it is registered. */
+export const PANEL_OPEN_SCRIPT = { id: 'cx-lens-panel-open', file: 'panel-open.js' } as const;
 
 /**
  * The old shape of hop 1, a window message: `{source: PAGE_SOURCE, …}`. CX Lens no longer sends

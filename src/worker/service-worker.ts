@@ -6,7 +6,7 @@ import browser from 'webextension-polyfill';
 import { Router } from './router';
 import { InjectionManager, type InjectionHost } from './injection';
 import {
-  CONTENT_PORT, PANEL_PORT, RELAY_GLOBAL,
+  CONTENT_PORT, PANEL_OPEN_SCRIPT, PANEL_PORT, RELAY_GLOBAL,
   type ContentToWorker, type InjectFeature, type InjectionSettings, type PanelToWorker,
 } from '../shared/protocol';
 import { callPageApi } from './page-functions';
@@ -158,6 +158,28 @@ function savePanelsOpen(): void {
   savedPanelsOpen = text;
   browser.storage.local.set({ [PANELS_OPEN_KEY]: tabs }).catch(() => {
     savedPanelsOpen = undefined;
+  });
+  setPanelOpenScript(tabs.length > 0);
+}
+
+// While a panel is open, src/content/panel-open.ts runs at the start of every top frame's document
+// and has its relay connect at once; while none is, it is not registered and costs nothing.
+// Calls are chained: each one makes the registration match what was asked last.
+let panelOpenScript: Promise<void> = Promise.resolve();
+function setPanelOpenScript(wanted: boolean): void {
+  panelOpenScript = panelOpenScript.then(async () => {
+    const ids = [PANEL_OPEN_SCRIPT.id];
+    const registered = (await browser.scripting.getRegisteredContentScripts({ ids })).length > 0;
+    if (wanted && !registered) {
+      await browser.scripting.registerContentScripts([{
+        id: PANEL_OPEN_SCRIPT.id, js: [PANEL_OPEN_SCRIPT.file], matches: ['<all_urls>'], runAt: 'document_start',
+        allFrames: false, persistAcrossSessions: false,
+      }]);
+    } else if (!wanted && registered) {
+      await browser.scripting.unregisterContentScripts({ ids });
+    }
+  }).catch(() => {
+    /* the next change tries again */
   });
 }
 setTimeout(savePanelsOpen, 5_000);

@@ -6,6 +6,7 @@ import type { Browser, Frame, Page, Target } from 'puppeteer-core';
 import { openLensPanel, openPage, serviceWorker, sleep, waitFor } from './harness';
 import { demoSuite } from './demo-suite';
 import { captureStatus, findRow, setFilter, waitForCount } from './panel-driver';
+import { inRelayWorld } from './relay-world';
 
 // DevTools in a window of its own: the undocked case; nothing below depends on where it is docked.
 const suite = demoSuite({ launch: { undockedDevtools: true } });
@@ -72,10 +73,24 @@ describe('nothing where there is no chat', () => {
       expect(counter.starts()).toBe(0);
       expect(await opened[1]!.evaluate(() => document.querySelectorAll('iframe').length)).toBe(20);
 
+      // No relay read chrome.storage or was told of a panel: the panel-open script is not registered.
+      expect(await inRelayWorld(opened[0]!, 'globalThis.cxLensPanelOpen === undefined')).toBe(true);
+
       // DevTools opened now: the panel starts the worker, wakes the tab, and gets what the page kept.
       const panel = await openLensPanel(await chat.openDevTools());
       expect(await waitForCount(panel, 'kind:event BeforePanel.marker', 3)).toBe(3);
       expect(counter.starts()).toBe(1);
+
+      // While a panel is open, a new top document is told so at its start (src/content/panel-open.ts)
+      // and connects at once, even without a chat.
+      const liveWorker = (await (await serviceWorker(suite.lens.browser)).worker())!;
+      await waitFor(async () => (await liveWorker.evaluate(() => chrome.scripting.getRegisteredContentScripts()))
+        .some((script) => script.id === 'cx-lens-panel-open') || null, 'the panel-open script registered');
+      await chat.goto(url('/plain.html?after-panel'), { waitUntil: 'load' });
+      expect(await inRelayWorld(chat, 'globalThis.cxLensPanelOpen')).toBe(true);
+      // Its hook's first status reached the panel (without the script, nothing of a page without a
+      // chat would, until the panel woke the tab again).
+      await waitFor(async () => (await captureStatus(panel)).state === 'no-bus' || null, 'the plain page\'s hook status in the panel');
     } finally {
       counter.stop();
     }
