@@ -9,7 +9,7 @@ import { PANEL_OPEN_FLAG, RELAY_GLOBAL } from '../shared/protocol';
 const world = globalThis as unknown as Record<string, unknown>;
 // Whichever runs first: the relay reads the flag when it starts, or is told now.
 world[PANEL_OPEN_FLAG] = true;
-(world[RELAY_GLOBAL] as { panelOpen?: () => void } | undefined)?.panelOpen?.();
+(world[RELAY_GLOBAL] as { wake?: () => void } | undefined)?.wake?.();
 
 // The build makes this the script's completion value (scripts/build-standalone.mjs), so that the
 // bundle sets no global of its own.

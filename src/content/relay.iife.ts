@@ -54,15 +54,8 @@ Object.defineProperty(globalThis, RELAY_GLOBAL, {
       if (isHookMessage(message)) relay.takeHookMessage(message);
     },
     kept: () => relay.kept(),
-    panelOpen,
+    wake,
   }),
-});
-
-// The worker wakes the tab's frames when a panel subscribes to it.
-chrome.runtime.onMessage.addListener((message: unknown) => {
-  if ((message as { type?: string } | null)?.type !== 'cx-lens-wake') return;
-  readSettings();
-  link.request();
 });
 
 // The panel's buffer setting, and whether a panel is open (then this document connects at once).
@@ -82,13 +75,15 @@ function readSettings(): void {
   });
 }
 
-// A panel is open somewhere: the worker's panel-open.ts, registered only while one is, says so at
-// document_start of a top frame (before or after this script ran).
-function panelOpen(): void {
+// A panel asks for this frame's records: the worker calls wake() in this world (executeScript)
+// in every frame of a tab when a panel subscribes to it, and panel-open.ts, registered only while
+// a panel is open somewhere, at document_start of a top frame (before or after this script ran).
+// No chrome.runtime listener: its bindings would cost every frame of every page.
+function wake(): void {
   readSettings();
   link.request();
 }
-if ((globalThis as unknown as Record<string, unknown>)[PANEL_OPEN_FLAG] === true) panelOpen();
+if ((globalThis as unknown as Record<string, unknown>)[PANEL_OPEN_FLAG] === true) wake();
 
 /** A document that becomes the tab's page again (activated after prerendering, restored from the
  *  back/forward cache) was out of reach of the worker's wake-up: it asks whether a panel is open. */

@@ -184,10 +184,17 @@ function setPanelOpenScript(wanted: boolean): void {
 }
 setTimeout(savePanelsOpen, 5_000);
 
-/** A frame connects only once a panel asks: ask the tab's frames to say hello (all frames of the
- *  tab get the message; a connected one ignores it). */
+/** A frame connects only once a panel asks: wake the tab's relays (in their isolated world, which
+ *  the page cannot reach; a connected one ignores it). Frames without a relay (a chrome:// page, a
+ *  tab loaded before CX Lens was installed) are skipped. */
 function wakeTab(tabId: number): void {
-  browser.tabs.sendMessage(tabId, { type: 'cx-lens-wake' }).catch(() => {
-    /* no content script there (a chrome:// page, or the tab loaded before CX Lens was installed) */
+  browser.scripting.executeScript({
+    target: { tabId, allFrames: true }, injectImmediately: true,
+    func: ((name: string) => {
+      (globalThis as unknown as Record<string, { wake?: () => void } | undefined>)[name]?.wake?.();
+    }) as (...args: unknown[]) => unknown,
+    args: [RELAY_GLOBAL],
+  }).catch(() => {
+    /* no frame of the tab can be scripted */
   });
 }
