@@ -2,20 +2,31 @@
 // cost nothing there. Load times of a plain page and of one with 20 iframes, with and without
 // CX Lens (no DevTools: ordinary browsing), how many times the extension's service worker started
 // over those page loads, and the gzip sizes of the scripts that run in every frame.
+//
+// The floor: the same extension with its page-side scripts emptied (`void 0`). Chromium then still
+// creates the isolated world and runs an injection in every frame, which costs load time by itself;
+// the floor's ratio is what any extension with document_start scripts in every frame pays, and
+// CX Lens's own cost is its ratio above that. Each ratio is taken within one browser (its own pages
+// with and without extensions), and the two browsers' loads alternate.
 import type { Browser, Page, Target } from 'puppeteer-core';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DIST, launch, serviceWorker, sleep } from '../test/e2e/harness';
+import { DIST, launch, serviceWorker, sleep, type Lens } from '../test/e2e/harness';
 
 export const NO_CHAT_LOADS = 30;
 const PAGES = { plain: '/plain.html', frames20: '/frames.html' } as const;
+type PageKey = keyof typeof PAGES;
 /** The page-side scripts, as built: the two main-world hooks and the isolated-world relay. */
 const PAGE_SIDE_SCRIPTS = ['src/page/page-hook.iife.js', 'src/page/channel-hook.iife.js', 'src/content/relay.iife.js'];
 
+interface LoadRatio { without: number; with: number; ratio: number }
 export interface NoChatResults {
   loads: number;
-  loadMs: Record<keyof typeof PAGES, { without: number; with: number; ratio: number }>;
+  loadMs: Record<PageKey, LoadRatio>;
+  /** The same, for the floor extension (page-side scripts emptied). */
+  floorMs: Record<PageKey, LoadRatio>;
   /** Service worker starts while the lens browser loaded every page `loads` times. */
   workerStarts: number;
   pageLoadsWithLens: number;
@@ -43,46 +54,72 @@ async function stopWorker(browser: Browser): Promise<void> {
   await gone;
 }
 
+/** A copy of the build whose page-side scripts do nothing. */
+function floorBuild(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cx-lens-floor-'));
+  cpSync(DIST, dir, { recursive: true });
+  for (const file of PAGE_SIDE_SCRIPTS) writeFileSync(join(dir, file), 'void 0;\n');
+  return dir;
+}
+
+/** A browser with an extension, a tab in its default context (extension on) and one in a context
+ *  of its own (extensions off, like an incognito window). */
+async function side(lens: Lens) {
+  const off = await lens.browser.createBrowserContext();
+  return { lens, without: await off.newPage(), with: await lens.browser.newPage() };
+}
+
 export async function noChatBench(origin: string): Promise<NoChatResults> {
-  const lens = await launch({ devtools: false });
-  // Without CX Lens: a browser context of the same browser where extensions do not run (like an
-  // incognito window), so both sides share the browser's processes and the machine's moment.
-  const plain = await lens.browser.createBrowserContext();
+  const floorDir = floorBuild();
+  const sides: Awaited<ReturnType<typeof side>>[] = [];
   try {
-    const without = await plain.newPage();
-    const withLens = await lens.browser.newPage();
+    const lensSide = await side(await launch({ devtools: false }));
+    sides.push(lensSide);
+    const floorSide = await side(await launch({ devtools: false, extensionDir: floorDir }));
+    sides.push(floorSide);
+    const times = new Map(sides.map((s) => [s, {
+      plain: { without: [] as number[], with: [] as number[] },
+      frames20: { without: [] as number[], with: [] as number[] },
+    }]));
+    const lensBrowser = lensSide.lens.browser;
     // Warm-up: caches, and the worker's start at install, which is not ordinary browsing's.
-    for (const path of Object.values(PAGES)) {
-      await loadTime(without, origin + path);
-      await loadTime(withLens, origin + path);
+    for (const s of sides) {
+      for (const path of Object.values(PAGES)) {
+        await loadTime(s.without, origin + path);
+        await loadTime(s.with, origin + path);
+      }
     }
     await sleep(500);
-    await stopWorker(lens.browser);
+    await stopWorker(lensBrowser);
     let workerStarts = 0;
     const onCreated = (t: Target) => {
       if (t.type() === 'service_worker' && t.url().includes('/service-worker')) workerStarts++;
     };
-    lens.browser.on('targetcreated', onCreated);
+    lensBrowser.on('targetcreated', onCreated);
 
-    const times = { plain: { without: [] as number[], with: [] as number[] }, frames20: { without: [] as number[], with: [] as number[] } };
     let pageLoadsWithLens = 0;
     for (let i = 0; i < NO_CHAT_LOADS; i++) {
-      for (const key of Object.keys(PAGES) as (keyof typeof PAGES)[]) {
-        // Alternating, so that a slow moment of the machine falls on both.
-        times[key].without.push(await loadTime(without, origin + PAGES[key]));
-        times[key].with.push(await loadTime(withLens, origin + PAGES[key]));
+      for (const key of Object.keys(PAGES) as PageKey[]) {
+        // Alternating, so that a slow moment of the machine falls on every side.
+        for (const s of sides) {
+          times.get(s)![key].without.push(await loadTime(s.without, origin + PAGES[key]));
+          times.get(s)![key].with.push(await loadTime(s.with, origin + PAGES[key]));
+        }
         pageLoadsWithLens++;
       }
     }
     await sleep(1000); // a late start would show now
-    lens.browser.off('targetcreated', onCreated);
+    lensBrowser.off('targetcreated', onCreated);
 
-    const loadMs = {} as NoChatResults['loadMs'];
-    for (const key of Object.keys(PAGES) as (keyof typeof PAGES)[]) {
-      const a = median(times[key].without);
-      const b = median(times[key].with);
-      loadMs[key] = { without: a, with: b, ratio: b / a };
-    }
+    const ratios = (s: typeof lensSide) => {
+      const out = {} as Record<PageKey, LoadRatio>;
+      for (const key of Object.keys(PAGES) as PageKey[]) {
+        const a = median(times.get(s)![key].without);
+        const b = median(times.get(s)![key].with);
+        out[key] = { without: a, with: b, ratio: b / a };
+      }
+      return out;
+    };
     const gzipBytes: Record<string, number> = {};
     const rawBytes: Record<string, number> = {};
     for (const file of PAGE_SIDE_SCRIPTS) {
@@ -90,18 +127,26 @@ export async function noChatBench(origin: string): Promise<NoChatResults> {
       rawBytes[file] = text.length;
       gzipBytes[file] = gzipSync(text, { level: 9 }).length;
     }
-    return { loads: NO_CHAT_LOADS, loadMs, workerStarts, pageLoadsWithLens, gzipBytes, rawBytes };
+    return {
+      loads: NO_CHAT_LOADS, loadMs: ratios(lensSide), floorMs: ratios(floorSide),
+      workerStarts, pageLoadsWithLens, gzipBytes, rawBytes,
+    };
   } finally {
-    await plain.close().catch(() => {});
-    await lens.close();
+    for (const s of sides) await s.lens.close();
+    rmSync(floorDir, { recursive: true, force: true });
   }
 }
 
 export function printNoChat(r: NoChatResults): void {
   const fmt = (x: number, d = 1) => x.toFixed(d);
+  const line = (m: Record<PageKey, LoadRatio>) =>
+    `plain page ${fmt(m.plain.without)} / ${fmt(m.plain.with)} ms = ${fmt(m.plain.ratio, 3)}    `
+    + `20 iframes ${fmt(m.frames20.without)} / ${fmt(m.frames20.with)} ms = ${fmt(m.frames20.ratio, 3)}`;
   console.log(`  no chat    load time, median of ${r.loads} loads each, without / with CX Lens (goal ratio ≤ 1.02):`);
-  console.log(`             plain page ${fmt(r.loadMs.plain.without)} / ${fmt(r.loadMs.plain.with)} ms = ${fmt(r.loadMs.plain.ratio, 3)}    `
-    + `20 iframes ${fmt(r.loadMs.frames20.without)} / ${fmt(r.loadMs.frames20.with)} ms = ${fmt(r.loadMs.frames20.ratio, 3)}`);
+  console.log(`             ${line(r.loadMs)}`);
+  console.log(`             floor, the same extension with empty page-side scripts: ${line(r.floorMs)}`);
+  console.log(`             CX Lens above the floor: plain page ${fmt(r.loadMs.plain.ratio - r.floorMs.plain.ratio, 3)}, `
+    + `20 iframes ${fmt(r.loadMs.frames20.ratio - r.floorMs.frames20.ratio, 3)}`);
   console.log(`             service worker started ${r.workerStarts} times over ${r.pageLoadsWithLens} page loads (goal 0)`);
   const total = Object.values(r.gzipBytes).reduce((a, b) => a + b, 0);
   console.log(`  page side  gzip: ${Object.entries(r.gzipBytes).map(([f, n]) => `${f.replace(/^.*\//, '')} ${fmt(n / 1024, 1)} kB`).join(', ')}; total ${fmt(total / 1024, 1)} kB`);

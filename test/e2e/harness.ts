@@ -15,6 +15,8 @@ export interface LaunchOptions {
   thirdPartyCookies?: boolean;
   /** Load the extension (default true). */
   extension?: boolean;
+  /** Load the extension from this folder instead of the build (default DIST). */
+  extensionDir?: string;
   /** Open DevTools for every tab (default true). */
   devtools?: boolean;
   /** DevTools in its own window rather than docked (screenshots of the whole panel). */
@@ -28,8 +30,9 @@ export interface Lens {
 }
 
 export async function launch(options: LaunchOptions = {}): Promise<Lens> {
-  if (options.extension !== false && !existsSync(join(DIST, 'manifest.json'))) {
-    throw new Error(`no build in ${DIST}: run npm run build first`);
+  const extensionDir = options.extensionDir ?? DIST;
+  if (options.extension !== false && !existsSync(join(extensionDir, 'manifest.json'))) {
+    throw new Error(`no build in ${extensionDir}: run npm run build first`);
   }
   const userDataDir = mkdtempSync(join(tmpdir(), 'cx-lens-profile-'));
   const preferences: Record<string, unknown> = {};
@@ -45,7 +48,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Lens> {
     pipe: true,
     userDataDir,
     devtools: options.devtools !== false,
-    enableExtensions: options.extension === false ? false : [DIST],
+    enableExtensions: options.extension === false ? false : [extensionDir],
     args: [
       '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-quic', '--window-size=1400,900',
