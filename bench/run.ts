@@ -33,14 +33,23 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const TRIES = 3;
 const PANEL_ROWS = 100_000;
 
-/** The benchmark's naive relay: wraps every plugin's publish and posts one message per event,
- *  with a listener standing in for a content script. Runs before the page's scripts. */
-function naiveRelay(): void {
+/**
+ * Runs before the page's scripts and wraps every plugin's publish, without CX Lens:
+ * - `naive`: the benchmark's naive relay, which posts one message per event to a listener standing
+ *   in for a content script;
+ * - otherwise the floor of any tap that wraps the bus's methods: a bare pass-through function (one
+ *   frame of JavaScript between the caller and the original, recording nothing). With DevTools open,
+ *   every setTimeout the bus makes under it records the stack for async stack traces, and pays for
+ *   that frame.
+ */
+function wrapEveryPublish(naive: boolean): void {
   let received = 0;
-  window.addEventListener('message', (e) => {
-    if (e.data && e.data.naive) received++;
-  });
-  (window as any).naiveReceived = () => received;
+  if (naive) {
+    window.addEventListener('message', (e) => {
+      if (e.data && e.data.naive) received++;
+    });
+    (window as any).naiveReceived = () => received;
+  }
   let bus: any;
   Object.defineProperty(window, 'CXBus', {
     configurable: true,
@@ -52,36 +61,14 @@ function naiveRelay(): void {
         const iface = register.apply(this, arguments as any);
         if (iface && typeof iface.publish === 'function') {
           const publish = iface.publish;
-          iface.publish = function (this: unknown, event: string, data: unknown) {
-            window.postMessage({ naive: true, name: `${name}.${event}`, data }, location.origin);
-            return publish.apply(this, arguments as any);
-          };
-        }
-        return iface;
-      };
-    },
-  });
-}
-
-/** The floor of any tap that wraps the bus's methods: every plugin's publish replaced by a bare
- *  pass-through function (one frame of JavaScript between the caller and the original, recording
- *  nothing). With DevTools open, every setTimeout the bus makes under it records the stack for async
- *  stack traces, and pays for that frame. Runs before the page's scripts. */
-function bareWrapper(): void {
-  let bus: any;
-  Object.defineProperty(window, 'CXBus', {
-    configurable: true,
-    get: () => bus,
-    set(value) {
-      bus = value;
-      const register = value.registerPlugin;
-      value.registerPlugin = function (this: unknown) {
-        const iface = register.apply(this, arguments as any);
-        if (iface && typeof iface.publish === 'function') {
-          const publish = iface.publish;
-          iface.publish = function (this: unknown) {
-            return publish.apply(this, arguments as any);
-          };
+          iface.publish = naive
+            ? function (this: unknown, event: string, data: unknown) {
+              window.postMessage({ naive: true, name: `${name}.${event}`, data }, location.origin);
+              return publish.apply(this, arguments as any);
+            }
+            : function (this: unknown) {
+              return publish.apply(this, arguments as any);
+            };
         }
         return iface;
       };
@@ -203,12 +190,12 @@ async function main() {
     }
     const floorPage = await plain.newPage();
     await floorPage.evaluateOnNewDocument(NAME_SHIM);
-    await floorPage.evaluateOnNewDocument(bareWrapper);
+    await floorPage.evaluateOnNewDocument(wrapEveryPublish, false);
     await floorPage.goto(url, { waitUntil: 'load' });
     await floorPage.waitForFunction('typeof window.runPublishes === "function"');
     const naivePage = await plain.newPage();
     await naivePage.evaluateOnNewDocument(NAME_SHIM);
-    await naivePage.evaluateOnNewDocument(naiveRelay);
+    await naivePage.evaluateOnNewDocument(wrapEveryPublish, true);
     await naivePage.goto(url, { waitUntil: 'load' });
     const quietPage = (await openPage(lens.browser, url)).page; // its DevTools never shows CX Lens
     const { page: lensPage, devtools } = await openPage(lens.browser, url);
