@@ -22,11 +22,16 @@ type PageKey = keyof typeof PAGES;
 const PAGE_SIDE_SCRIPTS = ['src/page/page-hook.iife.js', 'src/page/channel-hook.iife.js', 'src/content/relay.iife.js'];
 
 interface LoadRatio { without: number; with: number; ratio: number }
+/** Main-thread CPU of one load (ms), without and with the extension: the difference is what the
+ *  extension's scripts and worlds cost the page's renderer, steadier than load times. */
+interface CpuCost { without: number; with: number; extra: number }
 export interface NoChatResults {
   loads: number;
   loadMs: Record<PageKey, LoadRatio>;
   /** The same, for the floor extension (page-side scripts emptied). */
   floorMs: Record<PageKey, LoadRatio>;
+  cpuMs: Record<PageKey, CpuCost>;
+  floorCpuMs: Record<PageKey, CpuCost>;
   /** Service worker starts while the lens browser loaded every page `loads` times. */
   workerStarts: number;
   pageLoadsWithLens: number;
@@ -36,15 +41,29 @@ export interface NoChatResults {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** ms from navigation start to the end of the load event, measured by the page. The tab goes to
- *  about:blank first, so that the page before (and the teardown of its frames) is not counted. */
-async function loadTime(page: Page, url: string): Promise<number> {
+interface Load { ms: number; cpu: number }
+
+/** One load: ms from navigation start to the end of the load event, measured by the page, and the
+ *  CPU time of the renderer's main thread meanwhile (CDP Performance, thread ticks; every frame of
+ *  these pages is same-site, so in that process). The tab goes to about:blank first, so that the
+ *  page before (and the teardown of its frames) is not counted. */
+async function load(page: Page, url: string): Promise<Load> {
   await page.goto('about:blank');
-  await page.goto(url, { waitUntil: 'load' });
-  return page.evaluate(() => {
-    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-    return nav ? nav.loadEventEnd : NaN;
-  });
+  const cdp = await page.createCDPSession();
+  try {
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    const taskSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
+    const before = await taskSeconds();
+    await page.goto(url, { waitUntil: 'load' });
+    const cpu = (await taskSeconds() - before) * 1000;
+    const ms = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      return nav ? nav.loadEventEnd : NaN;
+    });
+    return { ms, cpu };
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
 }
 
 async function stopWorker(browser: Browser): Promise<void> {
@@ -78,15 +97,15 @@ export async function noChatBench(origin: string): Promise<NoChatResults> {
     const floorSide = await side(await launch({ devtools: false, extensionDir: floorDir }));
     sides.push(floorSide);
     const times = new Map(sides.map((s) => [s, {
-      plain: { without: [] as number[], with: [] as number[] },
-      frames20: { without: [] as number[], with: [] as number[] },
+      plain: { without: [] as Load[], with: [] as Load[] },
+      frames20: { without: [] as Load[], with: [] as Load[] },
     }]));
     const lensBrowser = lensSide.lens.browser;
     // Warm-up: caches, and the worker's start at install, which is not ordinary browsing's.
     for (const s of sides) {
       for (const path of Object.values(PAGES)) {
-        await loadTime(s.without, origin + path);
-        await loadTime(s.with, origin + path);
+        await load(s.without, origin + path);
+        await load(s.with, origin + path);
       }
     }
     await sleep(500);
@@ -102,8 +121,8 @@ export async function noChatBench(origin: string): Promise<NoChatResults> {
       for (const key of Object.keys(PAGES) as PageKey[]) {
         // Alternating, so that a slow moment of the machine falls on every side.
         for (const s of sides) {
-          times.get(s)![key].without.push(await loadTime(s.without, origin + PAGES[key]));
-          times.get(s)![key].with.push(await loadTime(s.with, origin + PAGES[key]));
+          times.get(s)![key].without.push(await load(s.without, origin + PAGES[key]));
+          times.get(s)![key].with.push(await load(s.with, origin + PAGES[key]));
         }
         pageLoadsWithLens++;
       }
@@ -114,9 +133,18 @@ export async function noChatBench(origin: string): Promise<NoChatResults> {
     const ratios = (s: typeof lensSide) => {
       const out = {} as Record<PageKey, LoadRatio>;
       for (const key of Object.keys(PAGES) as PageKey[]) {
-        const a = median(times.get(s)![key].without);
-        const b = median(times.get(s)![key].with);
+        const a = median(times.get(s)![key].without.map((l) => l.ms));
+        const b = median(times.get(s)![key].with.map((l) => l.ms));
         out[key] = { without: a, with: b, ratio: b / a };
+      }
+      return out;
+    };
+    const cpu = (s: typeof lensSide) => {
+      const out = {} as Record<PageKey, CpuCost>;
+      for (const key of Object.keys(PAGES) as PageKey[]) {
+        const a = median(times.get(s)![key].without.map((l) => l.cpu));
+        const b = median(times.get(s)![key].with.map((l) => l.cpu));
+        out[key] = { without: a, with: b, extra: b - a };
       }
       return out;
     };
@@ -128,7 +156,7 @@ export async function noChatBench(origin: string): Promise<NoChatResults> {
       gzipBytes[file] = gzipSync(text, { level: 9 }).length;
     }
     return {
-      loads: NO_CHAT_LOADS, loadMs: ratios(lensSide), floorMs: ratios(floorSide),
+      loads: NO_CHAT_LOADS, loadMs: ratios(lensSide), floorMs: ratios(floorSide), cpuMs: cpu(lensSide), floorCpuMs: cpu(floorSide),
       workerStarts, pageLoadsWithLens, gzipBytes, rawBytes,
     };
   } finally {
@@ -147,6 +175,8 @@ export function printNoChat(r: NoChatResults): void {
   console.log(`             floor, the same extension with empty page-side scripts: ${line(r.floorMs)}`);
   console.log(`             CX Lens above the floor: plain page ${fmt(r.loadMs.plain.ratio - r.floorMs.plain.ratio, 3)}, `
     + `20 iframes ${fmt(r.loadMs.frames20.ratio - r.floorMs.frames20.ratio, 3)}`);
+  const cpuLine = (m: Record<PageKey, CpuCost>) => `plain page +${fmt(m.plain.extra)} ms (of ${fmt(m.plain.without)}), 20 iframes +${fmt(m.frames20.extra)} ms (of ${fmt(m.frames20.without)})`;
+  console.log(`             main-thread CPU of a load, added by CX Lens: ${cpuLine(r.cpuMs)}; by the floor: ${cpuLine(r.floorCpuMs)}`);
   console.log(`             service worker started ${r.workerStarts} times over ${r.pageLoadsWithLens} page loads (goal 0)`);
   const total = Object.values(r.gzipBytes).reduce((a, b) => a + b, 0);
   console.log(`  page side  gzip: ${Object.entries(r.gzipBytes).map(([f, n]) => `${f.replace(/^.*\//, '')} ${fmt(n / 1024, 1)} kB`).join(', ')}; total ${fmt(total / 1024, 1)} kB`);
