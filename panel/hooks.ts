@@ -20,25 +20,56 @@ export function useModel(store: TabStore): number {
   const [version, setVersion] = useState(store.version);
   useEffect(() => {
     if (!active) return;
-    let scheduled = false;
-    const flush = () => {
-      scheduled = false;
-      setVersion(store.version);
-    };
-    const unsubscribe = store.subscribe(() => {
-      if (scheduled) return;
-      scheduled = true;
-      // rAF does not run in a hidden panel; the timer makes sure the view still catches up.
-      const timer = setTimeout(flush, 100);
-      requestAnimationFrame(() => {
-        clearTimeout(timer);
-        if (scheduled) flush();
-      });
-    });
+    const unsubscribe = renderersOf(store).add(setVersion);
     setVersion(store.version);
     return unsubscribe;
   }, [store, active]);
   return version;
+}
+
+/** The components that render a store, updated together: one store subscription and one frame
+ *  (or timer) for all of them, so that every view, and the Findings tab's count, shows the same
+ *  version at once (with a timer each, one view could be seen updated before another). */
+export interface Renderers {
+  add(render: (version: number) => void): () => void;
+}
+const renderersByStore = new WeakMap<TabStore, Renderers>();
+
+export function renderersOf(store: TabStore): Renderers {
+  let renderers = renderersByStore.get(store);
+  if (renderers) return renderers;
+  const set = new Set<(version: number) => void>();
+  let unsubscribe: (() => void) | null = null;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    for (const render of [...set]) render(store.version);
+  };
+  const onChange = () => {
+    if (scheduled) return;
+    scheduled = true;
+    // rAF does not run in a hidden panel; the timer makes sure the views still catch up.
+    const timer = setTimeout(flush, 100);
+    requestAnimationFrame(() => {
+      clearTimeout(timer);
+      if (scheduled) flush();
+    });
+  };
+  renderers = {
+    add(render) {
+      set.add(render);
+      unsubscribe ??= store.subscribe(onChange);
+      return () => {
+        set.delete(render);
+        if (set.size === 0 && unsubscribe) {
+          unsubscribe();
+          unsubscribe = null;
+        }
+      };
+    },
+  };
+  renderersByStore.set(store, renderers);
+  return renderers;
 }
 
 /** The current time, updated every `intervalMs`. */
