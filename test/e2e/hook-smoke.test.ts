@@ -44,7 +44,7 @@ const PAGE = `<!doctype html><html><head>${HEAD}</head><body>
 <iframe src="/frame.html"></iframe>
 <script>
 var cyclic = { name: 'c' }; cyclic.self = cyclic;
-window.__returned = inline.publish('hostile', { node: document.getElementById('chat'), win: window, cyclic: cyclic, big: 'x'.repeat(5 * 1024 * 1024) });
+window.__returned = inline.publish('hostile', { node: document.getElementById('chat'), win: window, cyclic: cyclic, big: 'x'.repeat(5 * 1024 * 1024), err: new TypeError('smoke') });
 </script></body></html>`;
 
 const FRAME = `<!doctype html><html><head>${HEAD.replace("'Inline'", "'InFrame'")}</head><body>frame</body></html>`;
@@ -98,6 +98,8 @@ describe('page hook in Chromium', () => {
       win: { $cx: 'window' },
       cyclic: { name: 'c', self: { $cx: 'cycle', path: '$.cyclic' } },
       big: { $cx: 'string', length: 5 * 1024 * 1024 },
+      // The stack, read through V8's own accessor (taken at the first error copied).
+      err: { $cx: 'error', name: 'TypeError', message: 'smoke', stack: expect.stringContaining('TypeError: smoke') },
     });
     const status = records.filter((r): r is HookStatusRecord => r.t === 'status').at(-1)!.status;
     expect(status).toMatchObject({ cxbus: 'tapped', plugins: ['Inline'], problems: [] });

@@ -1,7 +1,7 @@
-// Channel hook (MAIN world, document_start, every frame, right after the page hook; built as a
-// self-contained classic script): records cross-frame messages and the cookie-sync facts of this
-// frame (src/page/channel-tap.ts) and hands them to the page hook, which sends them over its
-// private port. The hook gives its record sink once, to the first asker, during this task
+// Channel hook (MAIN world, every frame, run by the page hook's entry right after the bus tap, at
+// document_start): records cross-frame messages and the cookie-sync facts of this frame
+// (src/page/channel-tap.ts) and hands them to the page hook, which sends them over its private
+// port. The hook gives its record sink once, to the first asker, during this task
 // (hook-handle.ts takeChannelLink): a second injection gets none and does nothing, and without
 // the page hook there is no private channel, so nothing is installed. Everything the page could
 // replace later (getters, methods, timers) is taken here, before any page script runs.
@@ -13,7 +13,7 @@ declare const TRUSTED_DOMAINS: unknown;
 
 type Fn = (...args: unknown[]) => unknown;
 
-function install(win: Window & Record<PropertyKey, unknown>): void {
+export function installChannelHook(win: Window & Record<PropertyKey, unknown>): void {
   const emit = takeChannelLink(win);
   if (!emit) return; // injected twice, or no page hook
   const { apply } = Reflect;
@@ -163,10 +163,4 @@ function safeCall<T>(fn: () => T): T | null {
   } catch {
     return null;
   }
-}
-
-try {
-  install(window as unknown as Window & Record<PropertyKey, unknown>);
-} catch {
-  // Never break the page, whatever it did to its window before we ran.
 }
