@@ -566,8 +566,8 @@ describe('batching and the handle', () => {
     expect(t.records().some((r) => r.t === 'channel')).toBe(true);
     expect(t.batches.every((m) => m.type === 'batch')).toBe(true); // in the hook's own batches: genuine
 
-    // No channel hook asked: the content script's ask for the port (after both main-world
-    // scripts) withdraws the link.
+    // No channel hook asked: the content script's ask for the port (after the main-world
+    // script) withdraws the link.
     const other = new EventTarget();
     setup(other);
     other.dispatchEvent(new Event(ASK_EVENT));
