@@ -27,14 +27,15 @@ export function useModel(store: TabStore): number {
   return version;
 }
 
-/** The components that render a store, updated together: one store subscription and one frame
- *  (or timer) for all of them, so that every view, and the Findings tab's count, shows the same
- *  version at once (with a timer each, one view could be seen updated before another). */
 export interface Renderers {
+  /** Renders `render` after the store's changes; returns its removal. */
   add(render: (version: number) => void): () => void;
 }
 const renderersByStore = new WeakMap<TabStore, Renderers>();
 
+/** The components that render a store, updated together: one store subscription and one frame
+ *  (or timer) for all of them, so that every view, and the Findings tab's count, shows the same
+ *  version at once (with a timer each, one view could be seen updated before another). */
 export function renderersOf(store: TabStore): Renderers {
   let renderers = renderersByStore.get(store);
   if (renderers) return renderers;
