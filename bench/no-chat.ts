@@ -8,12 +8,12 @@
 // the floor's ratio is what any extension with document_start scripts in every frame pays, and
 // CX Lens's own cost is its ratio above that. Each ratio is taken within one browser (its own pages
 // with and without extensions), and the two browsers' loads alternate.
-import type { Browser, Page, Target } from 'puppeteer-core';
+import type { Page, Target } from 'puppeteer-core';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DIST, launch, serviceWorker, sleep, type Lens } from '../test/e2e/harness';
+import { DIST, launch, sleep, stopWorker, type Lens } from '../test/e2e/harness';
 
 export const NO_CHAT_LOADS = 30;
 const PAGES = { plain: '/plain.html', frames20: '/frames.html' } as const;
@@ -40,6 +40,8 @@ export interface NoChatResults {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const mapPages = <A, B>(m: Record<PageKey, A>, fn: (a: A) => B) =>
+  Object.fromEntries(Object.entries(m).map(([k, v]) => [k, fn(v as A)])) as Record<PageKey, B>;
 
 interface Load { ms: number; cpu: number }
 
@@ -64,13 +66,6 @@ async function load(page: Page, url: string): Promise<Load> {
   } finally {
     await cdp.detach().catch(() => {});
   }
-}
-
-async function stopWorker(browser: Browser): Promise<void> {
-  const target = await serviceWorker(browser);
-  const gone = new Promise<void>((resolve) => browser.once('targetdestroyed', (t) => t === target && resolve()));
-  await (await target.worker())!.close();
-  await gone;
 }
 
 /** A copy of the build whose page-side scripts do nothing. */
@@ -130,24 +125,17 @@ export async function noChatBench(origin: string): Promise<NoChatResults> {
     await sleep(1000); // a late start would show now
     lensBrowser.off('targetcreated', onCreated);
 
-    const ratios = (s: typeof lensSide) => {
-      const out = {} as Record<PageKey, LoadRatio>;
+    /** Per page, the medians of one measure without and with the side's extension. */
+    const medians = (s: typeof lensSide, measure: keyof Load) => {
+      const out = {} as Record<PageKey, { without: number; with: number }>;
       for (const key of Object.keys(PAGES) as PageKey[]) {
-        const a = median(times.get(s)![key].without.map((l) => l.ms));
-        const b = median(times.get(s)![key].with.map((l) => l.ms));
-        out[key] = { without: a, with: b, ratio: b / a };
+        const loads = times.get(s)![key];
+        out[key] = { without: median(loads.without.map((l) => l[measure])), with: median(loads.with.map((l) => l[measure])) };
       }
       return out;
     };
-    const cpu = (s: typeof lensSide) => {
-      const out = {} as Record<PageKey, CpuCost>;
-      for (const key of Object.keys(PAGES) as PageKey[]) {
-        const a = median(times.get(s)![key].without.map((l) => l.cpu));
-        const b = median(times.get(s)![key].with.map((l) => l.cpu));
-        out[key] = { without: a, with: b, extra: b - a };
-      }
-      return out;
-    };
+    const ratios = (s: typeof lensSide) => mapPages(medians(s, 'ms'), (m): LoadRatio => ({ ...m, ratio: m.with / m.without }));
+    const cpu = (s: typeof lensSide) => mapPages(medians(s, 'cpu'), (m): CpuCost => ({ ...m, extra: m.with - m.without }));
     const gzipBytes: Record<string, number> = {};
     const rawBytes: Record<string, number> = {};
     for (const file of PAGE_SIDE_SCRIPTS) {

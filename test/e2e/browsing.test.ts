@@ -3,7 +3,7 @@
 // worker stopped mid-burst is in bus.test.ts.)
 import { describe, expect, it } from 'vitest';
 import type { Browser, Frame, Page, Target } from 'puppeteer-core';
-import { openLensPanel, openPage, serviceWorker, sleep, waitFor } from './harness';
+import { openLensPanel, openPage, serviceWorker, sleep, stopWorker, waitFor } from './harness';
 import { demoSuite } from './demo-suite';
 import { captureStatus, findRow, setFilter, waitForCount } from './panel-driver';
 import { inRelayWorld } from './relay-world';
@@ -29,14 +29,6 @@ async function publish(page: Page, plugin: string, n = 1): Promise<void> {
 }
 
 const isWorker = (t: Target) => t.type() === 'service_worker' && t.url().includes('/service-worker');
-
-/** Stops the extension's service worker and resolves once it is gone. */
-async function stopWorker(browser: Browser): Promise<void> {
-  const target = await serviceWorker(browser);
-  const gone = new Promise<void>((resolve) => browser.once('targetdestroyed', (t) => t === target && resolve()));
-  await (await target.worker())!.close();
-  await gone;
-}
 
 /** Counts the service worker's starts from now on. */
 function countWorkerStarts(browser: Browser): { starts: () => number; stop: () => void } {

@@ -73,6 +73,14 @@ export async function serviceWorker(browser: Browser): Promise<Target> {
   );
 }
 
+/** Stops the extension's service worker and resolves once it is gone. */
+export async function stopWorker(browser: Browser): Promise<void> {
+  const target = await serviceWorker(browser);
+  const gone = new Promise<void>((resolve) => browser.once('targetdestroyed', (t) => t === target && resolve()));
+  await (await target.worker())!.close();
+  await gone;
+}
+
 /** Opens url in a new tab and returns it with the DevTools window that belongs to it. */
 export async function openPage(browser: Browser, url: string): Promise<{ page: Page; devtools: Page }> {
   const before = new Set(browser.targets().filter(isDevtools));
