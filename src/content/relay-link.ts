@@ -39,6 +39,10 @@ export class RelayLink {
   private wanted = false;
   private restored = false;
   private reconnecting = false;
+  /** Between pagehide into the back/forward cache and pageshow. */
+  private inCache = false;
+  /** The port was opened in that time (on resume, during the restore): it is not a dead one. */
+  private portOpenedInCache = false;
 
   constructor(
     private readonly relay: RelayCore,
@@ -62,14 +66,22 @@ export class RelayLink {
   }
 
   /** pagehide. Going into the back/forward cache, the browser closes the page's extension ports
-   *  (and may not tell this script): close it here, so the worker and panel know at once. */
+   *  (and may not tell this script): close it here, so the worker and panel know at once. The
+   *  next hello is a restored document's: Chromium fires `resume` before `pageshow` on a restore,
+   *  and resumed() may connect first. */
   hidden(persisted: boolean): void {
-    if (persisted) this.dropPort();
+    if (!persisted) return;
+    this.restored = true;
+    this.inCache = true;
+    this.dropPort();
   }
 
   /** pageshow. Restored from the back/forward cache: capture resumes at once. */
   shown(persisted: boolean): void {
     if (!persisted) return;
+    const connectedOnRestore = this.port !== null && this.portOpenedInCache;
+    this.inCache = false;
+    if (connectedOnRestore) return; // by resumed(), its hello already said restored
     this.restored = true; // said in the next hello, also when a panel asks only later
     if (!this.wanted) return;
     this.dropPort();
@@ -102,6 +114,7 @@ export class RelayLink {
     }
     if (!port) return;
     this.port = port;
+    this.portOpenedInCache = this.inCache;
     port.onMessage((message) => {
       if (this.port === port) this.onWorkerMessage(message);
     });

@@ -125,6 +125,21 @@ describe('RelayLink', () => {
     expect(ports[2]!.sent[0]).not.toHaveProperty('restored');
   });
 
+  it('restored with resume before pageshow (as Chromium fires them): one hello, restored', () => {
+    const { link, ports } = setup();
+    link.request();
+    link.hidden(true);
+    link.resumed(); // a restore: the port is gone, resume reconnects first
+    expect(ports).toHaveLength(2);
+    expect(ports[1]!.sent[0]).toMatchObject({ type: 'hello', restored: true });
+    link.shown(true); // the port of the restore is kept
+    expect(ports).toHaveLength(2);
+    expect(ports[1]!.closed).toBe(false);
+    ports[1]!.drop(); // a worker restart later: an ordinary hello
+    link.request();
+    expect(ports[2]!.sent[0]).not.toHaveProperty('restored');
+  });
+
   it('restored while the browser closed its port without telling: the dead port is replaced', () => {
     const { link, ports } = setup();
     link.request();
