@@ -11,9 +11,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { createTabModels, type TabModels } from '../panel/model/tab-models';
-import { computeFindings } from '../panel/findings/engine';
-import { FindingsModel } from '../panel/findings/findings-model';
+import { createTabModels, type TabModels } from '../src/analysis/store/tab-models';
+import { computeFindings } from '../src/analysis/findings/engine';
+import { FindingsModel } from '../src/analysis/findings/findings-model';
 import type { CaptureRecord } from '../src/shared/protocol';
 
 export const FINDINGS_LOG_RECORDS = 100_000;

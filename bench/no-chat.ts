@@ -13,7 +13,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DIST, launch, sleep, stopWorker, type Lens } from '../test/e2e/harness';
+import {
+  DIST, launch, sleep, stopWorker, type Lens,
+} from '../test/support';
 
 export const NO_CHAT_LOADS = 30;
 const PAGES = { plain: '/plain.html', frames20: '/frames.html' } as const;

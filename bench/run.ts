@@ -21,11 +21,11 @@
 // 5. Findings: time to compute every finding of a 100,000-record log, in Node (bench/findings.ts).
 import type { Browser, BrowserContext, Frame, Page, Target } from 'puppeteer-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { startDemo } from '../test/demo/server/index.mjs';
-import { launch, openLensPanel, openPage, serviceWorker, sleep, EXTENSION_ID } from '../test/e2e/harness';
+import {
+  startDemo, launch, openLensPanel, openPage, serviceWorker, sleep, EXTENSION_ID, inRelayWorld,
+} from '../test/support';
 import { noChatBench, printNoChat } from './no-chat';
 import { benchFindings, printFindingsBench } from './findings';
-import { inRelayWorld } from '../test/e2e/relay-world';
 
 const N = 20_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -296,7 +296,7 @@ async function main() {
     const delivered = await rowCount(panel, 'count');
 
     // 3. Panel with 100,000 rows: fake records handed to the relay in batches of 500, as the hook
-    // sends them over its private port (from the relay's own world, test/e2e/relay-world.ts).
+    // sends them over its private port (from the relay's own world, test/support/relay-world.ts).
     await panel.click('[data-testid="clear"]');
     await setFilter(panel, '');
     const renderStart = Date.now();

@@ -2,25 +2,25 @@
 // recording), the banner of an open file, the active view, the status line. While a file is open
 // the views show its models instead of the live ones; the live models keep being fed.
 import { useMemo, useState } from 'preact/hooks';
-import type { TabModels } from './model/tab-models';
+import type { TabModels } from '../src/analysis/store/tab-models';
 import { StatusLine } from './components/StatusLine';
 import { ViewBoundary } from './components/ViewBoundary';
-import { useModel, useNow, ViewActiveContext } from './hooks';
+import { useModel, useNow, ViewActiveContext } from './hooks/store';
 import { BusView } from './bus/BusView';
 import { CookieView } from './cookies/CookieView';
 import { InjectionView } from './injection/InjectionView';
 import { StatesView } from './states/StatesView';
-import { readSetting, writeSetting } from './storage';
-import { downloadText } from './clipboard';
-import { recordingFileName, recordingJson } from './recording/format';
+import { readSetting, writeSetting } from './platform/storage';
+import { downloadText } from './platform/clipboard';
+import { recordingFileName, recordingJson } from '../src/analysis/files/format';
 import { useOpenedFile } from './recording/use-opened-file';
 import { ShownFileContext } from './recording/shown-file';
 import { OpenButton, OpenErrorLine, RecordingBanner, SaveButton } from './recording/RecordingControls';
-import { DEFAULT_ROW_CAP } from './bus/bus-model';
+import { DEFAULT_ROW_CAP } from '../src/analysis/bus/bus-model';
 import { FindingsView } from './findings/FindingsView';
 import { FindingsCount } from './findings/FindingsCount';
-import { RevealContext, type Reveal } from './model/reveal';
-import { RevealRequestContext, type RevealRequest } from './model/reveal-request';
+import type { Reveal } from '../src/analysis/reveal';
+import { RevealContext, RevealRequestContext, type RevealRequest } from './hooks/reveal';
 
 const TABS = [
   { id: 'findings', title: 'Findings', View: FindingsView },

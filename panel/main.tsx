@@ -2,13 +2,13 @@
 // rendered by App, with what saving a recording needs from the extension (version, buffer cap).
 import { render } from 'preact';
 import browser from 'webextension-polyfill';
-import { createTabModels } from './model/tab-models';
-import { PanelFeed } from './model/feed';
+import { createTabModels } from '../src/analysis/store/tab-models';
+import { PanelFeed } from '../src/analysis/store/feed';
 import { App } from './App';
-import { readFlag } from './hooks';
-import { connectWorker } from './port';
+import { readFlag } from './hooks/store';
+import { connectWorker } from './platform/port';
 import { PRESERVE_LOG_KEY } from './bus/BusView';
-import { startChatNetwork } from './states/network';
+import { startChatNetwork } from '../src/analysis/states/network';
 import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, bufferCapSetting } from '../src/shared/buffer-cap';
 import './panel.css';
 

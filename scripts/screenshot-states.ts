@@ -8,10 +8,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Frame, Page } from 'puppeteer-core';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDemo } from '../test/demo/server/index.mjs';
-import { launch, sleep, waitFor } from '../test/e2e/harness';
-import { startChat } from '../test/e2e/demo-driver';
-import { agentJoinsAndSaysHi, customerSays, openStates, setFinalize, waitForStateRow } from '../test/e2e/states-driver';
+import {
+  startDemo, launch, sleep, waitFor, startChat, agentJoinsAndSaysHi, customerSays, openStates, setFinalize, waitForStateRow,
+} from '../test/support';
 
 const WIDTH = 1200;
 const HEIGHT = 540;

@@ -6,12 +6,9 @@
 // untrusted site's refused requests).
 import { mkdirSync } from 'node:fs';
 import type { Frame, Page } from 'puppeteer-core';
-import { startDemo } from '../test/demo/server/index.mjs';
-import { launch, openLensPanel, openPage, sleep, waitFor } from '../test/e2e/harness';
-import { openCookieSync, startChatFromForm, transcriptHas, waitForSync } from '../test/e2e/cookie-driver';
-import { startChat } from '../test/e2e/demo-driver';
-import { agentJoinsAndSaysHi, customerSays, openStates, waitForStateRow } from '../test/e2e/states-driver';
-import { showFindings, waitForFinding } from '../test/e2e/findings-driver';
+import {
+  startDemo, launch, openLensPanel, openPage, sleep, waitFor, openCookieSync, startChatFromForm, transcriptHas, waitForSync, startChat, agentJoinsAndSaysHi, customerSays, openStates, waitForStateRow, showFindings, waitForFinding,
+} from '../test/support';
 import { capturePainted, dockAtBottom, screenshotElement, screenshotStates } from './screenshot-states';
 
 const OUT = 'docs/screenshots';

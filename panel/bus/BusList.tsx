@@ -1,9 +1,9 @@
 // The virtualized bus list: fixed-height rows, only the visible ones (plus a few) in the DOM.
 // Follows the newest rows while scrolled to the bottom, like the Console.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { PENDING_WARN_MS, type BusModel, type Row } from './bus-model';
-import { formatClock, formatDuration } from '../model/summary';
-import { clipText } from '../model/bounded';
+import { PENDING_WARN_MS, type BusModel, type Row } from '../../src/analysis/bus/bus-model';
+import { formatClock, formatDuration } from '../../src/analysis/text/summary';
+import { clipText } from '../../src/analysis/text/bounded';
 
 export const ROW_HEIGHT = 20;
 const OVERSCAN = 8;

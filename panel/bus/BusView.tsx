@@ -1,17 +1,17 @@
 // The Bus tab: toolbar (pause, clear, preserve log, filter), the virtualized list of bus traffic,
 // and the detail pane of the selected row. Saving the tab is the tab bar's Save recording.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { TabModels } from '../model/tab-models';
-import type { Row } from './bus-model';
-import { FilteredRows, parseFilter } from './filter';
-import { formatCount } from '../model/summary';
+import type { TabModels } from '../../src/analysis/store/tab-models';
+import type { Row } from '../../src/analysis/bus/bus-model';
+import { FilteredRows, parseFilter } from '../../src/analysis/bus/filter';
+import { formatCount } from '../../src/analysis/text/summary';
 import { BusList, indexOfKey } from './BusList';
 import { DetailPane } from './DetailPane';
 import { ViewBoundary } from '../components/ViewBoundary';
-import { useModel, useNow } from '../hooks';
-import { writeSetting } from '../storage';
+import { useModel, useNow } from '../hooks/store';
+import { writeSetting } from '../platform/storage';
 import { READ_ONLY_TITLE, useShownFile } from '../recording/shown-file';
-import { useRevealRequest } from '../model/reveal-request';
+import { useRevealRequest } from '../hooks/reveal';
 
 export const PRESERVE_LOG_KEY = 'cx-lens.preserveLog';
 

@@ -1,13 +1,13 @@
 // The selected row's full record: fields, payload trees, copy as JSON, secrets masked by default.
 import { useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import type { TabStore } from '../model/tab-store';
-import { PENDING_WARN_MS, type Row } from './bus-model';
+import type { TabStore } from '../../src/analysis/store/tab-store';
+import { PENDING_WARN_MS, type Row } from '../../src/analysis/bus/bus-model';
 import type { CommandRecord, Copied, EventRecord, PluginRecord } from '../../src/shared/protocol';
-import { maskSecrets } from '../model/secrets';
-import { boundedStringify, textOf } from '../model/bounded';
-import { formatClock, formatDuration, plural } from '../model/summary';
-import { copyText } from '../clipboard';
+import { maskSecrets } from '../../src/analysis/text/secrets';
+import { boundedStringify, textOf } from '../../src/analysis/text/bounded';
+import { formatClock, formatDuration, plural } from '../../src/analysis/text/summary';
+import { copyText } from '../platform/clipboard';
 import { JsonTree } from '../components/JsonTree';
 import { PAGE_MADE_TITLE, clip } from './BusList';
 

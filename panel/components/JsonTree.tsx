@@ -2,9 +2,9 @@
 // they stand for. Everything from the page is rendered as text.
 import { useState } from 'preact/hooks';
 import type { Copied, CopyMarker } from '../../src/shared/protocol';
-import { MASK } from '../model/secrets';
-import { CUT_DEPTH, CUT_SIZE, textOf } from '../model/bounded';
-import { formatCount, isMarker, markerLabel, summarize } from '../model/summary';
+import { MASK } from '../../src/analysis/text/secrets';
+import { CUT_DEPTH, CUT_SIZE, textOf } from '../../src/analysis/text/bounded';
+import { formatCount, isMarker, markerLabel, summarize } from '../../src/analysis/text/summary';
 import { childrenOf, openLevels, treeNode, type Entry } from './json-tree-model';
 
 /** Markers that stand for a value exactly (not a loss). */

@@ -1,10 +1,10 @@
 // The capture status line: what is being captured and, when nothing is, why; per-frame details.
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import type { TabModels } from '../model/tab-models';
+import type { TabModels } from '../../src/analysis/store/tab-models';
 import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, MAX_BUFFER_CAP, MIN_BUFFER_CAP, bufferCapSetting } from '../../src/shared/buffer-cap';
-import { captureStatus, lossText } from '../model/capture-status';
-import { formatCount, plural } from '../model/summary';
+import { captureStatus, lossText } from '../../src/analysis/store/capture-status';
+import { formatCount, plural } from '../../src/analysis/text/summary';
 
 export function StatusLine({ models, now }: { models: TabModels; now: number }) {
   const s = captureStatus(models.store, models.bus, now);

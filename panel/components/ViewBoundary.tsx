@@ -2,7 +2,7 @@
 // instead, and tries again when the data it shows changes (resetKey) or on a click.
 import { useEffect, useErrorBoundary } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import { errorText } from '../model/bounded';
+import { errorText } from '../../src/analysis/text/bounded';
 
 interface Props {
   /** What the part shows, for the message: "this view", "this record". */

@@ -1,8 +1,8 @@
 // What the JSON tree shows of a value, without Preact: a node's children (one level, never a
 // walk), its caption, and where the tree stops descending. Values come from the page.
 import type { Copied, CopyMarker } from '../../src/shared/protocol';
-import { CUT_DEPTH, DISPLAY_DEPTH } from '../model/bounded';
-import { isMarker, markerLabel, summarizeEntries } from '../model/summary';
+import { CUT_DEPTH, DISPLAY_DEPTH } from '../../src/analysis/text/bounded';
+import { isMarker, markerLabel, summarizeEntries } from '../../src/analysis/text/summary';
 
 /** Levels the tree shows; a container below them is a CUT_DEPTH mark. */
 export const TREE_DEPTH = DISPLAY_DEPTH;

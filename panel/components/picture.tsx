@@ -2,7 +2,7 @@
 // may take, and a mark that opens the row it stands for.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { Reveal, RevealTarget } from '../model/reveal';
+import type { Reveal, RevealTarget } from '../../src/analysis/reveal';
 
 /** Width used before the container has been measured (and where ResizeObserver is missing). */
 const DEFAULT_WIDTH = 800;

@@ -1,11 +1,11 @@
 // The channel log: every cross-frame message the channel hook recorded in the tab's frames (cookie
 // channel messages and cross-origin messages), with request↔reply latency and the masked payload,
 // and a count of what a flood pushed past the hook's rate limit. Page data is rendered as text.
-import type { GapSummary, LogEntry } from './cookie-sync';
-import { maskSecrets } from '../model/secrets';
-import { formatClock, formatCount, formatDuration, summarize } from '../model/summary';
+import type { GapSummary, LogEntry } from '../../src/analysis/cookies/cookie-sync';
+import { maskSecrets } from '../../src/analysis/text/secrets';
+import { formatClock, formatCount, formatDuration, summarize } from '../../src/analysis/text/summary';
 import { JsonTree } from '../components/JsonTree';
-import { clipText } from '../model/bounded';
+import { clipText } from '../../src/analysis/text/bounded';
 
 /** A page string as a cell shows it: a bounded prefix. */
 const cell = (s: string): string => clipText(s, 300);

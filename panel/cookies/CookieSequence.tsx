@@ -2,10 +2,11 @@
 // Lanes' headers stay in view while the arrows scroll; every arrow has a tooltip and opens its row
 // of the channel log (a lane named by a violation opens that violation). Page data renders as text.
 import { useContext, useId, useMemo } from 'preact/hooks';
-import { RevealContext, type Reveal } from '../model/reveal';
+import type { Reveal } from '../../src/analysis/reveal';
+import { RevealContext } from '../hooks/reveal';
 import { RevealMark, useWidth } from '../components/picture';
-import type { CookieSync } from './cookie-sync';
-import { HEADER_H, layoutSequence, type SeqArrow } from './sequence-model';
+import type { CookieSync } from '../../src/analysis/cookies/cookie-sync';
+import { HEADER_H, layoutSequence, type SeqArrow } from '../../src/analysis/cookies/sequence-model';
 import './CookieSequence.css';
 
 /** Characters of an origin that fit under a lane's header at the lane gap. */

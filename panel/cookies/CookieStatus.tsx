@@ -1,7 +1,7 @@
 // The Cookie sync verdict (data-testid="sync-status", data-state) and the facts table behind it.
 // Every value comes from the page or the iframe: rendered as text only.
-import type { SyncVerdict } from './sync-verdict';
-import type { FactRow } from './cookie-sync';
+import type { SyncVerdict } from '../../src/analysis/cookies/sync-verdict';
+import type { FactRow } from '../../src/analysis/cookies/cookie-sync';
 
 const TITLES: Record<SyncVerdict['state'], string> = {
   'in-sync': 'In sync',

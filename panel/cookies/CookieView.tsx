@@ -3,15 +3,15 @@
 // violations and the channel log. Built by panel/cookies/cookie-sync.ts from the records its
 // CookieSyncStore took.
 import { useMemo, useRef, useState } from 'preact/hooks';
-import type { TabModels } from '../model/tab-models';
-import { buildCookieSync } from './cookie-sync';
+import type { TabModels } from '../../src/analysis/store/tab-models';
+import { buildCookieSync } from '../../src/analysis/cookies/cookie-sync';
 import { CookieChannelLog } from './CookieChannelLog';
 import { CookieFacts, CookieStatus } from './CookieStatus';
-import { CookieInjection } from './CookieInjection';
+import { CookieInjection } from '../injection/switches/CookieProviderSwitch';
 import { CookieViolations } from './CookieViolations';
 import { CookieSequence } from './CookieSequence';
-import { useModel, useNow } from '../hooks';
-import { scrollSelectedIntoView, useRevealRequest } from '../model/reveal-request';
+import { useModel, useNow } from '../hooks/store';
+import { scrollSelectedIntoView, useRevealRequest } from '../hooks/reveal';
 import './Cookie.css';
 
 export function CookieView({ models }: { models: TabModels }) {

@@ -1,7 +1,7 @@
 // Trusted-domain violations of the tab's cookie channel (panel/cookies/violations.ts), one row each:
 // data-testid="violation-row", data-rule = the rule.
-import type { Violation } from './violations';
-import { formatClock, formatCount } from '../model/summary';
+import type { Violation } from '../../src/analysis/cookies/violations';
+import { formatClock, formatCount } from '../../src/analysis/text/summary';
 
 const RULES: Record<Violation['rule'], string> = {
   'untrusted-sender': 'untrusted sender',

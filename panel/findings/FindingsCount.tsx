@@ -1,8 +1,8 @@
 // The number of errors and warnings on the Findings tab's button: its own component, so that it
 // stays live while another tab is shown without re-rendering the whole panel.
-import type { TabModels } from '../model/tab-models';
-import { useFindings } from './use-findings';
-import { badgeTitle, countBySeverity } from './view-model';
+import type { TabModels } from '../../src/analysis/store/tab-models';
+import { useFindings } from '../hooks/use-findings';
+import { badgeTitle, countBySeverity } from '../../src/analysis/findings/view-model';
 import { SeverityIcon } from './SeverityIcon';
 
 export function FindingsCount({ models }: { models: TabModels }) {

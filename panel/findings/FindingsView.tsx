@@ -3,19 +3,19 @@
 // its fix as a snippet to copy, or as the panel action that tries it. Everything from the page is
 // rendered as text, with secrets masked.
 import { useContext, useState } from 'preact/hooks';
-import type { TabModels } from '../model/tab-models';
+import type { TabModels } from '../../src/analysis/store/tab-models';
 import type { FinalizeOptions } from '../../src/shared/protocol';
-import { RevealContext } from '../model/reveal';
-import { maskString } from '../model/secrets';
-import { formatClock } from '../model/summary';
-import { copyText } from '../clipboard';
+import { RevealContext } from '../hooks/reveal';
+import { maskString } from '../../src/analysis/text/secrets';
+import { formatClock } from '../../src/analysis/text/summary';
+import { copyText } from '../platform/clipboard';
 import { READ_ONLY_TITLE, useShownFile } from '../recording/shown-file';
-import { savedOptions as savedFinalizeOptions } from '../states/StatesFinalizeBar';
-import type { Evidence, Finding, Fix } from './types';
-import { CHECKED, TAB_LABEL, countBySeverity, maskedFinding } from './view-model';
+import { savedOptions as savedFinalizeOptions } from '../injection/switches/FinalizeSwitch';
+import type { Evidence, Finding, Fix } from '../../src/analysis/findings/types';
+import { CHECKED, TAB_LABEL, countBySeverity, maskedFinding } from '../../src/analysis/findings/view-model';
 import { SeverityIcon } from './SeverityIcon';
-import { findingsMarkdown } from './markdown';
-import { useFindings } from './use-findings';
+import { findingsMarkdown } from '../../src/analysis/findings/markdown';
+import { useFindings } from '../hooks/use-findings';
 import './Findings.css';
 
 export function FindingsView({ models }: { models: TabModels }) {

@@ -1,15 +1,16 @@
 // The Injection tab: what CX Lens has switched on in this tab, what the injected scripts report
 // from the page, and the last error. Read-only: each feature is switched in its own tab (the
 // finalize handler and Simulate in States), next to what it affects.
-import { textOf } from '../model/bounded';
-import type { TabModels } from '../model/tab-models';
-import type { TabRecord } from '../model/tab-store';
+import { textOf } from '../../src/analysis/text/bounded';
+import type { TabModels } from '../../src/analysis/store/tab-models';
+import type { TabRecord } from '../../src/analysis/store/tab-store';
 import type { InjectRecord } from '../../src/shared/protocol';
-import { formatClock } from '../model/summary';
+import { formatClock } from '../../src/analysis/text/summary';
 import { useRef } from 'preact/hooks';
-import { describeInjectRecord, finalizeStatus, inHiddenTab } from '../states/StatesStatus';
-import { useModel } from '../hooks';
-import '../states/States.css';
+import { describeInjectRecord, finalizeStatus } from '../../src/analysis/injection/status';
+import { inHiddenTab } from '../components/hidden-tab';
+import { useModel } from '../hooks/store';
+import './Injection.css';
 
 /** Activity rows listed, newest first. */
 const ACTIVITY_MAX = 50;

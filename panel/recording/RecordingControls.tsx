@@ -1,7 +1,7 @@
 // The tab bar's file actions (Open…, Save recording with its small dialog), the banner of the
 // file shown, and the message of a file that could not be opened.
 import { useState } from 'preact/hooks';
-import type { ParsedFile } from './parse';
+import type { ParsedFile } from '../../src/analysis/files/parse';
 
 /** Open…: a file input styled as a button; the panel also takes a file dropped on it. */
 export function OpenButton({ onFile, busy }: { onFile: (file: File) => void; busy: boolean }) {

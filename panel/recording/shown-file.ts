@@ -3,7 +3,7 @@
 // page, not on what is on screen), and the Bus list says that a HAR holds no bus traffic.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { FileKind } from './parse';
+import type { FileKind } from '../../src/analysis/files/parse';
 
 export interface ShownFile {
   kind: FileKind;

@@ -2,11 +2,11 @@
 // worker runs), loaded into its own tab models in slices, and the message of the last failure. The
 // live models are never touched.
 import { useRef, useState } from 'preact/hooks';
-import type { TabModels } from '../model/tab-models';
-import type { ParsedFile } from './parse';
-import { loadFile } from './load';
-import type { FileLike } from './read-file';
-import { openFailure, parseHere, parseOffThread, WorkerUnavailable, type WorkerLike } from './off-thread';
+import type { TabModels } from '../../src/analysis/store/tab-models';
+import type { ParsedFile } from '../../src/analysis/files/parse';
+import { loadFile } from '../../src/analysis/files/load';
+import type { FileLike } from '../../src/analysis/files/read-file';
+import { openFailure, parseHere, parseOffThread, WorkerUnavailable, type WorkerLike } from '../../src/analysis/files/off-thread';
 
 export interface OpenedFile {
   /** Distinct per open: views are remounted for each file. */

@@ -1,13 +1,14 @@
 // The States tab's pictures: one SVG timeline chart per chat session (layout in chart-model.ts).
 // Every mark has a tooltip and opens its row in the timeline below; page data renders as text.
 import { useContext, useId, useMemo } from 'preact/hooks';
-import type { TabModels } from '../model/tab-models';
-import { RevealContext, type Reveal } from '../model/reveal';
-import { findingsModelOf } from '../findings/use-findings';
-import type { Finding } from '../findings/types';
+import type { TabModels } from '../../src/analysis/store/tab-models';
+import type { Reveal } from '../../src/analysis/reveal';
+import { RevealContext } from '../hooks/reveal';
+import { findingsModelOf } from '../hooks/use-findings';
+import type { Finding } from '../../src/analysis/findings/types';
 import { RevealMark as Mark, useWidth } from '../components/picture';
-import { CHART_HEIGHT, LANE_Y, layoutChart, type ChartLayout } from './chart-model';
-import type { SessionTimeline, Timeline } from './timeline';
+import { CHART_HEIGHT, LANE_Y, layoutChart, type ChartLayout } from '../../src/analysis/states/chart-model';
+import type { SessionTimeline, Timeline } from '../../src/analysis/states/timeline';
 import './StatesChart.css';
 
 interface Props {

@@ -1,9 +1,9 @@
 // What the States view could not read cleanly: malformed chat API responses (the real Widgets
 // transport would throw on them) and parse problems (helper objects inside `messages`, missing
 // or unknown states, cut payloads). Marked, never fatal: the rest of the timeline still shows.
-import type { Timeline } from './timeline';
-import { formatClock } from '../model/summary';
-import { problemItems } from './StatesStatus';
+import type { Timeline } from '../../src/analysis/states/timeline';
+import { formatClock } from '../../src/analysis/text/summary';
+import { problemItems } from '../../src/analysis/states/status';
 
 /** Rows listed; the newest are kept. */
 const MAX_LISTED = 100;

@@ -5,11 +5,11 @@
 import { createContext } from 'preact';
 import { useContext, useState } from 'preact/hooks';
 import type { Copied } from '../../src/shared/protocol';
-import type { EdgeFlag, Segment, SessionTimeline, StateRow, Timeline, TimelineRow } from './timeline';
-import { maskSecrets, maskString } from '../model/secrets';
-import { formatClock, plural } from '../model/summary';
+import type { EdgeFlag, Segment, SessionTimeline, StateRow, Timeline, TimelineRow } from '../../src/analysis/states/timeline';
+import { maskSecrets, maskString } from '../../src/analysis/text/secrets';
+import { formatClock, plural } from '../../src/analysis/text/summary';
 import { JsonTree } from '../components/JsonTree';
-import { reactionText } from './StatesStatus';
+import { reactionText } from '../../src/analysis/states/status';
 
 const MODE_LABEL: Record<Timeline['mode'], string> = {
   async: 'async chat',

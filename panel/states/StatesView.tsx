@@ -2,15 +2,15 @@
 // InteractionStateChange per chat session, merged from the bus (the tab's captured records) and
 // the network (chat API responses, panel/states/network.ts), and the problems found on the way.
 import { useRef, useState } from 'preact/hooks';
-import type { TabModels } from '../model/tab-models';
-import { plural } from '../model/summary';
-import { StatesFinalizeBar } from './StatesFinalizeBar';
+import type { TabModels } from '../../src/analysis/store/tab-models';
+import { plural } from '../../src/analysis/text/summary';
+import { StatesFinalizeBar } from '../injection/switches/FinalizeSwitch';
 import { StatesProblems } from './StatesProblems';
 import { SelectedStateRow, StatesTimeline } from './StatesTimeline';
 import { StatesCharts } from './StatesChart';
-import { scrollSelectedIntoView, useRevealRequest } from '../model/reveal-request';
-import { inHiddenTab } from './StatesStatus';
-import { useModel, useNow } from '../hooks';
+import { scrollSelectedIntoView, useRevealRequest } from '../hooks/reveal';
+import { inHiddenTab } from '../components/hidden-tab';
+import { useModel, useNow } from '../hooks/store';
 import './States.css';
 
 export function StatesView({ models }: { models: TabModels }) {

@@ -2,12 +2,12 @@
 // file reader, stdout and stderr) comes in as parameters, so that tests run it whole; the entry
 // (node-entry.ts) passes Node's. A file is opened with the panel's own code (panel/recording/),
 // loaded into the panel's models and judged by the panel's findings engine.
-import { loadFile } from '../../panel/recording/load';
-import { OpenError, parseFile, type ParsedFile } from '../../panel/recording/parse';
-import { FileTooLarge, readFileText, type FileLike } from '../../panel/recording/read-file';
-import { computeFindings } from '../../panel/findings/engine';
-import type { TabModels } from '../../panel/model/tab-models';
-import type { Finding } from '../../panel/findings/types';
+import { loadFile } from '../analysis/files/load';
+import { OpenError, parseFile, type ParsedFile } from '../analysis/files/parse';
+import { FileTooLarge, readFileText, type FileLike } from '../analysis/files/read-file';
+import { computeFindings } from '../analysis/findings/engine';
+import type { TabModels } from '../analysis/store/tab-models';
+import type { Finding } from '../analysis/findings/types';
 import { buildReport, hasErrors, REPORT_VERSION } from './report';
 import { reportText } from './text';
 

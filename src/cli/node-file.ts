@@ -1,7 +1,7 @@
 // A file on disk as the panel's reader wants it (panel/recording/read-file.ts FileLike): its size
 // first, so that a file too large is refused before anything is read, then its bytes.
 import { readFile, stat } from 'node:fs/promises';
-import type { FileLike } from '../../panel/recording/read-file';
+import type { FileLike } from '../analysis/files/read-file';
 
 export async function readLocalFile(path: string): Promise<FileLike> {
   const info = await stat(path);

@@ -3,14 +3,14 @@
 // timeline and the Cookie sync verdict, records the page made left out), never from a second
 // reading of the file. Plain data: the text and JSON outputs render it.
 import type { Copied } from '../shared/protocol';
-import type { TabModels } from '../../panel/model/tab-models';
-import type { ParsedFile, FileKind } from '../../panel/recording/parse';
-import { buildContext, type FindingContext } from '../../panel/findings/context';
-import type { SyncState } from '../../panel/cookies/sync-verdict';
-import type { ViolationRule } from '../../panel/cookies/violations';
-import type { Reaction, Segment, Timeline } from '../../panel/states/timeline';
-import type { Finding, Severity } from '../../panel/findings/types';
-import { maskSecrets } from '../../panel/model/secrets';
+import type { TabModels } from '../analysis/store/tab-models';
+import type { ParsedFile, FileKind } from '../analysis/files/parse';
+import { buildContext, type FindingContext } from '../analysis/findings/context';
+import type { SyncState } from '../analysis/cookies/sync-verdict';
+import type { ViolationRule } from '../analysis/cookies/violations';
+import type { Reaction, Segment, Timeline } from '../analysis/states/timeline';
+import type { Finding, Severity } from '../analysis/findings/types';
+import { maskSecrets } from '../analysis/text/secrets';
 
 /** Bumped when a field of the JSON output is removed, renamed or changes meaning. */
 export const REPORT_VERSION = 1;

@@ -2,8 +2,8 @@
 // reactions, the Cookie sync verdict, and the findings with their evidence and fix. Colours only
 // when asked (the entry asks when stdout is a terminal). Times are UTC, so that a report reads the
 // same wherever it is run.
-import { reactionText } from '../../panel/states/StatesStatus';
-import type { Finding, Severity } from '../../panel/findings/types';
+import { reactionText } from '../analysis/states/status';
+import type { Finding, Severity } from '../analysis/findings/types';
 import type { Report, ReportRow, ReportSession } from './report';
 
 export interface TextOptions {

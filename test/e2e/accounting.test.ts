@@ -3,11 +3,11 @@
 // that defines the global of an injected feature before the switch is turned on.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { openLensPanel, openPage, sleep, waitFor } from './harness';
+import { openLensPanel, openPage, sleep, waitFor } from '../support/harness';
 import { demoSuite } from './demo-suite';
-import { captureStatus, rowCounts, setFilter, waitForCount } from './panel-driver';
-import { finalizeStatus } from './states-driver';
-import { sendJsonAsHook } from './relay-world';
+import { captureStatus, rowCounts, setFilter, waitForCount } from '../support/panel-driver';
+import { finalizeStatus } from '../support/states-driver';
+import { sendJsonAsHook } from '../support/relay-world';
 
 const suite = demoSuite();
 

@@ -3,10 +3,10 @@
 // worker stopped mid-burst is in bus.test.ts.)
 import { describe, expect, it } from 'vitest';
 import type { Browser, Frame, Page, Target } from 'puppeteer-core';
-import { openLensPanel, openPage, serviceWorker, sleep, stopWorker, waitFor } from './harness';
+import { openLensPanel, openPage, serviceWorker, sleep, stopWorker, waitFor } from '../support/harness';
 import { demoSuite } from './demo-suite';
-import { captureStatus, findRow, setFilter, waitForCount } from './panel-driver';
-import { inRelayWorld } from './relay-world';
+import { captureStatus, findRow, setFilter, waitForCount } from '../support/panel-driver';
+import { inRelayWorld } from '../support/relay-world';
 
 // DevTools in a window of its own: the undocked case; nothing below depends on where it is docked.
 const suite = demoSuite({ launch: { undockedDevtools: true } });

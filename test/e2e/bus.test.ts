@@ -2,10 +2,10 @@
 // with the Widgets emulation and the emulated chat API, the panel opened in the real DevTools.
 import { describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'puppeteer-core';
-import { openLensPanel, openPage, serviceWorker, sleep, waitFor } from './harness';
-import { startChat as startDemoChat } from './demo-driver';
+import { openLensPanel, openPage, serviceWorker, sleep, waitFor } from '../support/harness';
+import { startChat as startDemoChat } from '../support/demo-driver';
 import { demoSuite } from './demo-suite';
-import { captureStatus, detailText, findRow, rowCounts, setFilter, visibleRows, waitForCount } from './panel-driver';
+import { captureStatus, detailText, findRow, rowCounts, setFilter, visibleRows, waitForCount } from '../support/panel-driver';
 
 const suite = demoSuite();
 

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { DIST, launch, type Lens } from './harness';
+import { DIST, launch, type Lens } from '../support/harness';
 
 const PORT = 8776;
 const A = `http://localhost:${PORT}`;

@@ -4,8 +4,8 @@
 // cookie-provider injection switch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, SESSION_COOKIE_NAME, type Demo } from '../demo/server/index.mjs';
-import { launch, waitFor, type Lens } from './harness';
-import { channelRows, facts, openCookieSync, startChatFromForm, syncStatus, transcriptHas, waitForSync } from './cookie-driver';
+import { launch, waitFor, type Lens } from '../support/harness';
+import { channelRows, facts, openCookieSync, startChatFromForm, syncStatus, transcriptHas, waitForSync } from '../support/cookie-driver';
 
 let demo: Demo;
 beforeAll(async () => { demo = await startDemo({ port: 0, apiPort: 0 }); });

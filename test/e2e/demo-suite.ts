@@ -2,8 +2,8 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { startDemo, type Demo } from '../demo/server/index.mjs';
-import { launch, type Lens, type LaunchOptions } from './harness';
-import { clearSiteData } from './demo-driver';
+import { launch, type Lens, type LaunchOptions } from '../support/harness';
+import { clearSiteData } from '../support/demo-driver';
 
 export interface DemoSuite {
   demo: Demo;

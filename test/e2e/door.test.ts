@@ -4,9 +4,9 @@
 // selecting the deep row does not crash the detail pane; filtering stays responsive.
 import { describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'puppeteer-core';
-import { openLensPanel, openPage, sleep, waitFor } from './harness';
+import { openLensPanel, openPage, sleep, waitFor } from '../support/harness';
 import { demoSuite } from './demo-suite';
-import { rowCounts, setFilter, waitForCount } from './panel-driver';
+import { rowCounts, setFilter, waitForCount } from '../support/panel-driver';
 
 const suite = demoSuite();
 

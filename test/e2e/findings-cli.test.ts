@@ -7,11 +7,11 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from 'puppeteer-core';
-import { waitFor } from './harness';
-import { startChat } from './demo-driver';
+import { waitFor } from '../support/harness';
+import { startChat } from '../support/demo-driver';
 import { demoSuite } from './demo-suite';
-import { agentJoinsAndSaysHi, customerSays, openStates, stateRows, waitForStateRow } from './states-driver';
-import { backToLive, catchDownloads, openFile, showTab, waitForBanner } from './recording-driver';
+import { agentJoinsAndSaysHi, customerSays, openStates, stateRows, waitForStateRow } from '../support/states-driver';
+import { backToLive, catchDownloads, openFile, showTab, waitForBanner } from '../support/recording-driver';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const suite = demoSuite({ pollTimeoutMs: 600 });

@@ -4,12 +4,12 @@
 // evidence links that open their row, and Copy as Markdown.
 import { describe, expect, it } from 'vitest';
 import type { Frame } from 'puppeteer-core';
-import { sleep, waitFor } from './harness';
-import { startChat } from './demo-driver';
+import { sleep, waitFor } from '../support/harness';
+import { startChat } from '../support/demo-driver';
 import { demoSuite } from './demo-suite';
-import { agentJoinsAndSaysHi, customerSays, finalizeStatus, setFinalize } from './states-driver';
-import { waitForSync } from './cookie-driver';
-import { clickInFinding, copyFindings, findings, findingsCount, openFindings, showFindings, waitForFinding } from './findings-driver';
+import { agentJoinsAndSaysHi, customerSays, finalizeStatus, setFinalize } from '../support/states-driver';
+import { waitForSync } from '../support/cookie-driver';
+import { clickInFinding, copyFindings, findings, findingsCount, openFindings, showFindings, waitForFinding } from '../support/findings-driver';
 
 const NOTICE = 'Please do not respond';
 /** The States timeline's reaction window (REACTION_WINDOW_MS) and a margin. */

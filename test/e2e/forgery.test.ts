@@ -4,11 +4,11 @@
 // or nowhere, never as genuine; and a flood of forged batches evicts no genuine record.
 import { describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'puppeteer-core';
-import { openLensPanel, openPage, sleep, waitFor } from './harness';
+import { openLensPanel, openPage, sleep, waitFor } from '../support/harness';
 import { demoSuite } from './demo-suite';
-import { captureStatus, rowCounts, setFilter, waitForCount } from './panel-driver';
-import { inRelayWorld, keptRecords } from './relay-world';
-import { setFinalize } from './states-driver';
+import { captureStatus, rowCounts, setFilter, waitForCount } from '../support/panel-driver';
+import { inRelayWorld, keptRecords } from '../support/relay-world';
+import { setFinalize } from '../support/states-driver';
 
 const suite = demoSuite();
 

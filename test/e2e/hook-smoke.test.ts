@@ -10,8 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import type { Frame, Page } from 'puppeteer-core';
-import { DIST, launch, waitFor, type Lens } from './harness';
-import { keptRecords } from './relay-world';
+import { DIST, launch, waitFor, type Lens } from '../support/harness';
+import { keptRecords } from '../support/relay-world';
 import type { CaptureRecord, EventRecord, HookStatusRecord } from '../../src/shared/protocol';
 
 const PORT = 8750;

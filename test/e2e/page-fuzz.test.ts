@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { launch, type Lens } from './harness';
+import { launch, type Lens } from '../support/harness';
 import { FUZZ_PAGE, FUZZ_SCRIPT } from './page-fuzz-page';
 import { CASES, REGRESSIONS, generate, type Case } from './page-fuzz-cases';
 

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { Frame, Page } from 'puppeteer-core';
-import { launch, openLensPanel, openPage, waitFor, type Lens } from './harness';
-import { sendAsHook } from './relay-world';
-import { detailText as panelDetail, rowCounts, setFilter as setPanelFilter, visibleRows as panelRows } from './panel-driver';
+import { launch, openLensPanel, openPage, waitFor, type Lens } from '../support/harness';
+import { sendAsHook } from '../support/relay-world';
+import { detailText as panelDetail, rowCounts, setFilter as setPanelFilter, visibleRows as panelRows } from '../support/panel-driver';
 
 const PORT = 8761;
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzZXNzaW9uSWQiOiJzMSJ9.c2lnbmF0dXJlLXNpZ24';

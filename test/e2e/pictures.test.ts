@@ -4,11 +4,11 @@
 // its refused messages in the error colour).
 import type { Frame } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from './harness';
-import { startChat } from './demo-driver';
+import { waitFor } from '../support/harness';
+import { startChat } from '../support/demo-driver';
 import { demoSuite } from './demo-suite';
-import { openCookieSync, waitForSync } from './cookie-driver';
-import { agentJoinsAndSaysHi, customerSays, openStates, setFinalize, waitForStateRow } from './states-driver';
+import { openCookieSync, waitForSync } from '../support/cookie-driver';
+import { agentJoinsAndSaysHi, customerSays, openStates, setFinalize, waitForStateRow } from '../support/states-driver';
 
 const suite = demoSuite({ pollTimeoutMs: 600 });
 

@@ -7,12 +7,12 @@ import { resolve, join } from 'node:path';
 import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Frame } from 'puppeteer-core';
-import { waitFor } from './harness';
-import { startChat } from './demo-driver';
+import { waitFor } from '../support/harness';
+import { startChat } from '../support/demo-driver';
 import { demoSuite } from './demo-suite';
-import { openPanelOn, rowCounts, setFilter, visibleRows, waitForCount } from './panel-driver';
-import { agentJoinsAndSaysHi, customerSays, stateRows, waitForStateRow } from './states-driver';
-import { backToLive, catchDownloads, isDisabled, openFile, readJson, recordHar, showTab, waitForBanner } from './recording-driver';
+import { openPanelOn, rowCounts, setFilter, visibleRows, waitForCount } from '../support/panel-driver';
+import { agentJoinsAndSaysHi, customerSays, stateRows, waitForStateRow } from '../support/states-driver';
+import { backToLive, catchDownloads, isDisabled, openFile, readJson, recordHar, showTab, waitForBanner } from '../support/recording-driver';
 
 const REAL = resolve(import.meta.dirname, '../fixtures/real-widgets-9.0');
 const suite = demoSuite({ pollTimeoutMs: 600 });

@@ -3,9 +3,9 @@
 // markup in what it sends is shown as text.
 import { describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'puppeteer-core';
-import { openLensPanel, openPage, sleep } from './harness';
+import { openLensPanel, openPage, sleep } from '../support/harness';
 import { demoSuite } from './demo-suite';
-import { findRow, setFilter, visibleRows, waitForCount } from './panel-driver';
+import { findRow, setFilter, visibleRows, waitForCount } from '../support/panel-driver';
 
 const suite = demoSuite();
 

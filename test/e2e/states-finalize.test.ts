@@ -2,10 +2,10 @@
 // the States tab in both chat modes, switched off, and the timeline's reaction cell for each.
 // Real Chromium, the built extension, the demo pages (Widgets emulation) and the emulated chat API.
 import { describe, expect, it } from 'vitest';
-import { sleep, waitFor } from './harness';
-import { startChat } from './demo-driver';
+import { sleep, waitFor } from '../support/harness';
+import { startChat } from '../support/demo-driver';
 import { demoSuite } from './demo-suite';
-import { agentJoinsAndSaysHi, customerSays, finalizeStatus, injectedMessages, openStates, setFinalize, waitForStateRow } from './states-driver';
+import { agentJoinsAndSaysHi, customerSays, finalizeStatus, injectedMessages, openStates, setFinalize, waitForStateRow } from '../support/states-driver';
 
 const NOTICE = 'Please do not respond';
 

@@ -3,10 +3,10 @@
 // (a page whose bus CX Lens cannot see, and responses that finished before the panel opened).
 import { describe, expect, it } from 'vitest';
 import { DEMO_API_KEY, SESSIONS_PATH } from '../demo/server/index.mjs';
-import { openLensPanel, openPage, sleep, waitFor } from './harness';
-import { startChat } from './demo-driver';
+import { openLensPanel, openPage, sleep, waitFor } from '../support/harness';
+import { startChat } from '../support/demo-driver';
 import { demoSuite } from './demo-suite';
-import { agentJoinsAndSaysHi, customerSays, devtoolsRecording, openStates, stateRows, waitForStateRow } from './states-driver';
+import { agentJoinsAndSaysHi, customerSays, devtoolsRecording, openStates, stateRows, waitForStateRow } from '../support/states-driver';
 
 const suite = demoSuite({ pollTimeoutMs: 600 });
 

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../demo/server/index.mjs';
 import { CHANNEL_BURST, OTHER_BURST } from '../../src/page/channel-tap';
-import { launch, sleep, waitFor, type Lens } from './harness';
-import { channelRows, facts, openCookieSync, violations, waitForSync } from './cookie-driver';
+import { launch, sleep, waitFor, type Lens } from '../support/harness';
+import { channelRows, facts, openCookieSync, violations, waitForSync } from '../support/cookie-driver';
 
 let demo: Demo;
 let lens: Lens;

@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXIT, HELP } from '../../../src/cli/cli';
 import { REPORT_VERSION, type Report } from '../../../src/cli/report';
-import { loadFile } from '../../../panel/recording/load';
-import { parseFile } from '../../../panel/recording/parse';
-import { computeFindings } from '../../../panel/findings/engine';
-import type { Finding } from '../../../panel/findings/types';
+import { loadFile } from '../../../src/analysis/files/load';
+import { parseFile } from '../../../src/analysis/files/parse';
+import { computeFindings } from '../../../src/analysis/findings/engine';
+import type { Finding } from '../../../src/analysis/findings/types';
 import { pollResponseBody, stateMessage } from '../fakes/chat-api';
 import { fixture, real, run } from './helpers';
 

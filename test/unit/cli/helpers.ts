@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { runCli, type CliEnvironment } from '../../../src/cli/cli';
 import { readLocalFile } from '../../../src/cli/node-file';
-import type { FileLike } from '../../../panel/recording/read-file';
+import type { FileLike } from '../../../src/analysis/files/read-file';
 
 export const CLI_FIXTURES = resolve(import.meta.dirname, '../../fixtures/cli');
 export const REAL_FIXTURES = resolve(import.meta.dirname, '../../fixtures/real-widgets-9.0');

@@ -1,7 +1,7 @@
 // Drives the Widgets emulation (test/demo/widgets, in node:vm) against the emulated Digital
 // Channels server (test/demo/server, over real HTTP) with CX Lens's own page hook tapping the bus
 // and CX Lens's finalize handler installed, so its records are made exactly like those of the
-// recordings of the real runtime (test/unit/demo/fixtures). Also: the comparisons.
+// recordings of the real runtime (test/fixtures/real-widgets-9.0/conformance). Also: the comparisons.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { installHook } from '../../../src/page/bus-tap';
 import { createFinalizeHandler } from '../../../src/page/inject/finalize-core';

@@ -1,6 +1,6 @@
 // Conformance of the Widgets emulation (test/demo/widgets) with the real Genesys Widgets 9.0.018.07
-// runtime: each scenario of the recordings in fixtures/ (made from CX Lens Exports of the real
-// runtime, see fixtures/README.md) is played on the emulation in node:vm against the emulated
+// runtime: each scenario of the recordings in test/fixtures/real-widgets-9.0/conformance/ (made from
+// CX Lens Exports of the real runtime, see its README) is played on the emulation in node:vm against the emulated
 // Digital Channels server, with CX Lens's own bus hook recording and CX Lens's finalize handler
 // (src/page/inject/finalize-core.ts) installed, as in the recordings. Compared:
 //  (a) the order of bus events and commands: the emulation may do less than the real runtime,
@@ -20,7 +20,7 @@ import {
 } from './conformance-driver';
 import type { Any } from './widgets-vm';
 
-const fixture = (name: string): Fixture => JSON.parse(readFileSync(resolve(import.meta.dirname, 'fixtures', name), 'utf8'));
+const fixture = (name: string): Fixture => JSON.parse(readFileSync(resolve(import.meta.dirname, '../../fixtures/real-widgets-9.0/conformance', name), 'utf8'));
 /** A scenario takes well under a second; the margin is for a busy machine. */
 const SCENARIO_TIMEOUT_MS = 30_000;
 const FINALIZE_TEXT = 'Thank you for your query. Please do not respond to this automated message if you do not have additional questions.';
@@ -124,7 +124,7 @@ function expectRealOrder(real: Fixture, page: EmulatedPage): void {
   ]));
 }
 
-describe('async chat, the finalize handler notifies (fixtures/real-async-finalize.json)', () => {
+describe('async chat, the finalize handler notifies (conformance/real-async-finalize.json)', () => {
   const real = fixture('real-async-finalize.json');
   let page: EmulatedPage;
 
@@ -173,7 +173,7 @@ describe('async chat, the finalize handler notifies (fixtures/real-async-finaliz
   });
 });
 
-describe('sync chat, the finalize handler ends it (fixtures/real-sync-end.json)', () => {
+describe('sync chat, the finalize handler ends it (conformance/real-sync-end.json)', () => {
   const real = fixture('real-sync-end.json');
   let page: EmulatedPage;
 

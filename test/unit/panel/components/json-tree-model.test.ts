@@ -1,9 +1,9 @@
 // The JSON tree's pure part: one level of children per node, and where it stops descending.
 import { describe, expect, it } from 'vitest';
 import { childrenOf, openLevels, treeNode, TREE_DEPTH } from '../../../../panel/components/json-tree-model';
-import { CUT_DEPTH } from '../../../../panel/model/bounded';
+import { CUT_DEPTH } from '../../../../src/analysis/text/bounded';
 import type { Copied } from '../../../../src/shared/protocol';
-import { deepValue } from '../fixtures';
+import { deepValue } from '../../analysis/fixtures';
 
 describe('JSON tree model', () => {
   it('lists the children of containers and markers, one level', () => {

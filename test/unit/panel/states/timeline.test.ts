@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTimeline, REACTION_WINDOW_MS, type StateRow, type Timeline } from '../../../../panel/states/timeline';
+import { buildTimeline, REACTION_WINDOW_MS, type StateRow, type Timeline } from '../../../../src/analysis/states/timeline';
 import { buildSyntheticMessageReceived } from '../../../../src/page/inject/states-synthetic';
 import type { CaptureRecord, Copied } from '../../../../src/shared/protocol';
 import type { ChatNetworkEntry } from '../../../../src/shared/interaction-states';

@@ -1,0 +1,43 @@
+// The findings of the models shown, for the Findings tab and the count on its button. One
+// FindingsModel per models (live, or a file's), shared by both: it recomputes only when the store
+// changed or the clock may have changed a finding, and keeps each finding's first sighting.
+import type { TabModels } from '../../src/analysis/store/tab-models';
+import { useModel, useNow } from './store';
+import { FindingsModel } from '../../src/analysis/findings/findings-model';
+import type { Finding } from '../../src/analysis/findings/types';
+import { orderFindings } from '../../src/analysis/findings/view-model';
+
+const byModels = new WeakMap<TabModels, FindingsModel>();
+
+export function findingsModelOf(models: TabModels): FindingsModel {
+  let model = byModels.get(models);
+  if (!model) byModels.set(models, (model = new FindingsModel(models)));
+  return model;
+}
+
+export interface ShownFindings {
+  findings: Finding[];
+  /** Why the findings could not be computed (they are then the last ones that could). */
+  error: string | null;
+}
+
+/** The model's findings at `now`, one per key, most severe first. Whatever goes wrong in a rule
+ *  leaves the tab usable: the error is shown with the last findings. */
+export function shownFindings(model: Pick<FindingsModel, 'current'>, now: number, last: Finding[] = []): ShownFindings {
+  try {
+    return { findings: orderFindings(model.current(now)), error: null };
+  } catch (e) {
+    return { findings: last, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+const lastShown = new WeakMap<FindingsModel, Finding[]>();
+
+export function useFindings(models: TabModels): ShownFindings {
+  useModel(models.store);
+  const now = useNow(1000);
+  const model = findingsModelOf(models);
+  const shown = shownFindings(model, now, lastShown.get(model));
+  if (!shown.error) lastShown.set(model, shown.findings);
+  return shown;
+}

@@ -1,0 +1,73 @@
+// The States view's network source: HAR entries of the chat API's message responses become
+// ChatNetworkEntry items in the store.
+import { describe, expect, it } from 'vitest';
+import {
+  ChatNetworkStore, collect, decodeBody, isChatMessagesResponse, toChatEntry, type HarEntryLike,
+} from '../../../../src/analysis/states/network';
+import { buildTimeline } from '../../../../src/analysis/states/timeline';
+import { pollResponseBody, stateMessage } from '../../fakes/chat-api';
+
+const API = 'https://api.example.com/nexus/v3/chat/sessions';
+const T0 = Date.parse('2024-05-01T10:00:00.000Z');
+const state = (s: string, id: string) => stateMessage(s, id, `${T0}-0`, new Date(T0).toISOString());
+
+function har(url: string, content: string | null, extra: Partial<HarEntryLike> = {}): HarEntryLike {
+  return {
+    startedDateTime: new Date(T0).toISOString(),
+    time: 250,
+    request: { method: 'GET', url },
+    response: { status: 200 },
+    getContent: (cb) => cb(content, ''),
+    ...extra,
+  };
+}
+
+describe('network source', () => {
+  it('takes only answered GETs of a sessions/{id}/messages path, on any host', () => {
+    expect(isChatMessagesResponse(har(`${API}/s1/messages?index=1-0`, ''))).toBe(true);
+    expect(isChatMessagesResponse(har('http://127.0.0.1:9/x/chat/sessions/s1/messages', ''))).toBe(true);
+    expect(isChatMessagesResponse(har(`${API}/s1/messages`, '', { request: { method: 'POST', url: `${API}/s1/messages` } }))).toBe(false);
+    expect(isChatMessagesResponse(har(`${API}/s1/userdata`, ''))).toBe(false);
+    expect(isChatMessagesResponse(har(`${API}`, ''))).toBe(false);
+    // A long poll still in flight, or cut off by a reload: no response yet.
+    expect(isChatMessagesResponse(har(`${API}/s1/messages`, '', { response: { status: 0 } }))).toBe(false);
+  });
+
+  it('times an entry by when its response finished and decodes base64 bodies', () => {
+    const entry = toChatEntry(har(`${API}/s1/messages`, null), '{}');
+    expect(entry).toEqual({ url: `${API}/s1/messages`, method: 'GET', status: 200, time: T0 + 250, body: '{}' });
+    expect(decodeBody(btoa('{"a":"é"}'.replace('é', '\u00c3\u00a9')), 'base64')).toBe('{"a":"é"}');
+    expect(decodeBody(null, '')).toBeNull();
+    expect(decodeBody('%%%', 'base64')).toBeNull();
+  });
+
+  it('keeps responses with messages or problems, not empty polls, once per request, in finish order', () => {
+    const store = new ChatNetworkStore();
+    let changes = 0;
+    store.subscribe(() => changes++);
+    const later = har(`${API}/s1/messages?index=2`, pollResponseBody([state('Completed', 'm2')]), { time: 900 });
+    collect(store, later);
+    collect(store, har(`${API}/s1/messages?index=1`, pollResponseBody([state('Finalizing', 'm1')])));
+    collect(store, har(`${API}/s1/messages?index=1`, pollResponseBody([state('Finalizing', 'm1')]))); // the HAR and the live event both
+    collect(store, har(`${API}/s1/messages?index=3`, pollResponseBody([]), { time: 2000 })); // an empty long poll
+    collect(store, har(`${API}/s1/messages?index=4`, '{"status":', { time: 3000 })); // cut off: a problem
+    expect(store.entries.map((e) => e.url.split('?')[1])).toEqual(['index=1', 'index=2', 'index=4']);
+    expect(changes).toBe(3);
+
+    store.clearBefore(T0 + 1000);
+    expect(store.entries.map((e) => e.url.split('?')[1])).toEqual(['index=4']);
+  });
+
+  it('drops the oldest entries at its cap', () => {
+    const store = new ChatNetworkStore(2);
+    for (let i = 1; i <= 3; i++) collect(store, har(`${API}/s1/messages?index=${i}`, pollResponseBody([state('Active', `m${i}`)]), { time: i }));
+    expect(store.entries.map((e) => e.url.split('?')[1])).toEqual(['index=2', 'index=3']);
+  });
+
+  it('reads a HAR entry without getContent from its inline content', () => {
+    const store = new ChatNetworkStore();
+    const entry = har(`${API}/s1/messages`, null, { getContent: undefined, response: { status: 200, content: { text: btoa(pollResponseBody([state('Finalizing', 'x')])), encoding: 'base64' } } });
+    collect(store, entry);
+    expect(buildTimeline({ records: [], network: store.entries }, T0).sessions[0]!.segments[0]!.rows).toMatchObject([{ state: 'Finalizing', sourceLabel: 'network' }]);
+  });
+});
