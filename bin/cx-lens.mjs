@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npx cx-lens report FILE` (see src/cli/cli.ts, or run it with --help).
-// The command runs the panel's own TypeScript (panel/recording, the models, the findings engine)
+// The command runs the panel's own TypeScript (src/analysis: the file reader, the models, the findings engine)
 // from the source, through tsx, a dev dependency that `npm ci` installs: no build step, and never a
 // stale copy of the rules.
 import { fileURLToPath } from 'node:url';

@@ -8,7 +8,7 @@ import { App } from './App';
 import { readFlag } from './hooks/store';
 import { connectWorker } from './platform/port';
 import { PRESERVE_LOG_KEY } from './bus/BusView';
-import { startChatNetwork } from '../src/analysis/states/network';
+import { startChatNetwork } from './platform/network';
 import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, bufferCapSetting } from '../src/shared/buffer-cap';
 import './panel.css';
 

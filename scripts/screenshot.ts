@@ -44,7 +44,7 @@ async function main() {
     // Select the last messageReceived so the detail pane shows a real payload.
     await panel.evaluate(() => {
       const rows = [...document.querySelectorAll<HTMLElement>('[data-testid="bus-row"]')].filter((r) => r.dataset.name === 'WebChatService.messageReceived');
-      rows.find((r) => r.textContent?.includes('Text'))?.click() ?? rows.at(-1)?.click();
+      (rows.find((r) => r.textContent?.includes('Text')) ?? rows.at(-1))?.click();
     });
     await sleep(300);
     await devtools.screenshot({ path: `${OUT}/panel.png` });

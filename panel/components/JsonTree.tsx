@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { Copied, CopyMarker } from '../../src/shared/protocol';
 import { MASK } from '../../src/analysis/text/secrets';
-import { CUT_DEPTH, CUT_SIZE, textOf } from '../../src/analysis/text/bounded';
+import { CUT_DEPTH, CUT_SIZE, clipText, textOf } from '../../src/analysis/text/bounded';
 import { formatCount, isMarker, markerLabel, summarize } from '../../src/analysis/text/summary';
 import { childrenOf, openLevels, treeNode, type Entry } from './json-tree-model';
 
@@ -14,10 +14,7 @@ const VALUE_MARKERS = new Set(['undefined', 'number', 'bigint', 'symbol', 'date'
 const STRING_SHOWN = 10_000;
 /** Characters of a key, or of a marker's label, the tree shows. */
 const KEY_SHOWN = 1000;
-const label = (m: CopyMarker): string => {
-  const text = markerLabel(m);
-  return text.length > STRING_SHOWN ? text.slice(0, STRING_SHOWN - 1) + '…' : text;
-};
+const label = (m: CopyMarker): string => clipText(markerLabel(m), STRING_SHOWN);
 
 /** Children shown per step; large arrays and objects reveal more on demand. */
 const PAGE = 100;
@@ -64,7 +61,7 @@ function Entries({ entries, depth, openDepth }: { entries: Entry[]; depth: numbe
 function Node({ name, value, depth, openDepth }: { name: string | null; value: Copied; depth: number; openDepth: number }) {
   const node = treeNode(value, depth);
   const [open, setOpen] = useState(depth < openDepth);
-  const key = name === null ? null : <span class="j-key">{name.length > KEY_SHOWN ? name.slice(0, KEY_SHOWN - 1) + '…' : name}</span>;
+  const key = name === null ? null : <span class="j-key">{clipText(name, KEY_SHOWN)}</span>;
   if (node.kind !== 'branch') {
     return (
       <div class="j-row" role="treeitem">

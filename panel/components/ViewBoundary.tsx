@@ -2,7 +2,7 @@
 // instead, and tries again when the data it shows changes (resetKey) or on a click.
 import { useEffect, useErrorBoundary } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import { errorText } from '../../src/analysis/text/bounded';
+import { errorLine } from '../../src/analysis/text/bounded';
 
 interface Props {
   /** What the part shows, for the message: "this view", "this record". */
@@ -22,7 +22,7 @@ export function ViewBoundary({ what, resetKey, class: className, children }: Pro
   if (error) {
     return (
       <div class={className ? `view-error ${className}` : 'view-error'} role="alert" data-testid="view-error">
-        CX Lens could not show {what}: {errorText(error)}.{' '}
+        CX Lens could not show {what}: {errorLine(error)}.{' '}
         <button type="button" onClick={reset}>Try again</button>
       </div>
     );

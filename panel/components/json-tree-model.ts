@@ -2,7 +2,7 @@
 // walk), its caption, and where the tree stops descending. Values come from the page.
 import type { Copied, CopyMarker } from '../../src/shared/protocol';
 import { CUT_DEPTH, DISPLAY_DEPTH } from '../../src/analysis/text/bounded';
-import { isMarker, markerLabel, summarizeEntries } from '../../src/analysis/text/summary';
+import { isMarker, isPlainObject, markerLabel, summarizeEntries } from '../../src/analysis/text/summary';
 
 /** Levels the tree shows; a container below them is a CUT_DEPTH mark. */
 export const TREE_DEPTH = DISPLAY_DEPTH;
@@ -36,7 +36,6 @@ export function openLevels(openDepth: number): number {
 
 const indexed = (list: readonly Copied[]): Entry[] => list.map((x, i) => [String(i), x]);
 const listOf = (x: unknown): Copied[] => (Array.isArray(x) ? (x as Copied[]) : []);
-const isPlainObject = (v: unknown): v is { [key: string]: Copied } => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The children of a container value, or null for a leaf. Reads one level only. */
 export function childrenOf(v: Copied): Children | null {

@@ -1,5 +1,5 @@
 // What both pictures (the States chart, the Cookie sync sequence diagram) share: the width they
-// may take, and a mark that opens the row it stands for.
+// may take, a mark that opens the row it stands for, and their arrowheads.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Reveal, RevealTarget } from '../../src/analysis/reveal';
@@ -50,5 +50,18 @@ export function RevealMark({ target, reveal, title, attrs, children }: RevealMar
       <title>{title}</title>
       {children}
     </g>
+  );
+}
+
+/** The arrowhead markers of a picture, one a tone, for `marker-end: url(#<prefix>-<tone>)`. */
+export function ArrowheadMarkers({ prefix, tones }: { prefix: string; tones: readonly string[] }) {
+  return (
+    <defs>
+      {tones.map((tone) => (
+        <marker key={tone} id={`${prefix}-${tone}`} class={`arrowhead tone-${tone}`} viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto">
+          <path d="M0,0 L8,4 L0,8 z" />
+        </marker>
+      ))}
+    </defs>
   );
 }

@@ -4,7 +4,7 @@
 import { useContext, useId, useMemo } from 'preact/hooks';
 import type { Reveal } from '../../src/analysis/reveal';
 import { RevealContext } from '../hooks/reveal';
-import { RevealMark, useWidth } from '../components/picture';
+import { ArrowheadMarkers, RevealMark, useWidth } from '../components/picture';
 import type { CookieSync } from '../../src/analysis/cookies/cookie-sync';
 import { HEADER_H, layoutSequence, type SeqArrow } from '../../src/analysis/cookies/sequence-model';
 import './CookieSequence.css';
@@ -42,13 +42,7 @@ export function CookieSequence({ sync }: { sync: CookieSync }) {
         </svg>
         <div class="seq-body">
           <svg width={layout.width} height={layout.height} role="img" aria-label="Messages between the page, the cookie iframe and other origins">
-            <defs>
-              {(['normal', 'muted', 'error'] as const).map((tone) => (
-                <marker key={tone} id={`${id}-seq-${tone}`} class={`arrowhead tone-${tone}`} viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto">
-                  <path d="M0,0 L8,4 L0,8 z" />
-                </marker>
-              ))}
-            </defs>
+            <ArrowheadMarkers prefix={`${id}-seq`} tones={['normal', 'muted', 'error']} />
             {layout.lanes.map((lane) => (
               <line key={lane.key} class={`lifeline tone-${lane.tone}`} x1={lane.x} x2={lane.x} y1={0} y2={layout.height} />
             ))}

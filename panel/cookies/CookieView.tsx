@@ -1,6 +1,6 @@
 // The Cookie sync tab: the cross-domain cookie channel of the inspected tab. On top the cookie
 // provider injection switch, then the sync verdict, the facts behind it, the trusted-domain
-// violations and the channel log. Built by panel/cookies/cookie-sync.ts from the records its
+// violations and the channel log. Built by src/analysis/cookies/cookie-sync.ts from the records its
 // CookieSyncStore took.
 import { useMemo, useRef, useState } from 'preact/hooks';
 import type { TabModels } from '../../src/analysis/store/tab-models';

@@ -1,4 +1,4 @@
-// Trusted-domain violations of the tab's cookie channel (panel/cookies/violations.ts), one row each:
+// Trusted-domain violations of the tab's cookie channel (src/analysis/cookies/violations.ts), one row each:
 // data-testid="violation-row", data-rule = the rule.
 import type { Violation } from '../../src/analysis/cookies/violations';
 import { formatClock, formatCount } from '../../src/analysis/text/summary';

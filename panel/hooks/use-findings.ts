@@ -6,6 +6,7 @@ import { useModel, useNow } from './store';
 import { FindingsModel } from '../../src/analysis/findings/findings-model';
 import type { Finding } from '../../src/analysis/findings/types';
 import { orderFindings } from '../../src/analysis/findings/view-model';
+import { errorText } from '../../src/shared/error-text';
 
 const byModels = new WeakMap<TabModels, FindingsModel>();
 
@@ -27,7 +28,7 @@ export function shownFindings(model: Pick<FindingsModel, 'current'>, now: number
   try {
     return { findings: orderFindings(model.current(now)), error: null };
   } catch (e) {
-    return { findings: last, error: e instanceof Error ? e.message : String(e) };
+    return { findings: last, error: errorText(e) };
   }
 }
 

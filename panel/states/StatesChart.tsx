@@ -6,7 +6,7 @@ import type { Reveal } from '../../src/analysis/reveal';
 import { RevealContext } from '../hooks/reveal';
 import { findingsModelOf } from '../hooks/use-findings';
 import type { Finding } from '../../src/analysis/findings/types';
-import { RevealMark as Mark, useWidth } from '../components/picture';
+import { ArrowheadMarkers, RevealMark as Mark, useWidth } from '../components/picture';
 import { CHART_HEIGHT, LANE_Y, layoutChart, type ChartLayout } from '../../src/analysis/states/chart-model';
 import type { SessionTimeline, Timeline } from '../../src/analysis/states/timeline';
 import './StatesChart.css';
@@ -60,13 +60,7 @@ export function StatesChart({ session, findings, width, now }: ChartProps) {
           width={layout.width} height={CHART_HEIGHT} viewBox={`0 0 ${layout.width} ${CHART_HEIGHT}`} role="img"
           aria-label={`Timeline of chat session ${session.sessionId ?? '(not known yet)'}`}
         >
-          <defs>
-            {(['ok', 'warn', 'pending'] as const).map((tone) => (
-              <marker key={tone} id={`${id}-arrow-${tone}`} class={`arrowhead tone-${tone}`} viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto">
-                <path d="M0,0 L8,4 L0,8 z" />
-              </marker>
-            ))}
-          </defs>
+          <ArrowheadMarkers prefix={`${id}-arrow`} tones={['ok', 'warn', 'pending']} />
           <Bands layout={layout} reveal={reveal} />
           <Axis layout={layout} />
           <LaneLabels />

@@ -1,6 +1,6 @@
 // The States tab: the finalize handler's switch and Simulate on top, then a timeline of
 // InteractionStateChange per chat session, merged from the bus (the tab's captured records) and
-// the network (chat API responses, panel/states/network.ts), and the problems found on the way.
+// the network (chat API responses, src/analysis/states/network.ts), and the problems found on the way.
 import { useRef, useState } from 'preact/hooks';
 import type { TabModels } from '../../src/analysis/store/tab-models';
 import { plural } from '../../src/analysis/text/summary';

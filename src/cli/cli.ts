@@ -1,6 +1,6 @@
 // The `cx-lens` command line: `cx-lens report FILE [--json]`. Its environment (arguments, the
 // file reader, stdout and stderr) comes in as parameters, so that tests run it whole; the entry
-// (node-entry.ts) passes Node's. A file is opened with the panel's own code (panel/recording/),
+// (main.ts) passes Node's. A file is opened with the panel's own code (src/analysis/files/),
 // loaded into the panel's models and judged by the panel's findings engine.
 import { loadFile } from '../analysis/files/load';
 import { OpenError, parseFile, type ParsedFile } from '../analysis/files/parse';
@@ -10,6 +10,7 @@ import type { TabModels } from '../analysis/store/tab-models';
 import type { Finding } from '../analysis/findings/types';
 import { buildReport, hasErrors, REPORT_VERSION } from './report';
 import { reportText } from './text';
+import { errorText } from '../shared/error-text';
 
 /** The command's exit codes. */
 export const EXIT = {
@@ -81,7 +82,7 @@ export async function runCli(environment: CliEnvironment): Promise<number> {
   try {
     options = parseArgs(environment.argv);
   } catch (error) {
-    stderr.write(`cx-lens: ${(error as Error).message}\nRun "cx-lens --help" for how to use it.\n`);
+    stderr.write(`cx-lens: ${errorText(error)}\nRun "cx-lens --help" for how to use it.\n`);
     return EXIT.usage;
   }
   if (options === 'help') {
@@ -107,7 +108,7 @@ export async function runCli(environment: CliEnvironment): Promise<number> {
     stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : reportText(report, { color: options.color ?? colorByDefault(environment) }));
     return hasErrors(report) ? EXIT.errorFinding : EXIT.ok;
   } catch (error) {
-    stderr.write(`cx-lens: CX Lens failed on ${file} (a bug; please report it with the file if you can): ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    stderr.write(`cx-lens: CX Lens failed on ${file} (a bug; please report it with the file if you can): ${error instanceof Error ? error.stack ?? error.message : errorText(error)}\n`);
     return EXIT.internal;
   }
 }
@@ -155,6 +156,6 @@ function unreadableMessage(file: string, error: unknown): string {
     case 'EPERM':
       return `cannot read ${file}: permission denied.`;
     default:
-      return `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`;
+      return `cannot read ${file}: ${errorText(error)}`;
   }
 }

@@ -1,4 +1,4 @@
-// A file on disk as the panel's reader wants it (panel/recording/read-file.ts FileLike): its size
+// A file on disk as the panel's reader wants it (src/analysis/files/read-file.ts FileLike): its size
 // first, so that a file too large is refused before anything is read, then its bytes.
 import { readFile, stat } from 'node:fs/promises';
 import type { FileLike } from '../analysis/files/read-file';

@@ -1,5 +1,5 @@
 // What `cx-lens report` says about a file: built from the same models the panel shows the file
-// with (panel/recording/load.ts), read through the findings engine's own context (the States
+// with (src/analysis/files/load.ts), read through the findings engine's own context (the States
 // timeline and the Cookie sync verdict, records the page made left out), never from a second
 // reading of the file. Plain data: the text and JSON outputs render it.
 import type { Copied } from '../shared/protocol';

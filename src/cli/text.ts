@@ -3,6 +3,7 @@
 // when asked (the entry asks when stdout is a terminal). Times are UTC, so that a report reads the
 // same wherever it is run.
 import { reactionText } from '../analysis/states/status';
+import { plural } from '../analysis/text/summary';
 import type { Finding, Severity } from '../analysis/findings/types';
 import type { Report, ReportRow, ReportSession } from './report';
 
@@ -131,7 +132,7 @@ function findings(report: Report, style: Style, out: string[]): void {
     out.push(`${style.bold('Findings:')} none`);
     return;
   }
-  const tally = (['error', 'warning', 'info'] as const).map((s) => `${counts[s]} ${s === 'info' ? 'info' : plural(counts[s], s)}`).join(', ');
+  const tally = (['error', 'warning', 'info'] as const).map((s) => plural(counts[s], s, s === 'info' ? 'info' : undefined)).join(', ');
   out.push(`${style.bold('Findings:')} ${tally}`);
   // Several findings often share one fix (the finalize handler): its code is printed once.
   const snippets = new Map<string, string>();
@@ -162,10 +163,6 @@ function findingText(finding: Finding, style: Style, out: string[], snippets: Ma
   out.push(style.dim(`${pad}${seen}${finding.sessionId ? `, session ${finding.sessionId}` : ''}`));
 }
 
-function plural(n: number, word: string): string {
-  return n === 1 ? word : `${word}s`;
-}
-
 /** The largest time a Date holds (ms from the epoch either way); a file may say anything. */
 const MAX_DATE_MS = 8.64e15;
 
@@ -183,6 +180,7 @@ export function utcClock(ms: number): string {
 
 /** Control characters (C0, DEL, C1) and bidirectional overrides: in a terminal they move the
  *  cursor, recolour, or reorder what follows, so a file could forge or hide lines. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Every string of the report with its unsafe characters made visible (`\x1b` shows as `\u001b`);

@@ -12,6 +12,7 @@
 // uses), so the panel sees one strictly increasing seq per document.
 import { RecordBuffer } from './record-buffer';
 import { encodeRecords } from '../shared/chunks';
+import { errorText } from '../shared/error-text';
 import {
   BATCH_MAX_CHARS, RECORD_MAX_CHARS,
   type Chunk, type ContentToWorker, type HookMessage, type PageBatch,
@@ -35,7 +36,7 @@ export const PAGE_MADE_PER_SECOND = 200;
 
 /** Chrome's error for an extension message over its 64 MiB limit. */
 export function isTooLargeError(error: unknown): boolean {
-  return /exceeded maximum allowed size/i.test(String((error as Error)?.message ?? error));
+  return /exceeded maximum allowed size/i.test(errorText(error));
 }
 
 export class RelayCore {

@@ -4,6 +4,18 @@
 import { fingerprint } from './cookie-values';
 
 export const CHANNEL_VERSION = 1;
+
+/** What a load, save or test did: the promise resolves with this. */
+export interface CookieResult {
+  operation: 'load' | 'save' | 'test';
+  /** loaded / empty (load), saved / no-cookie (save), enabled (test), blocked (any). */
+  status: 'loaded' | 'empty' | 'saved' | 'no-cookie' | 'enabled' | 'blocked';
+  /** Why, for blocked and no-cookie. */
+  reason?: string;
+  /** save: when the iframe's copy expires (ms since epoch). */
+  expires?: number;
+}
+
 /** Every message type starts with this, so channel traffic never collides with other postMessages. */
 export const CHANNEL_PREFIX = 'cx-lens-cookie/';
 

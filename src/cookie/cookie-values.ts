@@ -3,17 +3,15 @@
 // them (Widgets' js-cookie) reads them back unchanged. Only decodeCookieJson looks inside one, to
 // name the session it holds. Pure: no DOM.
 
-/** RFC 6265 token characters: what a cookie name may contain. */
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Browsers keep a cookie's name and value to 4096 bytes together. */
 export const MAX_COOKIE_BYTES = 4096;
 
-export function isCookieName(name: unknown): name is string {
-  return typeof name === 'string' && name.length <= 256 && COOKIE_NAME.test(name);
-}
+/** RFC 6265 token characters, at most 256: the rule of the cookie provider's options, kept once. */
+export { isCookieName } from '../shared/injection-options';
 
 /** A value document.cookie can hold as it is: no `;`, no control characters, within the size cap. */
 export function isCookieValue(value: unknown): value is string {
+  // eslint-disable-next-line no-control-regex -- a cookie value must not hold control characters
   return typeof value === 'string' && value.length <= MAX_COOKIE_BYTES && !/[;\u0000-\u001f\u007f]/.test(value);
 }
 

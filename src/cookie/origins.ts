@@ -1,5 +1,6 @@
 // Origins as the cookie channel compares them: exactly (scheme, host, port) after the URL
 // parser's normalisation, never by prefix, suffix or substring. Pure: no DOM, no chrome.*.
+import { parseHttpUrl } from '../shared/injection-options';
 
 export type OriginParse = { ok: true; origin: string } | { ok: false; reason: string };
 
@@ -31,14 +32,8 @@ export function parseOrigin(entry: unknown): OriginParse {
 /** The cookie iframe's URL resolved against the page's URL when it is an http(s) URL; else what
  *  is wrong with it (to follow the caller's name for it, e.g. "iframeUrl is not a URL: ..."). */
 export function parseIframeUrl(value: unknown, base: string): { ok: true; url: URL } | { ok: false; reason: string } {
-  let url: URL;
-  try {
-    url = new URL(String(value), base);
-  } catch {
-    return { ok: false, reason: `is not a URL: ${JSON.stringify(value)}` };
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: `must be http or https: ${url.href}` };
-  return { ok: true, url };
+  // The rule of the cookie provider's options (src/shared/injection-options.ts), kept once.
+  return parseHttpUrl(String(value), base);
 }
 
 /** The normalised origin, or null when the string is not an origin. */

@@ -8,6 +8,8 @@ import {
 import { isCookieName, isCookieValue, readCookie } from './cookie-values';
 import { parseIframeUrl } from './origins';
 import { SAVE_EVENTS, createSessionSaver } from './session-saver';
+import type { CookieResult } from './channel';
+export type { CookieResult };
 
 /** Time for the iframe to load and answer the hello. */
 export const READY_TIMEOUT_MS = 10_000;
@@ -49,17 +51,6 @@ export class CookieChannelError extends Error {
   constructor(readonly code: CookieErrorCode, message: string) {
     super(message);
   }
-}
-
-/** What a load, save or test did: the promise resolves with this. */
-export interface CookieResult {
-  operation: 'load' | 'save' | 'test';
-  /** loaded / empty (load), saved / no-cookie (save), enabled (test), blocked (any). */
-  status: 'loaded' | 'empty' | 'saved' | 'no-cookie' | 'enabled' | 'blocked';
-  /** Why, for blocked and no-cookie. */
-  reason?: string;
-  /** save: when the iframe's copy expires (ms since epoch). */
-  expires?: number;
 }
 
 export type CookieTestCallback = (enabled: boolean) => void;

@@ -1,7 +1,7 @@
 // Saving the chat session to the cookie iframe after the chat events that may have changed it:
 // used by the site's own provider (initCookieProviderExtension) and by the one CX Lens injects.
 import { fingerprint, readCookie } from './cookie-values';
-import type { CookieResult } from './provider-core';
+import type { CookieResult } from './channel';
 
 /** Chat events after which Widgets may have stored a new session cookie (getSessionData runs
  *  after each new message index). */

@@ -45,12 +45,21 @@ class Handed {
   constructor(readonly record: CaptureRecord, readonly key: string | null) {}
 }
 /** Queue marker: send the status here if it changed. */
-const STATUS = {};
-type Pending = CaptureRecord | Ready | Handed | typeof STATUS;
+class StatusMark {
+  declare private readonly statusMark: never; // tells it from the records (type only)
+}
+const STATUS = new StatusMark();
+
+/** A record made during the page's call, its payload field K (data, options, value) still the
+ *  page's value as snapshot took it: finish() puts the deep, bounded copy (a Copied) in its place. */
+type Uncopied<R extends CaptureRecord, K extends keyof R> = Omit<R, K> & { [P in K]: unknown };
+/** A record made by the hook's own methods, as it waits in the queue. */
+type PendingRecord = Uncopied<EventRecord, 'data'> | Uncopied<CommandRecord, 'options'> | Uncopied<OutcomeRecord, 'value'> | PluginRecord;
+type Queued = PendingRecord | Ready | Handed | StatusMark;
 
 /** Makes the hook's records and sends them in batches. No method throws into the page. */
 export class BusRecorder {
-  private readonly batcher: Batcher<Pending>;
+  private readonly batcher: Batcher<Queued>;
   private readonly now: () => number;
   private nextCommandId = 1;
   private syntheticDepth = 0;
@@ -65,7 +74,7 @@ export class BusRecorder {
     private readonly beforeSend: () => void,
   ) {
     this.now = env.now;
-    this.batcher = new Batcher<Pending>((items) => this.send(items), env);
+    this.batcher = new Batcher<Queued>((items) => this.send(items), env);
   }
 
   /** Sends what is pending now, without a timer. */
@@ -86,9 +95,9 @@ export class BusRecorder {
   event(ns: string, ctx: BusContext, via: EventVia, evt: unknown, data: unknown): void {
     try {
       const raw = data !== undefined ? data : {}; // the bus defaults data to {}
-      const record: EventRecord = {
+      const record: Uncopied<EventRecord, 'data'> = {
         t: 'event', seq: 0, time: this.now(), name: fullName(ns, evt), publisher: ns,
-        via: this.syntheticDepth > 0 ? 'synthetic' : via, data: snapshot(raw) as never,
+        via: this.syntheticDepth > 0 ? 'synthetic' : via, data: snapshot(raw),
       };
       if (via === 'republish') ctx.sticky.set(record.name, { publisher: ns, data: record.data });
       this.batcher.add(record);
@@ -102,8 +111,8 @@ export class BusRecorder {
     try {
       const id = this.nextCommandId++;
       const options = args.length > 1 && args[1] !== undefined ? args[1] : {};
-      const record: CommandRecord = {
-        t: 'command', seq: 0, time: this.now(), id, name: commandName(ns, name), commander: ns, options: snapshot(options) as never,
+      const record: Uncopied<CommandRecord, 'options'> = {
+        t: 'command', seq: 0, time: this.now(), id, name: commandName(ns, name), commander: ns, options: snapshot(options),
       };
       this.batcher.add(record);
       return id;
@@ -114,7 +123,7 @@ export class BusRecorder {
 
   outcome(id: number, outcome: CommandOutcome, value: unknown): void {
     try {
-      const record: OutcomeRecord = { t: 'outcome', seq: 0, time: this.now(), id, outcome, value: snapshot(value) as never };
+      const record: Uncopied<OutcomeRecord, 'value'> = { t: 'outcome', seq: 0, time: this.now(), id, outcome, value: snapshot(value) };
       this.batcher.add(record);
     } catch {
       /* ignore */
@@ -139,8 +148,8 @@ export class BusRecorder {
       const sticky = action === 'subscribe' && ok ? ctx.sticky.get(names[0]) : undefined;
       if (sticky) {
         // The bus hands a late subscriber the stored data of a republished event at once.
-        const replay: EventRecord = {
-          t: 'event', seq: 0, time: this.now(), name: names[0], publisher: sticky.publisher, via: 'replay', subscriber: ns, data: sticky.data as never,
+        const replay: Uncopied<EventRecord, 'data'> = {
+          t: 'event', seq: 0, time: this.now(), name: names[0], publisher: sticky.publisher, via: 'replay', subscriber: ns, data: sticky.data,
         };
         this.batcher.add(replay);
       }
@@ -152,9 +161,9 @@ export class BusRecorder {
   /** data(key, value) changed a value: the bus publishes `<P>.data.<key>`. */
   data(ns: string, key: unknown, last: unknown, value: unknown): void {
     try {
-      const record: EventRecord = {
+      const record: Uncopied<EventRecord, 'data'> = {
         t: 'event', seq: 0, time: this.now(), name: `${ns}.data.${safeName(key).name}`, publisher: ns, via: 'data',
-        data: { last: snapshot(last), value: snapshot(value) } as never,
+        data: { last: snapshot(last), value: snapshot(value) },
       };
       this.batcher.add(record);
     } catch {
@@ -203,7 +212,7 @@ export class BusRecorder {
     this.batcher.add(STATUS);
   }
 
-  private send(items: Pending[]): void {
+  private send(items: Queued[]): void {
     try {
       this.beforeSend();
       let records: CaptureRecord[] = [];
@@ -239,8 +248,8 @@ export class BusRecorder {
   }
 
   /** Turns a pending item into the record to send: the deep, bounded copy happens here. */
-  private finish(item: Pending): CaptureRecord | null {
-    if (item === STATUS) {
+  private finish(item: Exclude<Queued, Handed>): CaptureRecord | null {
+    if (item instanceof StatusMark) {
       this.statusQueued = false;
       const status = this.readStatus();
       const json = JSON.stringify(status);
@@ -249,11 +258,10 @@ export class BusRecorder {
       return { t: 'status', seq: 0, time: this.now(), status };
     }
     if (item instanceof Ready) return item.record;
-    const record = item as CaptureRecord;
-    if (record.t === 'event') copyField(record, 'data');
-    else if (record.t === 'command') copyField(record, 'options');
-    else if (record.t === 'outcome') copyField(record, 'value');
-    return record;
+    if (item.t === 'event') return copyField<EventRecord, 'data'>(item, 'data');
+    if (item.t === 'command') return copyField<CommandRecord, 'options'>(item, 'options');
+    if (item.t === 'outcome') return copyField<OutcomeRecord, 'value'>(item, 'value');
+    return item;
   }
 }
 
@@ -312,8 +320,11 @@ function dataItems(list: unknown[]): { items: unknown[]; length: number } {
   return { items, length };
 }
 
-function copyField<R extends CaptureRecord>(record: R, field: keyof R): void {
+/** Puts the deep, bounded copy of a pending record's payload in its place: the record is final. */
+function copyField<R extends CaptureRecord, K extends keyof R>(record: Uncopied<R, K>, field: K): R {
   const { value, truncated } = safeCopy(record[field]);
   (record as unknown as Obj)[field as string] = value;
-  if (truncated) record.truncated = true;
+  const done = record as unknown as R; // the same object, its field now a Copied
+  if (truncated) done.truncated = true;
+  return done;
 }

@@ -26,11 +26,8 @@ import type { Copied } from '../shared/protocol';
  * proxy's getPrototypeOf, ownKeys and getOwnPropertyDescriptor traps do run (never its get, has,
  * set or apply traps); a throwing one becomes `{$cx:'threw', message}` and the copy goes on.
  */
-export const MAX_STRING_CHARS = 10_000;
-export const MAX_ARRAY_ITEMS = 1_000;
-export const MAX_OBJECT_KEYS = 1_000;
-export const MAX_DEPTH = 12;
-export const MAX_NODES = 20_000;
+import { MAX_ARRAY_ITEMS, MAX_DEPTH, MAX_NODES, MAX_OBJECT_KEYS, MAX_STRING_CHARS } from '../shared/copy-caps';
+export { MAX_ARRAY_ITEMS, MAX_DEPTH, MAX_NODES, MAX_OBJECT_KEYS, MAX_STRING_CHARS };
 
 export interface CopyResult {
   value: Copied;
@@ -44,7 +41,6 @@ const { apply } = Reflect;
 const isArray = Array.isArray;
 const isView = ArrayBuffer.isView;
 const objectProto = Object.prototype;
-const arrayProto = Array.prototype;
 const getterOf = (proto: object, name: PropertyKey) => ownDescriptor(proto, name)?.get;
 const dateGetTime = Date.prototype.getTime;
 const dateToISO = Date.prototype.toISOString;

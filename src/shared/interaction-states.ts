@@ -2,13 +2,12 @@
 // sees them — the bus (`WebChatService.messageReceived`, as the page hook copied it) and the
 // network (the chat API's `GET .../chat/sessions/{id}/messages` responses). Bad input is marked as
 // a ParseProblem and never throws. The States tab builds its timeline from these
-// (buildTimeline, panel/states/timeline.ts).
+// (buildTimeline, src/analysis/states/timeline.ts).
 import type { Copied } from './protocol';
+import { errorText } from './error-text';
+import { FINALIZE_STATES, KNOWN_STATES } from './state-names';
 
-/** States named by the Digital Channels guide. Others are kept, marked `known: false`. */
-export const KNOWN_STATES = ['Active', 'Finalizing', 'Completed'] as const;
-/** The states that end a segment: the finalize handler reacts to these (the guide's default). */
-export const FINALIZE_STATES = ['Finalizing', 'Completed'] as const;
+export { FINALIZE_STATES, KNOWN_STATES };
 /** Message ids of synthetic states made by CX Lens ("Simulate") start with this. */
 export const SYNTHETIC_ID_PREFIX = 'cx-lens-synthetic-';
 
@@ -263,7 +262,7 @@ export function parseChatResponse(entry: ChatNetworkEntry): ParseResult | null {
   try {
     json = JSON.parse(entry.body) as Copied;
   } catch (e) {
-    const reason = `the response is not JSON (${(e as Error).message})`;
+    const reason = `the response is not JSON (${errorText(e)})`;
     out.problems.push(problem(ctx, 'invalid-json', 'body', reason));
     out.malformed = reason;
     return out;

@@ -1,5 +1,6 @@
 // The CX Lens message protocol: every shape that crosses a hop (page → content script →
 // service worker → panel). Pure types and constants, no chrome.* imports. See docs/ARCHITECTURE.md.
+import type { InjectFeature, InjectOptions } from './injection-options';
 
 /** Bumped when any message shape below changes incompatibly. Every hop checks it. */
 export const PROTOCOL_VERSION = 1;
@@ -109,7 +110,7 @@ export interface HookStatusRecord extends RecordBase {
   status: HookStatus;
 }
 
-export interface HookStatus {
+export type HookStatus = {
   /** `CXBus` global seen and tapped. */
   cxbus: 'absent' | 'tapped' | 'untappable';
   /** `_genesys.widgets.bus` (QuickBus) seen. */
@@ -123,10 +124,10 @@ export interface HookStatus {
   transport?: { type?: string; dataURL?: string; asyncEnabled?: boolean };
   /** The page's chat config and poll lock (src/page/chat-facts.ts); only on a page with a webchat config. */
   chat?: ChatFacts;
-}
+};
 
 /** What the hook reads of the page's chat for the panel's findings. */
-export interface ChatFacts {
+export type ChatFacts = {
   /** typeof webchat.transport.async.getSessionData / setSessionData ('accessor': a getter, not run);
    *  omitted when transport.async is not an object. */
   getSessionData?: string;
@@ -136,7 +137,7 @@ export interface ChatFacts {
   /** localStorage `_genesys.widgets.chatPollPending` (null: not set): since when the hook has read
    *  this value, and when it last read it ("true" only; every few seconds at most). */
   pollLock?: { value: string | null; since: number; checkedAt: number };
-}
+};
 
 /** Status of code CX Lens injected into the page: the finalize handler (dist/finalize-handler.js),
  *  the interaction-state simulator (dist/simulate-state.js) and the cookie provider
@@ -199,7 +200,7 @@ export interface ChannelGapRecord extends RecordBase {
 
 /** One cookie as a frame holds it. Values never leave the frame: only their length and
  *  fingerprints (cookie-values.ts fingerprint). */
-export interface CookieFactEntry {
+export type CookieFactEntry = {
   name: string;
   length: number;
   /** Fingerprint of the raw value. */
@@ -209,7 +210,7 @@ export interface CookieFactEntry {
   session: string;
   /** ms epoch; null for a session cookie; omitted when the browser cannot tell (no cookieStore). */
   expires?: number | null;
-}
+};
 
 /** What a frame knows of the cross-domain cookie sync, sent when it changes. */
 export interface CookieFactsRecord extends RecordBase {
@@ -234,7 +235,9 @@ export interface CookieFactsRecord extends RecordBase {
   cookiesUnreadable?: boolean;
 }
 
-/** Every record kind; a feature adds its own `t` values to this union. */
+/** Every record kind; a feature adds its own `t` values to this union. A record crosses as JSON:
+ *  the shapes its fields hold are type aliases, not interfaces, so that every record is also a
+ *  `{ [key: string]: Copied }` (the bus list summarizes a record of an unknown kind so). */
 export type CaptureRecord =
   | EventRecord | CommandRecord | OutcomeRecord | PluginRecord | HookStatusRecord | InjectRecord
   | ChannelRecord | ChannelGapRecord | CookieFactsRecord;
@@ -339,24 +342,8 @@ export type WorkerToPanel =
 // ---------------------------------------------------------------------------------------------
 // Injection: packaged files run in the inspected page's main world (chrome.scripting).
 
-export type InjectFeature = 'finalize' | 'cookie-provider';
-
-export interface FinalizeOptions {
-  text: string;
-  /** follow-async: notify when transport.async.enabled, else end (the guide's behaviour). */
-  behaviour: 'follow-async' | 'always-notify' | 'always-end';
-  states: string[];
-}
-
-export interface CookieProviderOptions {
-  cookieName: string;
-  iframeUrl: string;
-}
-
-export interface InjectOptions {
-  finalize: FinalizeOptions;
-  'cookie-provider': CookieProviderOptions;
-}
+// The features, their options and the options' one validator each: src/shared/injection-options.ts.
+export type { CookieProviderOptions, FinalizeOptions, InjectFeature, InjectOptions } from './injection-options';
 
 /** What is switched on for one tab. */
 export type InjectionSettings = { [F in InjectFeature]?: InjectOptions[F] };

@@ -44,8 +44,10 @@ export class InjectionManager {
     const tab = await this.settings(tabId);
     const failures: { feature: InjectFeature; message: string }[] = [];
     for (const feature of Object.keys(tab) as InjectFeature[]) {
+      const options = tab[feature];
+      if (!options) continue;
       try {
-        await this.host.install(tabId, feature, tab[feature] as never);
+        await this.host.install(tabId, feature, options);
       } catch (error) {
         failures.push({ feature, message: errorText(error) });
       }

@@ -13,12 +13,13 @@ export interface PageResult {
 
 export async function callPageApi(globalName: string, method: string, args: unknown[]): Promise<PageResult> {
   try {
-    const api = (window as any)[globalName];
+    type PageApi = Record<string, (...args: unknown[]) => unknown>;
+    const api = (window as unknown as Record<string, PageApi | undefined>)[globalName];
     if (!api || typeof api[method] !== 'function') {
       // Nothing to remove when it was never installed in this document.
       return method === 'uninstall' ? { ok: true } : { ok: false, error: `the injected file did not define ${globalName}.${method}` };
     }
-    const result = await api[method](...args);
+    const result = (await api[method]!(...args)) as { ok?: unknown; error?: unknown } | null | undefined;
     // deliver() reports its own failure as { ok: false, error }; install() and uninstall() return nothing.
     if (result && typeof result === 'object' && result.ok === false) {
       return { ok: false, error: String(result.error ?? `${globalName}.${method} failed`) };

@@ -7,8 +7,9 @@ import { Router } from './router';
 import { InjectionManager, type InjectionHost } from './injection';
 import {
   CONTENT_PORT, PANEL_OPEN_SCRIPT, PANEL_PORT, RELAY_GLOBAL,
-  type ContentToWorker, type InjectFeature, type InjectionSettings, type PanelToWorker,
+  type ContentToWorker, type InjectFeature, type InjectionSettings, type InjectOptions, type PanelToWorker,
 } from '../shared/protocol';
+import { isInjectFeature, parseInjectOptions } from '../shared/injection-options';
 import { callPageApi } from './page-functions';
 import { PageCalls, type ClaimMemory, type PageCallHost } from './page-calls';
 import { errorText } from '../shared/error-text';
@@ -111,7 +112,7 @@ browser.runtime.onConnect.addListener((port) => {
       if (msg.type === 'subscribe') {
         wakeTab(msg.tabId);
         injection.settings(msg.tabId).then((settings) => port.postMessage({ type: 'injection', settings }));
-      } else if (msg.type === 'inject' && tabId !== undefined && msg.feature in FEATURES) {
+      } else if (msg.type === 'inject' && tabId !== undefined && isInjectFeature(msg.feature)) {
         setFeature(tabId, msg.feature, msg.options);
       } else if (msg.type === 'simulate' && tabId !== undefined) {
         simulate(tabId, String(msg.state));
@@ -131,9 +132,17 @@ browser.tabs.onRemoved.addListener((tabId) => {
   void pageCalls.tabClosed(tabId);
 });
 
+/** The panel's switch: options to switch on (checked here, as everything a message carries), null
+ *  to switch off. Options that are not valid are refused with the reason, nothing is stored. */
 async function setFeature(tabId: number, feature: InjectFeature, options: unknown): Promise<void> {
   try {
-    const settings = await injection.set(tabId, feature, options as never);
+    let checked: InjectOptions[InjectFeature] | null = null;
+    if (options !== null && options !== undefined) {
+      const parsed = parseInjectOptions(feature, options);
+      if (!parsed.ok) throw new TypeError(`options not valid: ${parsed.reason}`);
+      checked = parsed.options;
+    }
+    const settings = await injection.set(tabId, feature, checked);
     router.toPanels(tabId, { type: 'injection', settings });
   } catch (error) {
     router.toPanels(tabId, { type: 'injection', settings: await injection.settings(tabId), error: { feature, message: errorText(error) } });

@@ -104,7 +104,7 @@ describe('the page cannot tell CX Lens is there (Chromium, the real page hook)',
   it('window.postMessage keeps name, length, own properties, prototype and non-constructibility', async () => {
     const probe = () => {
       const pm = window.postMessage as any;
-      let constructs = 'no';
+      let constructs: string;
       try {
         new pm('x', '*');
         constructs = 'yes';

@@ -4,8 +4,8 @@
 // reports; the status line adds what the injected provider itself said (its inject records).
 import { useEffect, useState } from 'preact/hooks';
 import type { InjectionModel } from '../../../src/analysis/injection/injection-model';
-import type { CookieProviderOptions, InjectRecord } from '../../../src/shared/protocol';
-import { isCookieName } from '../../../src/cookie/cookie-values';
+import type { InjectRecord } from '../../../src/shared/protocol';
+import { parseCookieProviderOptions, type CookieProviderOptions } from '../../../src/shared/injection-options';
 import { readJsonSetting, writeJsonSetting } from '../../platform/storage';
 import { useInjectionSwitch } from '../../hooks/store';
 import { READ_ONLY_TITLE, useShownFile } from '../../recording/shown-file';
@@ -20,17 +20,10 @@ interface Props {
   record: InjectRecord | undefined;
 }
 
-/** Why the options cannot be used, or null. */
+/** Why the options cannot be used (src/shared/injection-options.ts), or null. */
 export function optionsError(options: CookieProviderOptions): string | null {
-  if (!isCookieName(options.cookieName)) return 'The cookie name must be a cookie name (letters, digits, !#$%&\'*+-.^_`|~).';
-  let url: URL;
-  try {
-    url = new URL(options.iframeUrl);
-  } catch {
-    return 'The iframe URL must be a full URL, e.g. https://www.example.com/iframe.html.';
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'The iframe URL must be http or https.';
-  return null;
+  const parsed = parseCookieProviderOptions(options);
+  return parsed.ok ? null : parsed.reason;
 }
 
 export function CookieInjection({ injection, detected, record }: Props) {
@@ -103,9 +96,10 @@ function statusText(state: string, record: InjectRecord | undefined, workerError
   }
 }
 
+/** The options last switched on in the panel (localStorage), if they are still valid. */
 function saved(): CookieProviderOptions | null {
-  const value = readJsonSetting(OPTIONS_KEY) as Partial<CookieProviderOptions> | null;
-  return value && typeof value.cookieName === 'string' && typeof value.iframeUrl === 'string' ? (value as CookieProviderOptions) : null;
+  const parsed = parseCookieProviderOptions(readJsonSetting(OPTIONS_KEY));
+  return parsed.ok ? parsed.options : null;
 }
 
 function save(options: CookieProviderOptions): void {

@@ -6,22 +6,23 @@ import './switches.css';
 import { textOf } from '../../../src/analysis/text/bounded';
 import { useEffect, useState } from 'preact/hooks';
 import type { InjectionModel } from '../../../src/analysis/injection/injection-model';
-import type { FinalizeOptions } from '../../../src/shared/protocol';
 import { FINALIZE_STATES } from '../../../src/shared/interaction-states';
+import {
+  DEFAULT_FINALIZE_TEXT, FINALIZE_BEHAVIOURS, isFinalizeText, parseFinalizeOptions,
+  type FinalizeBehaviour, type FinalizeOptions,
+} from '../../../src/shared/injection-options';
 import { formatClock } from '../../../src/analysis/text/summary';
-import { DEFAULT_TEXT as DEFAULT_FINALIZE_TEXT } from '../../../src/page/inject/finalize-core';
 import { describeInjectRecord, finalizeStatus, latestInject } from '../../../src/analysis/injection/status';
 import { readJsonSetting, writeJsonSetting } from '../../platform/storage';
 import { useInjectionSwitch } from '../../hooks/store';
 import { READ_ONLY_TITLE, useShownFile } from '../../recording/shown-file';
 
-const DEFAULT_OPTIONS: FinalizeOptions = { text: DEFAULT_FINALIZE_TEXT, behaviour: 'follow-async', states: [...FINALIZE_STATES] };
 const OPTIONS_KEY = 'cx-lens.finalizeOptions';
-const BEHAVIOURS: { value: FinalizeOptions['behaviour']; label: string }[] = [
-  { value: 'follow-async', label: 'Follow the async flag (notify if async, else end)' },
-  { value: 'always-notify', label: 'Always notify (WebChat.injectMessage)' },
-  { value: 'always-end', label: 'Always end the chat (WebChat.endChat)' },
-];
+const BEHAVIOUR_LABELS: Record<FinalizeBehaviour, string> = {
+  'follow-async': 'Follow the async flag (notify if async, else end)',
+  'always-notify': 'Always notify (WebChat.injectMessage)',
+  'always-end': 'Always end the chat (WebChat.endChat)',
+};
 const SIMULATE_STATES = ['Finalizing', 'Completed', 'Active'];
 const CUSTOM = '__custom';
 
@@ -85,7 +86,7 @@ function OptionsForm({ options, onChange, readOnly }: { options: FinalizeOptions
   useEffect(() => setText(options.text), [options.text]);
   // Sent when the field is committed (blur, or Ctrl+Enter), not on every key.
   const commitText = (typed: string) => {
-    const value = typed.trim() ? typed : DEFAULT_FINALIZE_TEXT;
+    const value = isFinalizeText(typed) ? typed : DEFAULT_FINALIZE_TEXT;
     setText(value);
     if (value !== options.text) onChange({ ...options, text: value });
   };
@@ -110,9 +111,9 @@ function OptionsForm({ options, onChange, readOnly }: { options: FinalizeOptions
         <span>Behaviour</span>
         <select
           data-testid="finalize-behaviour" value={options.behaviour} disabled={readOnly}
-          onChange={(e) => onChange({ ...options, behaviour: (e.target as HTMLSelectElement).value as FinalizeOptions['behaviour'] })}
+          onChange={(e) => onChange({ ...options, behaviour: (e.target as HTMLSelectElement).value as FinalizeBehaviour })}
         >
-          {BEHAVIOURS.map((b) => <option key={b.value} value={b.value}>{b.label}</option>)}
+          {FINALIZE_BEHAVIOURS.map((b) => <option key={b} value={b}>{BEHAVIOUR_LABELS[b]}</option>)}
         </select>
       </label>
       <fieldset class="fb-field fb-states">
@@ -187,15 +188,11 @@ function summaryOf(o: FinalizeOptions): string {
   return `on ${o.states.join(' / ')}: ${behaviour}`;
 }
 
+/** The options last used in the panel (localStorage): each one missing or not valid is its default. */
 export function savedOptions(): FinalizeOptions {
-  const saved = readJsonSetting(OPTIONS_KEY) as Partial<FinalizeOptions> | null;
-  if (!saved || typeof saved !== 'object') return DEFAULT_OPTIONS;
-  const states = Array.isArray(saved.states) ? FINALIZE_STATES.filter((s) => saved.states!.includes(s)) : [];
-  return {
-    text: typeof saved.text === 'string' && saved.text.trim() ? saved.text : DEFAULT_FINALIZE_TEXT,
-    behaviour: BEHAVIOURS.some((b) => b.value === saved.behaviour) ? saved.behaviour! : 'follow-async',
-    states: states.length ? states : [...FINALIZE_STATES],
-  };
+  const parsed = parseFinalizeOptions(readJsonSetting(OPTIONS_KEY));
+  const { text, behaviour, states } = parsed.ok ? parsed.options : parsed.fallback;
+  return { text, behaviour, states };
 }
 
 function saveOptions(options: FinalizeOptions): void {

@@ -3,7 +3,7 @@
 // cap. Fed by the TabStore as a RecordView; no Preact, no chrome.*.
 import type { ResetCause, RecordView } from '../store/tab-store';
 import type {
-  CaptureRecord, CommandOutcome, CommandRecord, EventRecord, FrameInfo, OutcomeRecord, PluginRecord,
+  CaptureRecord, CommandOutcome, CommandRecord, Copied, EventRecord, FrameInfo, OutcomeRecord, PluginRecord,
 } from '../../shared/protocol';
 import { summarize } from '../text/summary';
 import { textOf } from '../text/bounded';
@@ -227,29 +227,28 @@ export class BusModel implements RecordView {
   }
 
   private eventRow(docId: string, r: EventRecord): BusRow {
-    return this.busRow(docId, r, 'event', str(r.name), str(r.publisher), summarize(r.data));
+    return this.busRow(docId, r, 'event', textOf(r.name), textOf(r.publisher), summarize(r.data));
   }
 
   private commandRow(docId: string, r: CommandRecord): BusRow {
-    return this.busRow(docId, r, 'command', str(r.name), str(r.commander), summarize(r.options));
+    return this.busRow(docId, r, 'command', textOf(r.name), textOf(r.commander), summarize(r.options));
   }
 
   private pluginRow(docId: string, r: PluginRecord): BusRow {
     const list = Array.isArray(r.names) ? r.names : [];
-    const names = list.slice(0, PLUGIN_NAMES_SHOWN).map(str).join(', ') + (list.length > PLUGIN_NAMES_SHOWN ? ', …' : '');
-    const summary = `${str(r.action)}${names ? ' ' + names : ''}${r.ok === false ? ' (refused by the bus)' : ''}`;
-    return this.busRow(docId, r, 'plugin', str(r.plugin), str(r.plugin), summary);
+    const names = list.slice(0, PLUGIN_NAMES_SHOWN).map((n) => textOf(n)).join(', ') + (list.length > PLUGIN_NAMES_SHOWN ? ', …' : '');
+    const summary = `${textOf(r.action)}${names ? ' ' + names : ''}${r.ok === false ? ' (refused by the bus)' : ''}`;
+    return this.busRow(docId, r, 'plugin', textOf(r.plugin), textOf(r.plugin), summary);
   }
 
   private otherRow(docId: string, r: CaptureRecord): BusRow {
-    const rest: Record<string, unknown> = { ...r };
+    const rest: { [key: string]: Copied } = { ...r };
     delete rest.t;
     delete rest.seq;
     delete rest.time;
     delete rest.truncated;
-    const named = rest as { name?: unknown; publisher?: unknown };
-    const name = typeof named.name === 'string' ? named.name : r.t;
-    return this.busRow(docId, r, 'other', name, str(named.publisher), summarize(rest as never));
+    const name = typeof rest.name === 'string' ? rest.name : r.t;
+    return this.busRow(docId, r, 'other', name, textOf(rest.publisher), summarize(rest));
   }
 
   private busRow(docId: string, record: CaptureRecord, kind: BusKind, name: string, source: string, summary: string): BusRow {
@@ -355,9 +354,4 @@ function cutField(s: string): string {
  *  a page-made outcome never settles a genuine command (nor the reverse). */
 function pendingKey(docId: string, id: unknown, pageMade = false): string {
   return `${pageMade ? 'page-made\n' : ''}${docId}\n${textOf(id)}`;
-}
-
-/** A page value as a name or source: strings as they are, anything else as bounded text. */
-function str(v: unknown): string {
-  return textOf(v);
 }

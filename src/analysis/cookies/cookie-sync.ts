@@ -317,8 +317,9 @@ function cookieFact(entry: CookieFactEntry | undefined): CookieFact {
   return fact;
 }
 
-function resultOf(record: ChannelRecord): Record<string, unknown> {
-  const result = (record.data as { result?: unknown } | null)?.result;
+/** The `result` object of a channel message (a record or a log row), or {} when it has none. */
+export function resultOf(message: Pick<ChannelRecord, 'data'>): Record<string, unknown> {
+  const result = (message.data as { result?: unknown } | null)?.result;
   return typeof result === 'object' && result !== null && !Array.isArray(result) ? (result as Record<string, unknown>) : {};
 }
 

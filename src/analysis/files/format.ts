@@ -8,7 +8,7 @@ import type { TabModels } from '../store/tab-models';
 import type { TabRecord } from '../store/tab-store';
 import { boundTree } from '../text/bounded';
 import { maskSecrets, maskString } from '../text/secrets';
-import { MAX_ARRAY_ITEMS, MAX_DEPTH, MAX_NODES, MAX_OBJECT_KEYS, MAX_STRING_CHARS } from '../../page/safe-copy';
+import { MAX_ARRAY_ITEMS, MAX_DEPTH, MAX_NODES, MAX_OBJECT_KEYS, MAX_STRING_CHARS } from '../../shared/copy-caps';
 
 /** The `format` field: what tells a recording from any other JSON. */
 export const RECORDING_FORMAT = 'cx-lens-recording';

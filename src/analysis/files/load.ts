@@ -53,7 +53,7 @@ export async function loadFile(file: ParsedFile, options: LoadOptions = {}): Pro
     store.feed.injection({
       type: 'injection',
       settings: file.injection.settings,
-      ...(file.injection.error ? { error: file.injection.error as never } : {}),
+      ...(file.injection.error ? { error: file.injection.error } : {}),
     });
   }
   return models;

@@ -6,7 +6,7 @@
 // (read in slices, one JSON.parse). Both sides are plain code, tested in Node.
 import { OpenError, parseFile, type ParsedFile } from './parse';
 import { FileTooLarge, readFileText, type FileLike } from './read-file';
-import { errorText } from '../text/bounded';
+import { errorLine } from '../text/bounded';
 
 /** Records per message from the worker. */
 export const RECORDS_PER_MESSAGE = 2000;
@@ -28,7 +28,7 @@ export type ParseReply =
 
 /** What the user reads when a file cannot be opened. */
 export function openFailure(error: unknown, name: string): string {
-  return error instanceof OpenError || error instanceof FileTooLarge ? error.message : `${name} could not be opened: ${errorText(error)}`;
+  return error instanceof OpenError || error instanceof FileTooLarge ? error.message : `${name} could not be opened: ${errorLine(error)}`;
 }
 
 /** The worker's side: reads, parses and sends the file as replies. Never throws. */
@@ -86,7 +86,7 @@ export function parseOffThread(file: FileLike, startWorker: () => WorkerLike): O
     try {
       worker = startWorker();
     } catch (error) {
-      fail(new WorkerUnavailable(errorText(error)));
+      fail(new WorkerUnavailable(errorLine(error)));
       return;
     }
     let head: ParsedFile | null = null;

@@ -1,7 +1,8 @@
 // Understanding a file opened in the panel: a CX Lens recording, a JSON of the old Bus Export, or a
 // HAR. Plain code without models or DOM, so that it runs in the parse worker (parse-worker.ts) as
 // well as in tests. Everything in a file is untrusted, like a page's records: each field is checked.
-import type { CaptureRecord, FrameInfo, InjectionSettings } from '../../shared/protocol';
+import type { CaptureRecord, FrameInfo, InjectionSettings, WorkerToPanel } from '../../shared/protocol';
+import { isInjectFeature, parseCookieProviderOptions, parseFinalizeOptions } from '../../shared/injection-options';
 import type { ChatNetworkEntry } from '../../shared/interaction-states';
 import { RECORDING_FORMAT, RECORDING_VERSION } from './format';
 import { harChatEntries, isHar } from './har';
@@ -28,8 +29,11 @@ export interface ParsedFile {
   network: ChatNetworkEntry[];
   /** HAR entries that are chat API message responses, read by the live network path. */
   harEntries: HarEntryLike[];
-  injection?: { settings: InjectionSettings; error?: { feature: string; message: string } };
+  injection?: { settings: InjectionSettings; error?: InjectionError };
 }
+
+/** The worker's last injection error, as a recording holds it. */
+type InjectionError = NonNullable<Extract<WorkerToPanel, { type: 'injection' }>['error']>;
 
 /** A file that cannot be opened; `message` is for the user. */
 export class OpenError extends Error {}
@@ -82,7 +86,7 @@ function parseRecording(d: Record<string, unknown>, name: string): ParsedFile {
     return frame ? [{ frame, gone: o.gone === true, dropped: countOf(o.dropped) }] : [];
   });
   const injection = d.injection as Record<string, unknown> | undefined;
-  const error = injection?.error as Record<string, unknown> | undefined;
+  const error = injectionErrorOf(injection?.error);
   return {
     kind: 'recording',
     name,
@@ -97,7 +101,7 @@ function parseRecording(d: Record<string, unknown>, name: string): ParsedFile {
     harEntries: [],
     injection: {
       settings: settingsOf(injection?.settings),
-      ...(error && typeof error.message === 'string' ? { error: { feature: stringOf(error.feature), message: error.message } } : {}),
+      ...(error ? { error } : {}),
     },
   };
 }
@@ -208,19 +212,28 @@ function networkEntryOf(value: unknown): ChatNetworkEntry[] {
   return [entry];
 }
 
+/** The injection switches a file holds, each checked by its feature's validator (as the service
+ *  worker checks the panel's): a feature whose options are not valid is left out. */
 function settingsOf(value: unknown): InjectionSettings {
   if (typeof value !== 'object' || value === null) return {};
   const s = value as Record<string, unknown>;
   const out: InjectionSettings = {};
-  const finalize = s.finalize as Record<string, unknown> | undefined;
-  if (finalize && typeof finalize.text === 'string' && typeof finalize.behaviour === 'string' && Array.isArray(finalize.states)) {
-    out.finalize = { text: finalize.text, behaviour: finalize.behaviour as never, states: finalize.states.filter((x): x is string => typeof x === 'string') as never };
+  const finalize = Object.hasOwn(s, 'finalize') ? parseFinalizeOptions(s.finalize) : undefined;
+  if (finalize?.ok) {
+    // The switch's options: `source` (who installed the handler) is the page's report, not the switch's.
+    const { text, behaviour, states } = finalize.options;
+    out.finalize = { text, behaviour, states };
   }
-  const cookie = s['cookie-provider'] as Record<string, unknown> | undefined;
-  if (cookie && typeof cookie.cookieName === 'string' && typeof cookie.iframeUrl === 'string') {
-    out['cookie-provider'] = { cookieName: cookie.cookieName, iframeUrl: cookie.iframeUrl };
-  }
+  const cookie = Object.hasOwn(s, 'cookie-provider') ? parseCookieProviderOptions(s['cookie-provider']) : undefined;
+  if (cookie?.ok) out['cookie-provider'] = cookie.options;
   return out;
+}
+
+function injectionErrorOf(value: unknown): InjectionError | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { feature, message } = value as Record<string, unknown>;
+  if (typeof message !== 'string' || !(isInjectFeature(feature) || feature === 'simulate')) return undefined;
+  return { feature, message };
 }
 
 function stringOf(value: unknown): string {

@@ -12,6 +12,7 @@ import type { InjectionError } from '../injection/injection-model';
 import type { ChatNetworkEntry } from '../../shared/interaction-states';
 import type { CaptureRecord, HookStatus, OutcomeRecord } from '../../shared/protocol';
 import type { Evidence, Finding, Fix, RuleId, Severity } from './types';
+import { clipText } from '../text/bounded';
 
 export interface FindingContext {
   now: number;
@@ -84,8 +85,7 @@ export const MAX_EVIDENCE = 20;
 const LABEL_MAX = 200;
 
 export function label(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > LABEL_MAX ? line.slice(0, LABEL_MAX - 1) + '…' : line;
+  return clipText(text.replace(/\s+/g, ' ').trim(), LABEL_MAX);
 }
 
 export function busEvidence(row: BusRow, text = `${row.name} ${row.summary}`): Evidence {
@@ -146,8 +146,4 @@ export function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string): Map<
     else groups.set(key, [item]);
   }
   return groups;
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }

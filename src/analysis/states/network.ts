@@ -2,8 +2,8 @@
 // (`GET .../sessions/{id}/messages`, any host) as chrome.devtools.network sees them. DevTools
 // records requests only while it is open, so the panel also reads the HAR once at start for the
 // responses that finished before it opened. Works on pages whose bus CX Lens does not tap.
-// The store and the HAR conversion are plain code (unit-tested); only startChatNetwork touches
-// chrome.devtools.
+// The store and the HAR conversion are plain code (unit-tested); panel/platform/network.ts feeds
+// them from chrome.devtools.
 import { chatSessionIdFromUrl, parseChatResponse, type ChatNetworkEntry } from '../../shared/interaction-states';
 
 /** Responses kept; the oldest go first. Empty long polls are never kept, so this is many chats. */
@@ -121,20 +121,4 @@ export function collect(store: ChatNetworkStore, entry: HarEntryLike): void {
   } catch {
     store.add(toChatEntry(entry, null));
   }
-}
-
-/** Listens to the inspected tab's network for as long as the panel lives; returns a stop function. */
-export function startChatNetwork(store: ChatNetworkStore): () => void {
-  const network = chrome.devtools?.network;
-  if (!network) return () => {};
-  const onFinished = (request: chrome.devtools.network.Request) => collect(store, request as unknown as HarEntryLike);
-  network.onRequestFinished.addListener(onFinished);
-  try {
-    network.getHAR((har) => {
-      for (const entry of har?.entries ?? []) collect(store, entry as unknown as HarEntryLike);
-    });
-  } catch {
-    /* no HAR (DevTools closing): live requests still come */
-  }
-  return () => network.onRequestFinished.removeListener(onFinished);
 }

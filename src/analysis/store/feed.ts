@@ -1,6 +1,7 @@
 import { PROTOCOL_VERSION, type CaptureRecord, type FrameInfo, type PanelToWorker, type WorkerToPanel } from '../../shared/protocol';
 import { Backoff } from '../../shared/backoff';
 import { decodeChunks } from '../../shared/chunks';
+import { errorLine } from '../text/bounded';
 
 /** Deliveries of the same records (from the same cursor) before the feed passes over them. */
 export const MAX_DELIVERIES = 3;
@@ -89,7 +90,7 @@ export class PanelFeed {
     try {
       port = this.connectPort();
     } catch (error) {
-      this.listener.connection('reconnecting', String(error));
+      this.listener.connection('reconnecting', errorLine(error));
       this.timer = setTimeout(() => this.connect(), this.backoff.next());
       return;
     }

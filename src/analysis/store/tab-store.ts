@@ -4,7 +4,7 @@
 // (RecordView): the one way every view gets its data.
 import type { FeedListener } from './feed';
 import type { CaptureRecord, FrameInfo, HookStatus, WorkerToPanel } from '../../shared/protocol';
-import { TEXT_MAX, errorText, textOf } from '../text/bounded';
+import { TEXT_MAX, clipText, errorLine, textOf } from '../text/bounded';
 import { shapeProblem } from './record-shape';
 
 /** Records kept in `records` (all kinds): the export, and views registered late, read them. */
@@ -353,7 +353,7 @@ export class TabStore {
     }
     if (!failure) return record;
     if (!isMalformed(record)) this.malformedCount++;
-    const marked = malformedMark(record, `a view could not read this record: ${errorText(failure.error)}`, this.now());
+    const marked = malformedMark(record, `a view could not read this record: ${errorLine(failure.error)}`, this.now());
     for (const view of this.viewsOf(marked)) guard('a view', () => view.take(docId, marked));
     return marked;
   }
@@ -416,8 +416,7 @@ function malformedMark(entry: unknown, reason: string, now: number): CaptureReco
   };
   if (typeof name === 'string') mark.name = name.slice(0, 200);
   if (own('pageMade') === true) mark.pageMade = true;
-  const text = textOf(entry);
-  mark.value = text.length > TEXT_MAX ? text.slice(0, TEXT_MAX - 1) + '…' : text;
+  mark.value = clipText(textOf(entry), TEXT_MAX);
   return mark as unknown as CaptureRecord;
 }
 

@@ -125,18 +125,20 @@ export function textOf(v: unknown, max = TEXT_MAX): string {
   if (v === undefined || v === null) return '';
   if (typeof v !== 'object') return String(v);
   const json = boundedStringify(v, undefined, { maxDepth: 8, maxNodes: 200 });
-  return json.length > max ? json.slice(0, max - 1) + '…' : json;
+  return clipText(json, max);
 }
 
-/** One line of an error for a mark or a status: `RangeError: Maximum call stack size exceeded`. */
-export function errorText(error: unknown, max = 200): string {
+/** One line of an error for a mark or a status, with the error's name and cut to `max`
+ *  characters: `RangeError: Maximum call stack size exceeded`. (The message alone, for every hop
+ *  including the page: errorText in src/shared/error-text.ts.) */
+export function errorLine(error: unknown, max = 200): string {
   let text: string;
   try {
     text = error instanceof Error ? `${error.name}: ${error.message}` : textOf(error);
   } catch {
     text = 'unknown error';
   }
-  return text.length > max ? text.slice(0, max - 1) + '…' : text;
+  return clipText(text, max);
 }
 
 /** A page string cut to `max` characters for a cell, a title or a heading (a page can make any

@@ -2,7 +2,7 @@
 // (see CopyMarker in protocol.ts) shared with the panel's JSON tree.
 import type { CopyMarker, Copied } from '../../shared/protocol';
 import { MASK, isSecretKey, maskString } from './secrets';
-import { CUT_DEPTH, CUT_SIZE, textOf } from './bounded';
+import { CUT_DEPTH, CUT_SIZE, clipText, textOf } from './bounded';
 
 export const SUMMARY_MAX = 120;
 /** Levels summarize descends at most, whatever the markers: it prints two, the rest as `…`. */
@@ -23,9 +23,10 @@ export function formatCount(n: number): string {
   return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n);
 }
 
-/** "1 event", "2,500 events": a count with the word in the right number. */
-export function plural(n: number, word: string): string {
-  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+/** "1 event", "2,500 events": a count with the word in the right number; `many` for a word whose
+ *  plural is not the word with an s ("1 info", "3 info"). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 /** Local wall-clock time hh:mm:ss.mmm of an epoch-ms timestamp. */
@@ -45,12 +46,11 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(ms / 3_600_000)} h`;
 }
 
-const str = (v: unknown): string => textOf(v);
 const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
 
 /** `<div#x>` for a DOM description, whether or not the hook already wrote the brackets. */
 function domLabel(description: unknown): string {
-  const d = str(description);
+  const d = textOf(description);
   return d.startsWith('<') ? d : `<${d}>`;
 }
 
@@ -60,8 +60,7 @@ function domLabel(description: unknown): string {
  * it is the caption; their children are rendered by the caller.
  */
 export function markerLabel(m: CopyMarker): string {
-  const text = markerText(m);
-  return text.length > LABEL_MAX ? text.slice(0, LABEL_MAX - 1) + '…' : text;
+  return clipText(markerText(m), LABEL_MAX);
 }
 
 /** Characters of a marker's label: its fields come from the page. */
@@ -70,25 +69,25 @@ const LABEL_MAX = 10_000;
 function markerText(m: CopyMarker): string {
   const r = m as unknown as Record<string, unknown>;
   switch (m.$cx) {
-    case 'cycle': return `⟳ cycle → ${str(r.path)}`;
-    case 'function': return `ƒ ${str(r.name) || '(anonymous)'}`;
+    case 'cycle': return `⟳ cycle → ${textOf(r.path)}`;
+    case 'function': return `ƒ ${textOf(r.name) || '(anonymous)'}`;
     case 'dom': return domLabel(r.description);
-    case 'jquery': return `jQuery(${formatCount(num(r.length))}) ${str(r.description)}`.trim();
+    case 'jquery': return `jQuery(${formatCount(num(r.length))}) ${textOf(r.description)}`.trim();
     case 'window': return '[Window]';
-    case 'string': return `string cut: ${formatCount(str(r.head).length)} of ${formatCount(num(r.length))} chars`;
+    case 'string': return `string cut: ${formatCount(textOf(r.head).length)} of ${formatCount(num(r.length))} chars`;
     case 'array': return `array cut: ${formatCount(Array.isArray(r.items) ? r.items.length : 0)} of ${formatCount(num(r.length))} items`;
     case 'object': return `object cut: ${formatCount(isPlainObject(r.entries) ? Object.keys(r.entries).length : 0)} of ${formatCount(num(r.keys))} keys`;
-    case 'depth': return `${str(r.type) || 'value'} nested too deep (not copied)`;
+    case 'depth': return `${textOf(r.type) || 'value'} nested too deep (not copied)`;
     case 'budget': return 'payload size budget used up (not copied)';
-    case 'threw': return `⚠ getter threw: ${str(r.message)}`;
+    case 'threw': return `⚠ getter threw: ${textOf(r.message)}`;
     case 'accessor': return `accessor (${[r.get === true ? 'get' : '', r.set === true ? 'set' : ''].filter(Boolean).join('/') || 'none'}), not read`;
     case 'undefined': return 'undefined';
-    case 'number': return str(r.value);
-    case 'bigint': return `${str(r.value)}n`;
-    case 'symbol': return `Symbol(${str(r.description)})`;
-    case 'date': return `Date ${str(r.iso)}`;
-    case 'regexp': return `/${str(r.source)}/`;
-    case 'error': return `${str(r.name) || 'Error'}: ${str(r.message)}`;
+    case 'number': return textOf(r.value);
+    case 'bigint': return `${textOf(r.value)}n`;
+    case 'symbol': return `Symbol(${textOf(r.description)})`;
+    case 'date': return `Date ${textOf(r.iso)}`;
+    case 'regexp': return `/${textOf(r.source)}/`;
+    case 'error': return `${textOf(r.name) || 'Error'}: ${textOf(r.message)}`;
     case 'map': return `Map(${formatCount(num(r.size))})`;
     case 'set': return `Set(${formatCount(num(r.size))})`;
     case 'escaped': return 'object with a $cx key';
@@ -96,7 +95,8 @@ function markerText(m: CopyMarker): string {
   }
 }
 
-function isPlainObject(v: unknown): v is { [key: string]: Copied } {
+/** An object of a payload that is not an array (it may be a `$cx` marker). */
+export function isPlainObject(v: unknown): v is { [key: string]: Copied } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -134,8 +134,7 @@ class Writer {
     this.length += s.length;
   }
   text(): string {
-    const t = this.parts.join('');
-    return t.length > this.max ? t.slice(0, this.max - 1) + '…' : t;
+    return clipText(this.parts.join(''), this.max);
   }
 }
 
@@ -198,7 +197,7 @@ function writeMarker(out: Writer, m: CopyMarker, depth: number): void {
   const r = m as unknown as Record<string, unknown>;
   switch (m.$cx) {
     case 'string':
-      return out.add(`${quote(str(r.head), 40)} (${formatCount(num(r.length))} chars)`);
+      return out.add(`${quote(textOf(r.head), 40)} (${formatCount(num(r.length))} chars)`);
     case 'array': {
       const items = Array.isArray(r.items) ? (r.items as Copied[]) : [];
       return depth > 1 ? out.add(`Array(${formatCount(num(r.length))})`) : writeItems(out, items, depth, num(r.length) || items.length);

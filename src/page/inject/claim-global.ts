@@ -6,6 +6,8 @@
 // claimed, and the file cannot tell it from its own of an earlier run: the service worker, which
 // remembers what its own runs claimed per document, decides (src/worker/page-calls.ts).
 
+import { errorText } from '../../shared/error-text';
+
 /** The file's completion value, which chrome.scripting.executeScript({files}) returns. */
 export interface ClaimResult {
   /** `new`: this run defined the global. `existing`: a non-configurable object was already there
@@ -34,6 +36,6 @@ export function claimGlobal<T extends object>(win: object, name: string, create:
     defineProperty(win, name, { value: api, configurable: false, writable: false, enumerable: false });
     return { result: { claimed: 'new' }, api };
   } catch (error) {
-    return { result: { claimed: 'failed', error: String((error as Error)?.message ?? error) } };
+    return { result: { claimed: 'failed', error: errorText(error) } };
   }
 }

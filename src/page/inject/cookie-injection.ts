@@ -4,8 +4,7 @@
 // the chat events that change the session (through the bus, waiting for one that appears later).
 // Runs in page code: nothing here may throw into the page.
 import type { CookieResult } from '../../cookie/provider-core';
-import { isCookieName } from '../../cookie/cookie-values';
-import { parseIframeUrl } from '../../cookie/origins';
+import { parseCookieProviderOptions, type CookieProviderOptions } from '../../shared/injection-options';
 import { SAVE_EVENTS, createSessionSaver, type SessionSaver } from '../../cookie/session-saver';
 import type { Copied, InjectRecord } from '../../shared/protocol';
 import { errorText } from '../../shared/error-text';
@@ -13,15 +12,10 @@ import { pollForBus } from './bus-poll';
 
 export const PLUGIN_NAME = 'CXLensCookieProvider';
 
-export interface CookieInjectionOptions {
-  cookieName: string;
-  iframeUrl: string;
-}
-
 export interface CookieInjectionStatus {
   installed: boolean;
   state: 'not-installed' | 'waiting' | 'installed' | 'failed';
-  options?: CookieInjectionOptions;
+  options?: CookieProviderOptions;
   message?: string;
   /** The page already had an iframe of that URL (its own provider's): CX Lens added none. */
   pageProvider?: boolean;
@@ -60,13 +54,12 @@ export interface CookieInjectionHost {
   report(state: InjectRecord['state'], detail: { [key: string]: Copied }): void;
 }
 
-/** Checks install() options: a cookie name and an http(s) URL. Throws a readable TypeError. */
-export function readInjectionOptions(input: unknown, baseUrl: string): CookieInjectionOptions {
-  const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  if (!isCookieName(o.cookieName)) throw new TypeError(`cookieName must be a cookie name, not ${JSON.stringify(o.cookieName)}`);
-  const parsed = parseIframeUrl(o.iframeUrl, baseUrl);
-  if (!parsed.ok) throw new TypeError(`iframeUrl ${parsed.reason}`);
-  return { cookieName: o.cookieName, iframeUrl: parsed.url.href };
+/** Checks install() options (src/shared/injection-options.ts): a cookie name and an http(s) URL,
+ *  resolved against the page's URL. Throws a readable TypeError. */
+export function readInjectionOptions(input: unknown, baseUrl: string): CookieProviderOptions {
+  const parsed = parseCookieProviderOptions(input, baseUrl);
+  if (!parsed.ok) throw new TypeError(parsed.reason);
+  return parsed.options;
 }
 
 export function createCookieInjection(host: CookieInjectionHost): CookieInjectionApi {

@@ -3,8 +3,9 @@
 // notifies the customer (WebChat.injectMessage) or ends the chat (WebChat.endChat).
 // It registers its own bus plugin so that uninstall removes exactly its own callback
 // (unsubscribe removes all of one plugin's callbacks for an event, never another plugin's).
-import type { Copied, FinalizeOptions as PanelFinalizeOptions } from '../../shared/protocol';
-import { FINALIZE_STATES, normaliseIndex } from '../../shared/interaction-states';
+import type { Copied } from '../../shared/protocol';
+import { normaliseIndex } from '../../shared/interaction-states';
+import { DEFAULT_FINALIZE_SOURCE, parseFinalizeOptions, type FinalizeOptions } from '../../shared/injection-options';
 import {
   emitRecord, findRegisterPlugin, isAsyncChat, reportKeyOf,
   type BusDeferred, type BusInterface, type PageWindow,
@@ -14,24 +15,19 @@ import { errorText } from '../../shared/error-text';
 
 export const PLUGIN_NAME = 'CXLensFinalize';
 export const MESSAGE_EVENT = 'WebChatService.messageReceived';
-export const DEFAULT_TEXT =
-  'Thank you for your query. Please do not respond to this automated message if you do not have additional questions.';
-export type Behaviour = PanelFinalizeOptions['behaviour'];
-export const BEHAVIOURS: readonly Behaviour[] = ['follow-async', 'always-notify', 'always-end'];
+export { DEFAULT_FINALIZE_TEXT as DEFAULT_TEXT } from '../../shared/injection-options';
 
 /** Message keys remembered to fire once per message. */
 const SEEN_CAP = 1000;
 
-/** The panel's options, plus who installed it. */
-export interface FinalizeOptions extends PanelFinalizeOptions {
-  source: 'extension' | 'site';
-}
+/** The options it runs with: always with who installed it. */
+type HandlerOptions = Required<FinalizeOptions>;
 
 export interface FinalizeStatus {
   state: 'not-installed' | 'waiting' | 'installed' | 'failed';
   /** Human-readable: "waiting for the bus", the error of a failure. */
   message?: string;
-  options: FinalizeOptions | null;
+  options: HandlerOptions | null;
   /** The bus it is registered on. */
   bus?: 'CXBus' | 'QuickBus';
   lastFired?: { time: number; state: string; action: 'inject' | 'end'; messageId?: string };
@@ -48,26 +44,12 @@ export interface FinalizeHandlerApi {
   status(): FinalizeStatus;
 }
 
-/** Reads install() options; anything not understood falls back to the default, with a warning. */
-export function readOptions(input: unknown): { options: FinalizeOptions; warnings: string[] } {
-  const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  const warnings: string[] = [];
-  const options: FinalizeOptions = { text: DEFAULT_TEXT, behaviour: 'follow-async', states: [...FINALIZE_STATES], source: 'extension' };
-  if (o.text !== undefined) {
-    if (typeof o.text === 'string' && o.text.trim() !== '') options.text = o.text;
-    else warnings.push('text must be a non-empty string: the default text is used');
-  }
-  if (o.behaviour !== undefined) {
-    if ((BEHAVIOURS as readonly unknown[]).includes(o.behaviour)) options.behaviour = o.behaviour as Behaviour;
-    else warnings.push(`behaviour must be one of ${BEHAVIOURS.join(', ')}: follow-async is used`);
-  }
-  if (o.states !== undefined) {
-    const states = Array.isArray(o.states) ? o.states.filter((s): s is string => typeof s === 'string' && s !== '') : [];
-    if (states.length) options.states = states;
-    else warnings.push('states must be a non-empty list of state names: Finalizing and Completed are used');
-  }
-  if (o.source === 'site' || o.source === 'extension') options.source = o.source;
-  return { options, warnings };
+/** Reads install() options (src/shared/injection-options.ts): an option missing or not understood
+ *  falls back to its default, with a warning when it was given. */
+export function readOptions(input: unknown): { options: HandlerOptions; warnings: string[] } {
+  const parsed = parseFinalizeOptions(input);
+  const options = parsed.ok ? parsed.options : parsed.fallback;
+  return { options: { ...options, source: options.source ?? DEFAULT_FINALIZE_SOURCE }, warnings: parsed.ok ? [] : parsed.warnings };
 }
 
 interface StateMessage {
@@ -102,7 +84,7 @@ function lastStateMessage(data: unknown): StateMessage | null {
 }
 
 export function createFinalizeHandler(win: PageWindow): FinalizeHandlerApi {
-  let options: FinalizeOptions | null = null;
+  let options: HandlerOptions | null = null;
   let warnings: string[] = [];
   let state: FinalizeStatus['state'] = 'not-installed';
   let message: string | undefined;

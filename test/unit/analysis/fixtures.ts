@@ -15,7 +15,7 @@ export const out = (id: number, outcome: 'resolved' | 'rejected' | 'cancelled', 
 export const status = (s: Partial<HookStatus>): CaptureRecord =>
   ({ t: 'status', seq: ++seq, time: 0, status: { cxbus: 'absent', quickBus: false, plugins: [], problems: [], ...s } });
 /** A valid record of one of the kinds only other views read (injection, cookie sync), with its
- *  kind's shape (panel/model/record-shape.ts). */
+ *  kind's shape (src/analysis/store/record-shape.ts). */
 export function kindRecord(t: 'inject' | 'channel' | 'channel-gap' | 'cookie-facts'): CaptureRecord {
   const base = { seq: ++seq, time: 1000 + seq };
   switch (t) {

@@ -11,7 +11,6 @@ const WIDGETS_DIR = resolve(import.meta.dirname, '../../demo/widgets');
 export const CXBUS_SOURCE = readFileSync(resolve(WIDGETS_DIR, 'cxbus.min.js'), 'utf8');
 export const WIDGETS_CORE_SOURCE = readFileSync(resolve(WIDGETS_DIR, 'plugins/widgets-core.min.js'), 'utf8');
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export type Any = any;
 
 // ------------------------------------------------------------------------------------------ clock

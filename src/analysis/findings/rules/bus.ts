@@ -3,8 +3,9 @@
 import { PENDING_WARN_MS, type BusRow } from '../../bus/bus-model';
 import { textOf } from '../../text/bounded';
 import { maskString } from '../../text/secrets';
+import { plural } from '../../text/summary';
 import type { CommandRecord, PluginRecord } from '../../../shared/protocol';
-import { busEvidence, finding, groupBy, outcomeOf, plural, type FindingContext, type Rule } from '../context';
+import { busEvidence, finding, groupBy, outcomeOf, type FindingContext, type Rule } from '../context';
 
 /** Commands every plugin has, registered by the bus itself. */
 const BUILT_IN_COMMANDS = ['COMMANDS', 'EVENTS', 'LOAD'];

@@ -1,7 +1,7 @@
 // The Cookie sync tab's verdict and violations, as findings: what breaks a cross-domain chat
 // (third-party cookies blocked, the page missing from TRUSTED_DOMAINS, a session loaded too late)
 // and what leaks it (a session posted to "*", a sender the iframe should not answer).
-import type { LogEntry } from '../../cookies/cookie-sync';
+import { resultOf, type LogEntry } from '../../cookies/cookie-sync';
 import type { Violation } from '../../cookies/violations';
 import { normaliseOrigin } from '../../../cookie/origins';
 import type { Evidence, Finding, RuleId, Severity } from '../types';
@@ -16,12 +16,6 @@ function violationEvidence(v: Violation): Evidence {
   const e: Evidence = { tab: 'cookies', key: `violation:${v.key}`, label: label(v.message) };
   if (v.lastTime !== undefined) e.time = v.lastTime;
   return e;
-}
-
-function resultOf(entry: LogEntry): Record<string, unknown> {
-  const data = entry.data;
-  const result = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>).result : undefined;
-  return result && typeof result === 'object' && !Array.isArray(result) ? (result as Record<string, unknown>) : {};
 }
 
 /** The page's replies from the cookie iframe, newest last. */

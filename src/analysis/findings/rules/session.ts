@@ -1,7 +1,8 @@
 // Rules over the chat session's life as the bus and the network show it: a restore that failed
 // or came back as another session, a session the server lost, chat API errors.
 import type { BusRow } from '../../bus/bus-model';
-import { busEvidence, finding, groupBy, label, plural, type FindingContext, type Rule } from '../context';
+import { plural } from '../../text/summary';
+import { busEvidence, finding, groupBy, label, type FindingContext, type Rule } from '../context';
 
 /** How far around a WebChatService.restored event its transcript response may finish. */
 const RESTORE_WINDOW_MS = 10_000;

@@ -3,7 +3,8 @@
 import type { StateRow, TimelineRow } from '../../states/timeline';
 import { problemItems } from '../../states/status';
 import type { Evidence } from '../types';
-import { finding, label, plural, type Rule } from '../context';
+import { plural } from '../../text/summary';
+import { finding, label, type Rule } from '../context';
 import { FINALIZE_HANDLER_SNIPPET } from '../snippets';
 
 /** A reaction command still without an outcome this long after it was sent has failed. */

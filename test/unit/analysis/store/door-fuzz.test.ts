@@ -23,7 +23,7 @@ import { problemItems, reactionText } from '../../../../src/analysis/states/stat
 import { captureStatus, lossText } from '../../../../src/analysis/store/capture-status';
 import { computeFindings } from '../../../../src/analysis/findings/engine';
 import { recordingJson } from '../../../../src/analysis/files/format';
-import type { CaptureRecord, Copied, FrameInfo, InjectRecord, PanelToWorker, WorkerToPanel } from '../../../../src/shared/protocol';
+import type { Copied, FrameInfo, InjectRecord, PanelToWorker, WorkerToPanel } from '../../../../src/shared/protocol';
 
 const SEED = Number(process.env.DOOR_FUZZ_SEED ?? 20261128);
 /** Runs of the main property, and records per run: 60 × 20..40 ≥ 1,200 records. */

@@ -2,7 +2,7 @@
 // post one) is cut and marked, never walked to the end.
 import { describe, expect, it } from 'vitest';
 import {
-  CUT_DEPTH, CUT_KEY, CUT_SIZE, DISPLAY_DEPTH, boundTree, boundedStringify, clipText, errorText, textOf,
+  CUT_DEPTH, CUT_KEY, CUT_SIZE, DISPLAY_DEPTH, boundTree, boundedStringify, clipText, errorLine, textOf,
 } from '../../../../src/analysis/text/bounded';
 import type { Copied } from '../../../../src/shared/protocol';
 import { deepValue, levelsOf } from '../fixtures';
@@ -91,9 +91,9 @@ describe('textOf', () => {
     expect(cut.endsWith('…')).toBe(true);
   });
 
-  it('errorText gives one bounded line', () => {
-    expect(errorText(new RangeError('Maximum call stack size exceeded'))).toBe('RangeError: Maximum call stack size exceeded');
-    expect(errorText(new Error('x'.repeat(1000))).length).toBe(200);
-    expect(errorText(deepValue('object')).length).toBeLessThanOrEqual(200);
+  it('errorLine gives one bounded line', () => {
+    expect(errorLine(new RangeError('Maximum call stack size exceeded'))).toBe('RangeError: Maximum call stack size exceeded');
+    expect(errorLine(new Error('x'.repeat(1000))).length).toBe(200);
+    expect(errorLine(deepValue('object')).length).toBeLessThanOrEqual(200);
   });
 });

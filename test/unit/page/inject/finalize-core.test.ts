@@ -4,7 +4,7 @@ import { FAST_POLL_FOR_MS, SLOW_POLL_MS } from '../../../../src/page/inject/bus-
 import type { InjectRecord } from '../../../../src/shared/protocol';
 import type { PageWindow } from '../../../../src/page/inject/bus-and-hook';
 import { setHookHandle } from '../../fakes/fake-hook';
-import { addQuickBus, createFakeWindow, createWidgetsBus, type FakeWindow } from '../../fakes/fake-widgets';
+import { addQuickBus, createFakeWindow, createWidgetsBus } from '../../fakes/fake-widgets';
 import { stateMessage } from '../../fakes/chat-api';
 
 
