@@ -8,6 +8,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
           environment: 'node',
+          // No test measures time (npm run bench does); this only stops one that hangs, or that a
+          // quadratic walk over a 200,000-item input would keep busy for minutes.
+          testTimeout: 120_000,
         },
       },
       {

@@ -41,6 +41,22 @@ export function indexOfKey(rows: readonly Row[], key: number | null): number {
   return -1;
 }
 
+/** What a scroll of the list does: follow the newest rows when scrolled to the bottom, and render
+ *  the rows in view. A scroll event can come after the list was removed (a file opened or closed
+ *  while it scrolled): the element is gone then, and there is nothing to do. */
+export function scrollHandler(
+  scroller: { readonly current: Pick<HTMLElement, 'scrollTop' | 'clientHeight' | 'scrollHeight'> | null },
+  following: { current: boolean },
+  setScrollTop: (top: number) => void,
+): () => void {
+  return () => {
+    const el = scroller.current;
+    if (!el) return;
+    following.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT / 2;
+    setScrollTop(el.scrollTop);
+  };
+}
+
 export function BusList({ bus, rows, version, selectedKey, onSelect, now }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -79,11 +95,7 @@ export function BusList({ bus, rows, version, selectedKey, onSelect, now }: Prop
     following.current = selectedIndex === rows.length - 1;
   }, [selectedKey]);
 
-  const onScroll = () => {
-    const el = scroller.current!;
-    following.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT / 2;
-    setScrollTop(el.scrollTop);
-  };
+  const onScroll = scrollHandler(scroller, following, setScrollTop);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (!rows.length) return;

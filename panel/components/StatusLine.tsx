@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { TabModels } from '../../src/analysis/store/tab-models';
 import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, MAX_BUFFER_CAP, MIN_BUFFER_CAP, bufferCapSetting } from '../../src/shared/buffer-cap';
-import { captureStatus, lossText } from '../../src/analysis/store/capture-status';
+import { captureStatus, lossText, partialText } from '../../src/analysis/store/capture-status';
 import { formatCount, plural } from '../../src/analysis/text/summary';
 
 export function StatusLine({ models, now }: { models: TabModels; now: number }) {
@@ -22,6 +22,11 @@ export function StatusLine({ models, now }: { models: TabModels; now: number }) 
           · {s.untrusted}
         </span>
       )}
+      {s.contested && (
+        <span class="warn" data-testid="contested" title="Another page could have reached CX Lens's private hand-over in these frames before CX Lens started: nothing they send can be told from a forgery">
+          · {s.contested}
+        </span>
+      )}
       {s.frames.length > 0 && (
         <details class="frames">
           <summary>{plural(s.frames.length, 'frame')}</summary>
@@ -34,6 +39,8 @@ export function StatusLine({ models, now }: { models: TabModels; now: number }) 
                 {f.plugins.length > 0 && ` · plugins: ${f.plugins.join(', ')}`}
                 {/* The relay's count includes records it had already streamed; seq gaps are the real loss. */}
                 {f.dropped > 0 && ` · page buffer dropped ${formatCount(f.dropped)} (${formatCount(f.lost)} before this panel read them)`}
+                {f.contested && <div class="warn" data-testid="frame-contested">⚠ capture contested: {f.contested}; its records are page-made</div>}
+                {f.unrecorded > 0 && <div class="warn" data-testid="frame-partial">⚠ capture partial: {partialText(f)}</div>}
                 {f.problems.map((p, i) => <div key={i} class="warn">⚠ {p}</div>)}
               </li>
             ))}

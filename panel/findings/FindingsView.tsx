@@ -15,26 +15,30 @@ import type { Evidence, Finding, Fix } from '../../src/analysis/findings/types';
 import { CHECKED, TAB_LABEL, countBySeverity, maskedFinding } from '../../src/analysis/findings/view-model';
 import { SeverityIcon } from './SeverityIcon';
 import { findingsMarkdown } from '../../src/analysis/findings/markdown';
-import { useFindings } from '../hooks/use-findings';
+import { unknownText, useFindings } from '../hooks/use-findings';
 import './Findings.css';
 
 export function FindingsView({ models }: { models: TabModels }) {
-  const { findings, error } = useFindings(models);
+  const shown = useFindings(models);
+  const { findings, failed } = shown;
+  // Rules that failed: the list is incomplete and must never read as "nothing is wrong".
+  const unknown = unknownText(shown);
   const counts = countBySeverity(findings);
   const shownFile = useShownFile();
   const [copied, setCopied] = useState<{ ok: boolean; at: number } | null>(null);
 
   const copy = async () => {
     const source = shownFile ? shownFile.name : models.store.liveTop()?.frame.url;
-    const text = findingsMarkdown(findings, { source, generatedAt: Date.now() });
+    const text = findingsMarkdown(findings, { source, generatedAt: Date.now(), failed, ...(shown.error ? { unknown: shown.error } : {}) });
     setCopied({ ok: await copyText(text), at: Date.now() });
   };
 
   return (
     <div class="findings">
       <div class="toolbar findings-bar" role="toolbar">
-        <span class="findings-summary" data-testid="findings-summary" data-errors={counts.error} data-warnings={counts.warning} data-info={counts.info}>
+        <span class="findings-summary" data-testid="findings-summary" data-errors={counts.error} data-warnings={counts.warning} data-info={counts.info} data-unknown={unknown ? 'true' : undefined}>
           {counts.error} {counts.error === 1 ? 'error' : 'errors'} · {counts.warning} {counts.warning === 1 ? 'warning' : 'warnings'} · {counts.info} info
+          {unknown && <strong class="warn"> · incomplete: {failed.length ? `${failed.length} ${failed.length === 1 ? 'rule' : 'rules'} failed` : 'not computed'}</strong>}
         </span>
         <button type="button" data-testid="copy-findings" onClick={() => void copy()} title="Copy every finding, with its evidence and fix, as Markdown for a support ticket (secrets masked)">
           Copy as Markdown
@@ -45,10 +49,31 @@ export function FindingsView({ models }: { models: TabModels }) {
           </span>
         )}
       </div>
-      {error && <p class="warn findings-error" data-testid="findings-error">A rule failed: {maskString(error)}. The findings below may be incomplete.</p>}
+      {unknown && (
+        <div class="warn findings-error" data-testid="findings-error" role="alert">
+          <p>{maskString(unknown)}</p>
+          {failed.length > 0 && (
+            <ul>
+              {failed.map((f, i) => <li key={i} data-testid="failed-rule" data-rule={f.rule}><code>{f.rule}</code>: {maskString(f.error)}</li>)}
+            </ul>
+          )}
+        </div>
+      )}
       <div class="findings-body">
-        {findings.length === 0 ? <EmptyState /> : findings.map((f) => <FindingCard key={f.key} finding={f} models={models} readOnly={shownFile !== null} />)}
+        {findings.length > 0
+          ? findings.map((f) => <FindingCard key={f.key} finding={f} models={models} readOnly={shownFile !== null} />)
+          : unknown ? <UnknownState /> : <EmptyState />}
       </div>
+    </div>
+  );
+}
+
+/** No finding, but not every rule ran: nothing can be said to be right. */
+function UnknownState() {
+  return (
+    <div class="findings-empty" data-testid="findings-unknown">
+      <h3>Findings unknown</h3>
+      <p>The rules that ran found nothing, but not every rule ran (see above): what the others check is not known to be right.</p>
     </div>
   );
 }

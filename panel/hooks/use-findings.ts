@@ -4,6 +4,7 @@
 import type { TabModels } from '../../src/analysis/store/tab-models';
 import { useModel, useNow } from './store';
 import { FindingsModel } from '../../src/analysis/findings/findings-model';
+import type { RuleFailure } from '../../src/analysis/findings/engine';
 import type { Finding } from '../../src/analysis/findings/types';
 import { orderFindings } from '../../src/analysis/findings/view-model';
 import { errorText } from '../../src/shared/error-text';
@@ -18,18 +19,34 @@ export function findingsModelOf(models: TabModels): FindingsModel {
 
 export interface ShownFindings {
   findings: Finding[];
-  /** Why the findings could not be computed (they are then the last ones that could). */
+  /** Why the findings could not be computed at all (they are then the last ones that could). */
   error: string | null;
+  /** The rules that failed: what they check is unknown. */
+  failed: RuleFailure[];
 }
 
 /** The model's findings at `now`, one per key, most severe first. Whatever goes wrong in a rule
  *  leaves the tab usable: the error is shown with the last findings. */
-export function shownFindings(model: Pick<FindingsModel, 'current'>, now: number, last: Finding[] = []): ShownFindings {
+export function shownFindings(model: Pick<FindingsModel, 'current'> & Partial<Pick<FindingsModel, 'failed'>>, now: number, last: Finding[] = []): ShownFindings {
   try {
-    return { findings: orderFindings(model.current(now)), error: null };
+    return { findings: orderFindings(model.current(now)), error: null, failed: model.failed?.(now) ?? [] };
   } catch (e) {
-    return { findings: last, error: errorText(e) };
+    return { findings: last, error: errorText(e), failed: [] };
   }
+}
+
+/** Whether the findings shown are incomplete: then no count or empty list may read as "nothing is
+ *  wrong". */
+export function findingsUnknown(shown: ShownFindings): boolean {
+  return shown.error !== null || shown.failed.length > 0;
+}
+
+/** What the tab and its button say of findings that are incomplete; null when they are complete. */
+export function unknownText(shown: ShownFindings): string | null {
+  if (shown.error !== null) return `The findings could not be computed (${shown.error}): what CX Lens checks is unknown; the findings shown are the last that could be computed.`;
+  const n = shown.failed.length;
+  if (n === 0) return null;
+  return `${n === 1 ? '1 rule' : `${n} rules`} failed: what ${n === 1 ? 'it checks' : 'they check'} is unknown, so the findings are incomplete.`;
 }
 
 const lastShown = new WeakMap<FindingsModel, Finding[]>();

@@ -2,6 +2,7 @@
 // file shown, and the message of a file that could not be opened.
 import { useState } from 'preact/hooks';
 import type { ParsedFile } from '../../src/analysis/files/parse';
+import { isDateTime } from '../../src/analysis/text/summary';
 
 /** Open…: a file input styled as a button; the panel also takes a file dropped on it. */
 export function OpenButton({ onFile, busy }: { onFile: (file: File) => void; busy: boolean }) {
@@ -95,6 +96,7 @@ export function OpenErrorLine({ message, onDismiss }: { message: string; onDismi
 
 /** Local time as YYYY-MM-DD HH:MM:SS. */
 function localTime(ms: number): string {
+  if (!isDateTime(ms)) return 'an unknown time';
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;

@@ -2,11 +2,13 @@
 // transport would throw on them) and parse problems (helper objects inside `messages`, missing
 // or unknown states, cut payloads). Marked, never fatal: the rest of the timeline still shows.
 import type { Timeline } from '../../src/analysis/states/timeline';
-import { formatClock } from '../../src/analysis/text/summary';
+import { formatClock, plural } from '../../src/analysis/text/summary';
 import { problemItems } from '../../src/analysis/states/status';
 
 /** Rows listed; the newest are kept. */
 const MAX_LISTED = 100;
+/** Lines of detail listed per row (a malformed response can carry a problem per item). */
+const MAX_DETAIL = 20;
 
 export function StatesProblems({ timeline }: { timeline: Timeline }) {
   const items = problemItems(timeline);
@@ -25,7 +27,8 @@ export function StatesProblems({ timeline }: { timeline: Timeline }) {
             {item.url && <span class="p-url" title={item.url}>{shortUrl(item.url)}</span>}
             {item.detail.length > 0 && (
               <ul class="p-detail">
-                {item.detail.map((d, i) => <li key={i}>{d}</li>)}
+                {item.detail.slice(0, MAX_DETAIL).map((d, i) => <li key={i}>{d}</li>)}
+                {item.detail.length > MAX_DETAIL && <li class="muted">… and {plural(item.detail.length - MAX_DETAIL, 'more problem')} in this response</li>}
               </ul>
             )}
           </li>

@@ -11,6 +11,10 @@ import { StatesCharts } from './StatesChart';
 import { scrollSelectedIntoView, useRevealRequest } from '../hooks/reveal';
 import { inHiddenTab } from '../components/hidden-tab';
 import { useModel, useNow } from '../hooks/store';
+import { ViewBoundary } from '../components/ViewBoundary';
+import { EMPTY_TIMELINE } from '../../src/analysis/states/states-model';
+import { errorLine } from '../../src/analysis/text/bounded';
+import { maskString } from '../../src/analysis/text/secrets';
 import './States.css';
 
 export function StatesView({ models }: { models: TabModels }) {
@@ -27,7 +31,16 @@ export function StatesView({ models }: { models: TabModels }) {
     setRevealed(key);
     scrollSelectedIntoView(root.current, '[data-selected="true"]');
   });
-  const timeline = inHiddenTab(root.current) ? states.lastTimeline() : states.timeline(now);
+  // A timeline that cannot be built (a bug, or data no one foresaw) is said in its place; the
+  // switches and the sources above still show.
+  let timeline = EMPTY_TIMELINE;
+  let failure: string | null = null;
+  try {
+    timeline = inHiddenTab(root.current) ? states.lastTimeline() : states.timeline(now);
+  } catch (e) {
+    console.error('CX Lens: the States timeline could not be built', e);
+    failure = errorLine(e);
+  }
 
   const live = store.liveDocs();
   const top = live.find((d) => d.frame.top);
@@ -45,12 +58,26 @@ export function StatesView({ models }: { models: TabModels }) {
           <span class="src src-network">network</span>{' '}
           {plural(network.entries.length, 'chat API response')} with messages (recorded while DevTools is open)
         </p>
-        {empty && <EmptyState />}
-        <StatesCharts timeline={timeline} models={models} now={now} />
-        <SelectedStateRow.Provider value={revealed}>
-          <StatesTimeline timeline={timeline} busTapped={busTapped} />
-        </SelectedStateRow.Provider>
-        <StatesProblems timeline={timeline} />
+        {failure !== null ? (
+          <div class="view-error" role="alert" data-testid="states-failed">
+            CX Lens could not build the timeline: {maskString(failure)}. The chat sessions, their states and the page's reactions are unknown.
+          </div>
+        ) : (
+          <>
+            {empty && <EmptyState />}
+            <ViewBoundary what="the charts" resetKey={timeline}>
+              <StatesCharts timeline={timeline} models={models} now={now} />
+            </ViewBoundary>
+            <ViewBoundary what="the timeline" resetKey={timeline}>
+              <SelectedStateRow.Provider value={revealed}>
+                <StatesTimeline timeline={timeline} busTapped={busTapped} />
+              </SelectedStateRow.Provider>
+            </ViewBoundary>
+            <ViewBoundary what="the problems" resetKey={timeline}>
+              <StatesProblems timeline={timeline} />
+            </ViewBoundary>
+          </>
+        )}
       </div>
     </div>
   );

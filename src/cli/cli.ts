@@ -5,11 +5,11 @@
 import { loadFile } from '../analysis/files/load';
 import { OpenError, parseFile, type ParsedFile } from '../analysis/files/parse';
 import { FileTooLarge, readFileText, type FileLike } from '../analysis/files/read-file';
-import { computeFindings } from '../analysis/findings/engine';
+import { runRules, type RulesResult } from '../analysis/findings/engine';
 import type { TabModels } from '../analysis/store/tab-models';
 import type { Finding } from '../analysis/findings/types';
 import { buildReport, hasErrors, REPORT_VERSION } from './report';
-import { reportText } from './text';
+import { messageSafe, reportJson, reportText } from './text';
 import { errorText } from '../shared/error-text';
 
 /** The command's exit codes. */
@@ -21,7 +21,7 @@ export const EXIT = {
   unreadable: 2,
   /** Wrong usage: unknown command or option, no file. */
   usage: 3,
-  /** CX Lens itself failed. */
+  /** CX Lens itself failed (also when only some rules failed: the report then lists them). */
   internal: 4,
 } as const;
 
@@ -39,8 +39,9 @@ export interface CliEnvironment {
   stdout: Output;
   stderr: Output;
   env?: Readonly<Record<string, string | undefined>>;
-  /** The rules: the panel's engine unless a test passes its own. */
-  findings?: (models: TabModels, now: number) => Finding[];
+  /** The rules: the panel's engine unless a test passes its own (the findings, or the findings and
+   *  the rules that failed). */
+  findings?: (models: TabModels, now: number) => Finding[] | RulesResult;
 }
 
 export const HELP = `Usage: cx-lens report FILE [--json] [--color | --no-color]
@@ -64,7 +65,8 @@ Exit codes:
   1  at least one finding of severity error
   2  FILE cannot be read or opened (missing, too large, not a recording or a HAR)
   3  wrong usage (unknown command or option, no FILE)
-  4  CX Lens itself failed (a bug)
+  4  CX Lens itself failed (a bug); when only some rules failed, the report is
+     still printed and lists them: the findings are then incomplete
 `;
 
 interface Options {
@@ -82,7 +84,7 @@ export async function runCli(environment: CliEnvironment): Promise<number> {
   try {
     options = parseArgs(environment.argv);
   } catch (error) {
-    stderr.write(`cx-lens: ${errorText(error)}\nRun "cx-lens --help" for how to use it.\n`);
+    stderr.write(`cx-lens: ${messageSafe(errorText(error))}\nRun "cx-lens --help" for how to use it.\n`);
     return EXIT.usage;
   }
   if (options === 'help') {
@@ -95,7 +97,7 @@ export async function runCli(environment: CliEnvironment): Promise<number> {
   try {
     parsed = parseFile(await readFileText(await environment.readFile(file)), file);
   } catch (error) {
-    const message = unreadableMessage(file, error);
+    const message = messageSafe(unreadableMessage(file, error));
     stderr.write(`cx-lens: ${message}\n`);
     if (json) stdout.write(`${JSON.stringify({ tool: 'cx-lens', reportVersion: REPORT_VERSION, error: { code: 'unreadable', message } }, null, 2)}\n`);
     return EXIT.unreadable;
@@ -103,12 +105,19 @@ export async function runCli(environment: CliEnvironment): Promise<number> {
 
   try {
     const models = await loadFile(parsed);
-    const findings = (environment.findings ?? computeFindings)(models, parsed.clock);
-    const report = buildReport({ file: parsed, models, findings });
-    stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : reportText(report, { color: options.color ?? colorByDefault(environment) }));
+    const computed = (environment.findings ?? runRules)(models, parsed.clock);
+    const { findings, failed } = Array.isArray(computed) ? { findings: computed, failed: [] } : computed;
+    const report = buildReport({ file: parsed, models, findings, failed });
+    stdout.write(json ? reportJson(report) : reportText(report, { color: options.color ?? colorByDefault(environment) }));
+    // A rule that failed is CX Lens's own failure: its findings are unknown, never "none".
+    if (report.rulesFailed.length > 0) {
+      stderr.write(`cx-lens: ${report.rulesFailed.length === 1 ? '1 rule' : `${report.rulesFailed.length} rules`} failed on ${messageSafe(file)} (a bug; please report it with the file if you can); the findings are incomplete: ${messageSafe(report.rulesFailed.map((f) => `${f.rule}: ${f.error}`).join('; '))}\n`);
+      return EXIT.internal;
+    }
     return hasErrors(report) ? EXIT.errorFinding : EXIT.ok;
   } catch (error) {
-    stderr.write(`cx-lens: CX Lens failed on ${file} (a bug; please report it with the file if you can): ${error instanceof Error ? error.stack ?? error.message : errorText(error)}\n`);
+    stderr.write(`cx-lens: CX Lens failed on ${messageSafe(file)} (a bug; please report it with the file if you can): ${messageSafe(error instanceof Error ? error.stack ?? error.message : errorText(error), true)}\n`);
+    if (json) stdout.write(`${JSON.stringify({ tool: 'cx-lens', reportVersion: REPORT_VERSION, error: { code: 'internal', message: messageSafe(errorText(error)) } }, null, 2)}\n`);
     return EXIT.internal;
   }
 }

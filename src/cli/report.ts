@@ -10,6 +10,7 @@ import type { SyncState } from '../analysis/cookies/sync-verdict';
 import type { ViolationRule } from '../analysis/cookies/violations';
 import type { Reaction, Segment, Timeline } from '../analysis/states/timeline';
 import type { Finding, Severity } from '../analysis/findings/types';
+import type { RuleFailure } from '../analysis/findings/engine';
 import { maskSecrets } from '../analysis/text/secrets';
 
 /** Bumped when a field of the JSON output is removed, renamed or changes meaning. */
@@ -89,16 +90,21 @@ export interface Report {
   cookieSync: ReportCookieSync | null;
   findings: Finding[];
   counts: Record<Severity, number>;
+  /** The rules that failed (CX Lens's own failure): what they check is unknown, so `findings` is
+   *  incomplete. Empty when every rule ran. */
+  rulesFailed: RuleFailure[];
 }
 
 export interface ReportInput {
   file: ParsedFile;
   models: TabModels;
   findings: readonly Finding[];
+  /** The rules that failed (runRules); none when not given. */
+  failed?: readonly RuleFailure[];
 }
 
 /** The report of a loaded file, secrets masked. */
-export function buildReport({ file, models, findings }: ReportInput): Report {
+export function buildReport({ file, models, findings, failed = [] }: ReportInput): Report {
   // What the rules read: the timeline and the verdict the findings were drawn from.
   const context = buildContext(models, file.clock);
   const { timeline } = context;
@@ -126,6 +132,7 @@ export function buildReport({ file, models, findings }: ReportInput): Report {
     cookieSync: file.kind === 'har' ? null : cookieSyncOf(context),
     findings: [...findings],
     counts,
+    rulesFailed: failed.map((f) => ({ rule: f.rule, error: f.error })),
   };
   // A recording saved with "Keep secrets", or a HAR, holds them: the report never shows them.
   return maskSecrets(report as unknown as Copied, { maxDepth: 64, maxNodes: Number.MAX_SAFE_INTEGER }).value as unknown as Report;

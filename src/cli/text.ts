@@ -4,6 +4,8 @@
 // same wherever it is run.
 import { reactionText } from '../analysis/states/status';
 import { plural } from '../analysis/text/summary';
+import { maskString } from '../analysis/text/secrets';
+import { visibleControls } from '../analysis/text/visible';
 import type { Finding, Severity } from '../analysis/findings/types';
 import type { Report, ReportRow, ReportSession } from './report';
 
@@ -128,12 +130,20 @@ function cookieSync(report: Report, style: Style, out: string[]): void {
 function findings(report: Report, style: Style, out: string[]): void {
   const { counts } = report;
   const total = report.findings.length;
+  // Rules that failed: their findings are unknown, and "none" would be a false all-clear.
+  const failed = report.rulesFailed ?? [];
+  const unknown = failed.length ? ` ${style.bad(`(incomplete: ${plural(failed.length, 'rule')} failed, see below)`)}` : '';
   if (total === 0) {
-    out.push(`${style.bold('Findings:')} none`);
-    return;
+    out.push(`${style.bold('Findings:')} ${failed.length ? 'unknown: none from the rules that ran' : 'none'}${unknown}`);
+  } else {
+    const tally = (['error', 'warning', 'info'] as const).map((s) => plural(counts[s], s, s === 'info' ? 'info' : undefined)).join(', ');
+    out.push(`${style.bold('Findings:')} ${tally}${unknown}`);
   }
-  const tally = (['error', 'warning', 'info'] as const).map((s) => plural(counts[s], s, s === 'info' ? 'info' : undefined)).join(', ');
-  out.push(`${style.bold('Findings:')} ${tally}`);
+  if (failed.length) {
+    out.push(`  ${style.bad('Rules that failed')} (a bug in CX Lens; what they check is unknown):`);
+    for (const f of failed) out.push(`    ${style.bold(f.rule)}: ${f.error}`);
+  }
+  if (total === 0) return;
   // Several findings often share one fix (the finalize handler): its code is printed once.
   const snippets = new Map<string, string>();
   for (const finding of report.findings) {
@@ -178,22 +188,35 @@ export function utcClock(ms: number): string {
   return new Date(ms).toISOString().slice(11, 23);
 }
 
-/** Control characters (C0, DEL, C1) and bidirectional overrides: in a terminal they move the
- *  cursor, recolour, or reorder what follows, so a file could forge or hide lines. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Every string of the report with its unsafe characters made visible (`\x1b` shows as `\u001b`);
- *  line breaks are kept only in code snippets, which the text indents line by line. */
+/** Every string of the report with its unsafe characters (controls, bidirectional marks and
+ *  overrides: src/analysis/text/visible.ts) made visible (`\x1b` shows as `\u001b`): in a
+ *  terminal they move the cursor, recolour or reorder what follows, so a file could forge or hide
+ *  lines. Line breaks and tabs are kept only in code snippets, which the text indents line by line. */
 export function terminalSafe(value: unknown, key = '', depth = 0): unknown {
-  if (typeof value === 'string') {
-    const keepLines = key === 'snippet';
-    return value.replace(UNSAFE, (c) => (keepLines && (c === '\n' || c === '\t') ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-  }
+  if (typeof value === 'string') return visibleControls(value, key === 'snippet' ? '\n\t' : '');
   if (value === null || typeof value !== 'object') return value;
   if (depth > 32) return '…';
   if (Array.isArray(value)) return value.map((item) => terminalSafe(item, key, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = terminalSafe(v, k, depth + 1);
   return out;
+}
+
+/**
+ * The report as `--json` writes it. JSON.stringify would escape the C0 controls only, and as
+ * escapes that parse back into the raw characters; a consumer printing a parsed string would get
+ * the ESC, the OSC 8 hyperlink or the U+202E of the file. So the rule is the text output's: every
+ * string's controls and bidirectional characters are replaced by their visible `\uXXXX` text
+ * before serialisation (in the JSON: `\\u202e`), so that neither the JSON nor its parsed values
+ * hold them; a snippet keeps its line breaks and tabs (code, as in the text output).
+ */
+export function reportJson(report: unknown): string {
+  return `${JSON.stringify(terminalSafe(report), null, 2)}\n`;
+}
+
+/** A message for stderr (or the JSON's error) that may quote the file or the command line (V8's
+ *  JSON.parse error text quotes the file): secrets masked, unsafe characters made visible, on one
+ *  line unless `lines` (a stack trace). */
+export function messageSafe(message: string, lines = false): string {
+  return visibleControls(maskString(String(message)), lines ? '\n' : '');
 }

@@ -3,10 +3,11 @@
 // hook's private port, the page's window messages and the worker port; unit tests drive it with
 // fakes.
 //
-// Provenance: records from the hook's private port (hook-link.ts) are genuine. Everything else is
-// page-made and marked `pageMade: true`: window messages in the hook's old batch shape, and
-// records handed to the hook's handle (which the page can reach) unless they are `inject` records
-// carrying this document's report key. Page-made records are kept in a buffer of their own, with
+// Provenance: records from the hook's private port (hook-link.ts) are genuine, and so are the
+// `inject` reports of the features the worker injected, which arrive on an event named after this
+// document's report key (hook-link.ts reportEventType). Everything else is page-made and marked
+// `pageMade: true`: window messages in the hook's old batch shape, and records handed to the hook's
+// handle (which the page can reach). Page-made records are kept in a buffer of their own, with
 // its own cap and its own loss count (pageMadeDropped), so no amount of them can evict a genuine
 // record. Both buffers number their records from one sequence (each skips the numbers the other
 // uses), so the panel sees one strictly increasing seq per document.
@@ -15,7 +16,7 @@ import { encodeRecords } from '../shared/chunks';
 import { errorText } from '../shared/error-text';
 import {
   BATCH_MAX_CHARS, RECORD_MAX_CHARS,
-  type Chunk, type ContentToWorker, type HookMessage, type PageBatch,
+  type CaptureRecord, type Chunk, type ContentToWorker, type HookMessage, type PageBatch,
 } from '../shared/protocol';
 
 /** What posting a message to the worker gave. */
@@ -52,6 +53,9 @@ export class RelayCore {
   /** Page-made records, in a budget of their own. */
   readonly pageMade: RecordBuffer;
   private readonly now: () => number;
+  /** Why another page could have reached the hook's hand-over in this frame (hand-over.ts), or
+   *  null. A contested frame's records are all kept as page-made: none can be told from a forgery. */
+  readonly contested: string | null;
 
   constructor(
     private readonly docId: string,
@@ -60,9 +64,10 @@ export class RelayCore {
     private readonly post: Post,
     /** This document's report key: the worker passes it to the features it injects. */
     readonly reportKey: string,
-    options: { pageMade?: RecordBuffer; now?: () => number } = {},
+    options: { pageMade?: RecordBuffer; now?: () => number; contested?: string | null } = {},
   ) {
     this.pageMade = options.pageMade ?? new RecordBuffer(PAGE_MADE_CAP);
+    this.contested = options.contested ?? null;
     this.now = options.now ?? Date.now;
     this.pageMadeCheckedAt = this.now();
   }
@@ -83,12 +88,35 @@ export class RelayCore {
 
   /** A message of the hook's private port. */
   takeHookMessage(message: HookMessage): void {
+    if (this.contested) {
+      if (message.type === 'batch') this.takePageMade('json' in message ? message.json : message.records);
+      else this.takePageMade([message.record]);
+      return;
+    }
     if (message.type === 'batch') {
       this.keep('json' in message ? [{ json: message.json, count: message.count }] : encodeRecords(message.records));
-    } else if (message.record.t === 'inject' && message.key === this.reportKey) {
-      this.keep(encodeRecords([message.record]));
     } else {
+      // Handed to the hook's handle, which the page can reach: page-made, whatever key it carries.
       this.takePageMade([message.record]);
+    }
+  }
+
+  /** The detail of a report event (hook-link.ts reportEventType): an injected feature's `inject`
+   *  record, as JSON. Only a dispatcher that holds the report key can send it: genuine when it is
+   *  an `inject` record, else page-made. */
+  takeReport(detail: unknown): void {
+    if (typeof detail !== 'string') return this.takePageMade([detail]);
+    if (detail.length > RECORD_MAX_CHARS) return this.refusePageMade(1); // no report of CX Lens is that large
+    let record: unknown;
+    try {
+      record = JSON.parse(detail);
+    } catch {
+      return this.takePageMade(detail);
+    }
+    if (!this.contested && typeof record === 'object' && record !== null && !Array.isArray(record) && (record as { t?: unknown }).t === 'inject') {
+      this.keep(encodeRecords([record as CaptureRecord]));
+    } else {
+      this.takePageMade([record]);
     }
   }
 

@@ -6,27 +6,33 @@
 // drive the extension through this script.
 import { RecordBuffer } from './record-buffer';
 import { RelayCore, randomDocId } from './relay-core';
+import { contestedBy, frameLinksOf } from './hand-over';
 import { RelayLink, type LinkPort } from './relay-link';
 import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, MAX_BUFFER_CAP, bufferCapSetting } from '../shared/buffer-cap';
 import { PANELS_OPEN_KEY, anyPanelOpen } from '../shared/panels-open';
 import {
   CONTENT_PORT, PANEL_OPEN_FLAG, PROTOCOL_VERSION, RELAY_GLOBAL, isHookMessage, isPageBatch, type WorkerToContent,
 } from '../shared/protocol';
-import { acceptPort, windowLinkEnv } from '../shared/hook-link';
+import { acceptPort, reportEventType, windowLinkEnv } from '../shared/hook-link';
 
 const docId = randomDocId(crypto);
+// Whether another page could have reached the hook's hand-over in this frame (hand-over.ts).
+const contested = contestedBy(frameLinksOf(window));
 // The report key: a secret of this document that the page never sees (it lives in this isolated
 // world); the service worker reads it (scripting.executeScript in this world) and gives it to the
 // features it injects, whose inject records are genuine only with it.
 // Until the panel's buffer setting is read (readSettings), the buffer may hold up to the largest
 // cap, so that a first burst is not cut to the default before the user's setting is known.
-const relay: RelayCore = new RelayCore(docId, new RecordBuffer(MAX_BUFFER_CAP), (message) => link.send(message), randomDocId(crypto));
+const relay: RelayCore = new RelayCore(docId, new RecordBuffer(MAX_BUFFER_CAP), (message) => link.send(message), randomDocId(crypto), { contested });
 // No port until a panel asks (see RelayLink): ordinary browsing starts no worker.
 const link: RelayLink = new RelayLink(relay, {
   connect: openPort,
   setTimer: (fn, ms) => setTimeout(fn, ms),
   prerendering: () => (document as Document & { prerendering?: boolean }).prerendering === true,
-  hello: () => ({ type: 'hello', v: PROTOCOL_VERSION, docId, url: location.href, origin: location.origin, top: window === window.top, timeOrigin: performance.timeOrigin }),
+  hello: () => ({
+    type: 'hello', v: PROTOCOL_VERSION, docId, url: location.href, origin: location.origin, top: window === window.top, timeOrigin: performance.timeOrigin,
+    ...(contested ? { contested } : {}),
+  }),
 });
 
 // The hook's private port, taken at document_start before any page script runs.
@@ -34,15 +40,19 @@ acceptPort(windowLinkEnv(window), (hookPort) => {
   hookPort.onmessage = (event) => {
     if (!isHookMessage(event.data)) return;
     relay.takeHookMessage(event.data);
-    if (relay.buffer.length > 1) readSettings(); // more than the hook's first status: see below
+    // More than the hook's first status (see below); in a contested frame they are kept page-made.
+    if (relay.buffer.length + relay.pageMade.length > 1) readSettings();
   };
 });
 
 // A window message in the hook's old batch shape: the page's own (CX Lens no longer sends it).
 // Left to the page's listeners as it is.
-window.addEventListener('message', (event) => {
+const onWindowMessage = (event: MessageEvent): void => {
   if (event.source === window && isPageBatch(event.data)) relay.takePageBatch(event.data);
-}, true);
+};
+// The injected features' reports, on the event named after the report key (only they know it).
+const reportType = reportEventType(relay.reportKey);
+const onReport = (event: Event): void => relay.takeReport((event as CustomEvent).detail);
 
 // This isolated world's global is reachable only by CX Lens's own scripts and a debugger, never
 // by the page: the service worker reads the report key here; browser tests hand records in as the
@@ -50,11 +60,13 @@ window.addEventListener('message', (event) => {
 Object.defineProperty(globalThis, RELAY_GLOBAL, {
   value: Object.freeze({
     reportKey: relay.reportKey,
+    contested: relay.contested,
     takeHookMessage: (message: unknown) => {
       if (isHookMessage(message)) relay.takeHookMessage(message);
     },
     kept: () => relay.kept(),
     wake,
+    panelOpen,
   }),
 });
 
@@ -83,7 +95,14 @@ function wake(): void {
   readSettings();
   link.request();
 }
-if ((globalThis as unknown as Record<string, unknown>)[PANEL_OPEN_FLAG] === true) wake();
+/** panel-open.ts ran in this frame: a panel is open. A top frame connects at once (a reload of a
+ *  watched tab is seen from its start), and so does a contested frame, so that the panel can say
+ *  so even when another page holds the hook's port and nothing else arrives. Other frames connect
+ *  once they have more than the hook's first status, as without a panel. */
+function panelOpen(): void {
+  if (window === window.top || contested) wake();
+}
+if ((globalThis as unknown as Record<string, unknown>)[PANEL_OPEN_FLAG] === true) panelOpen();
 
 /** A document that becomes the tab's page again (activated after prerendering, restored from the
  *  back/forward cache) was out of reach of the worker's wake-up: it asks whether a panel is open. */
@@ -93,18 +112,34 @@ function askIfPanelOpen(): void {
   }, () => {});
 }
 
-// The page's life: the back/forward cache, prerendering, freezing. Listeners of this isolated
-// world: the page does not see them.
-window.addEventListener('pagehide', (event) => link.hidden(event.persisted), true);
-window.addEventListener('pageshow', (event) => {
+// The page's life: the back/forward cache, prerendering, freezing.
+const onPageHide = (event: PageTransitionEvent): void => link.hidden(event.persisted);
+const onPageShow = (event: PageTransitionEvent): void => {
   link.shown(event.persisted);
   if (event.persisted) askIfPanelOpen();
-}, true);
-document.addEventListener('prerenderingchange', () => {
+};
+const onPrerenderingChange = (): void => {
   link.activated();
   askIfPanelOpen();
-}, true);
-document.addEventListener('resume', () => link.resumed(), true);
+};
+const onResume = (): void => link.resumed();
+
+/** Listeners of this isolated world (the page does not see them). Adding one that is there
+ *  already does nothing, so this runs again whenever the page may have erased them. */
+function armListeners(): void {
+  window.addEventListener('message', onWindowMessage, true);
+  window.addEventListener(reportType, onReport, true);
+  window.addEventListener('pagehide', onPageHide, true);
+  window.addEventListener('pageshow', onPageShow, true);
+  document.addEventListener('prerenderingchange', onPrerenderingChange, true);
+  document.addEventListener('resume', onResume, true);
+}
+armListeners();
+// document.open() erases every listener of the document and the window, of every world (HTML's
+// document open steps), and empties the document: whenever the document's own children change
+// (its root element parsed, or removed by a rewrite), the listeners are put back. Only the
+// document's own children are watched: a record or two per load.
+new MutationObserver(armListeners).observe(document, { childList: true });
 
 function openPort(): LinkPort | null {
   if (!chrome.runtime?.id) return null; // the extension was reloaded or removed: this script is orphaned

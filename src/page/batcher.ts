@@ -16,8 +16,9 @@ export const BATCH_HARD_MAX = BATCH_MAX_RECORDS * 100;
 /**
  * Collects items and hands them to `send` in batches of at most `maxItems` (one postMessage
  * each). Throttled: a flush happens at most every `intervalMs` (the first one on the next timer
- * tick), or on the next tick once `maxItems` are pending. `add` itself does no work beyond a push
- * and a timer check, so it is safe on the hot path.
+ * tick), or on the next tick once `maxItems` are pending. `add` itself does no work beyond an
+ * append and a timer check, so it is safe on the hot path. It uses no built-in a page could replace
+ * (no Array.prototype.push or slice: syntax and index loops), only the scheduler it was given.
  */
 export class Batcher<T> {
   private pending: T[] = [];
@@ -39,10 +40,13 @@ export class Batcher<T> {
   }
 
   add(item: T): void {
-    const n = this.pending.push(item);
-    if (n === 1) this.schedule(this.lastFlush + this.intervalMs - this.scheduler.now());
+    const pending = this.pending;
+    pending[pending.length] = item;
+    const n = pending.length;
+    if (n >= this.hardMax && !this.flushing) this.flush();
     else if (n === this.maxItems) this.schedule(0);
-    else if (n >= this.hardMax && !this.flushing) this.flush();
+    // The first item (or one after a scheduler that failed: nothing is left waiting without a timer).
+    else if (this.timer === null && !this.flushing) this.schedule(this.lastFlush + this.intervalMs - this.scheduler.now());
   }
 
   /** Sends everything pending now, in chunks of maxItems, oldest first. */
@@ -57,7 +61,8 @@ export class Batcher<T> {
     const items = this.pending;
     this.pending = [];
     try {
-      for (let i = 0; i < items.length; i += this.maxItems) this.send(items.slice(i, i + this.maxItems));
+      if (items.length <= this.maxItems) this.send(items);
+      else for (let i = 0; i < items.length; i += this.maxItems) this.send(chunk(items, i, this.maxItems));
     } finally {
       this.flushing = false;
       // Items added while sending (send may run page code: getters) wait for the next tick.
@@ -76,7 +81,18 @@ export class Batcher<T> {
     this.timerDue = due;
     this.timer = this.scheduler.setTimer(() => {
       this.timer = null;
-      this.flush();
+      try {
+        this.flush();
+      } catch {
+        /* never into the page's timer */
+      }
     }, delay);
   }
+}
+
+/** items[from .. from + size), without Array.prototype.slice. */
+function chunk<T>(items: T[], from: number, size: number): T[] {
+  const out: T[] = [];
+  for (let i = from; i < items.length && i < from + size; i++) out[out.length] = items[i]!;
+  return out;
 }

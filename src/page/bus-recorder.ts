@@ -7,12 +7,19 @@
 // idle (page-env.ts), so anything below the top level of a payload is copied as it is at the flush
 // (usually within BATCH_INTERVAL_MS, at most about BATCH_INTERVAL_MS + IDLE_TIMEOUT_MS later), not
 // as it was at the call.
+//
+// Nothing here uses a built-in a page can replace after the hook loaded (see page-objects.ts): the
+// Map methods, JSON.stringify, Array.isArray and String.prototype.indexOf are taken at load, the
+// rest is syntax. Whatever still fails inside the hook's own code (each step is caught, so the
+// page's call goes on) is counted, and the hook's status says how many records it could not make
+// or send, and why (`unrecorded`): the panel then shows that frame's capture as partial.
 import { Batcher } from './batcher';
-import { safeCopy, safeName, MAX_ARRAY_ITEMS } from './safe-copy';
+import { safeCopy, safeName, thrownText, MAX_ARRAY_ITEMS } from './safe-copy';
 import type { HookEnv } from './page-env';
 import { isObjectLike, type Obj } from './page-objects';
 import { splitBatch } from '../shared/chunks';
 import {
+  BATCH_MAX_CHARS,
   type CaptureRecord, type CommandOutcome, type CommandRecord, type EventRecord, type EventVia,
   type HookStatus, type OutcomeRecord, type PluginRecord,
 } from '../shared/protocol';
@@ -23,7 +30,7 @@ export interface BusContext {
 }
 
 export function newContext(): BusContext {
-  return { sticky: new Map() };
+  return { sticky: new NativeMap() };
 }
 
 /** Bus methods that register something, recorded as plugin records. */
@@ -32,6 +39,12 @@ export type Registration = (typeof REGISTRATIONS)[number];
 
 const { getPrototypeOf, keys: objectKeys, getOwnPropertyDescriptor: ownDescriptor, defineProperty } = Object;
 const { stringify } = JSON;
+const { apply } = Reflect;
+const isArray = Array.isArray;
+const NativeMap = Map;
+const mapGet = Map.prototype.get;
+const mapSet = Map.prototype.set;
+const stringIndexOf = String.prototype.indexOf;
 const objectPrototype = Object.prototype;
 const arrayPrototype = Array.prototype;
 
@@ -65,6 +78,12 @@ export class BusRecorder {
   private syntheticDepth = 0;
   private statusQueued = false;
   private lastStatus = '';
+  /** Records lost to a failure of the hook's own code since it started. Counted in the catch where
+   *  it failed, with the first failure (`firstMiss`), by syntax only: no call that could fail too
+   *  (the stack may be spent); the reason is made into text when the status is sent. */
+  missed = 0;
+  firstMiss: { what: string; error: unknown } | null = null;
+  private missedReason = '';
 
   constructor(
     private readonly env: HookEnv,
@@ -99,10 +118,16 @@ export class BusRecorder {
         t: 'event', seq: 0, time: this.now(), name: fullName(ns, evt), publisher: ns,
         via: this.syntheticDepth > 0 ? 'synthetic' : via, data: snapshot(raw),
       };
-      if (via === 'republish') ctx.sticky.set(record.name, { publisher: ns, data: record.data });
+      if (via === 'republish') apply(mapSet, ctx.sticky, [record.name, { publisher: ns, data: record.data }]);
       this.batcher.add(record);
-    } catch {
-      /* never break the page's publish */
+    } catch (error) {
+      this.missed++; // never break the page's publish: counted instead
+      this.firstMiss ??= { what: 'recording an event', error };
+      try {
+        this.statusChanged();
+      } catch {
+        /* the stack spent: the next status says so */
+      }
     }
   }
 
@@ -116,7 +141,14 @@ export class BusRecorder {
       };
       this.batcher.add(record);
       return id;
-    } catch {
+    } catch (error) {
+      this.missed++;
+      this.firstMiss ??= { what: 'recording a command', error };
+      try {
+        this.statusChanged();
+      } catch {
+        /* the stack spent: the next status says so */
+      }
       return 0;
     }
   }
@@ -125,8 +157,14 @@ export class BusRecorder {
     try {
       const record: Uncopied<OutcomeRecord, 'value'> = { t: 'outcome', seq: 0, time: this.now(), id, outcome, value: snapshot(value) };
       this.batcher.add(record);
-    } catch {
-      /* ignore */
+    } catch (error) {
+      this.missed++;
+      this.firstMiss ??= { what: 'recording an outcome', error };
+      try {
+        this.statusChanged();
+      } catch {
+        /* the stack spent: the next status says so */
+      }
     }
   }
 
@@ -135,9 +173,10 @@ export class BusRecorder {
       let names: string[];
       let truncated = false;
       if (action === 'registerEvents') {
-        const list = Array.isArray(first) ? dataItems(first) : { items: [first], length: 1 };
+        const list = isArray(first) ? dataItems(first) : { items: [first], length: 1 };
         truncated = list.length > MAX_ARRAY_ITEMS;
-        names = list.items.map((e) => fullName(ns, e));
+        names = [];
+        for (let i = 0; i < list.items.length; i++) names[i] = fullName(ns, list.items[i]);
       } else if (action === 'registerCommand' || action === 'before') {
         names = [commandName(ns, first)];
       } else {
@@ -145,7 +184,9 @@ export class BusRecorder {
       }
       const ok = result !== false;
       this.batcher.add(pluginRecord(this.now(), action, ns, names, ok, truncated));
-      const sticky = action === 'subscribe' && ok ? ctx.sticky.get(names[0]) : undefined;
+      const sticky = action === 'subscribe' && ok
+        ? (apply(mapGet, ctx.sticky, [names[0]]) as { publisher: string; data: unknown } | undefined)
+        : undefined;
       if (sticky) {
         // The bus hands a late subscriber the stored data of a republished event at once.
         const replay: Uncopied<EventRecord, 'data'> = {
@@ -153,8 +194,14 @@ export class BusRecorder {
         };
         this.batcher.add(replay);
       }
-    } catch {
-      /* ignore */
+    } catch (error) {
+      this.missed++;
+      this.firstMiss ??= { what: 'recording a registration', error };
+      try {
+        this.statusChanged();
+      } catch {
+        /* the stack spent: the next status says so */
+      }
     }
   }
 
@@ -166,84 +213,158 @@ export class BusRecorder {
         data: { last: snapshot(last), value: snapshot(value) },
       };
       this.batcher.add(record);
-    } catch {
-      /* ignore */
+    } catch (error) {
+      this.missed++;
+      this.firstMiss ??= { what: 'recording a data change', error };
+      try {
+        this.statusChanged();
+      } catch {
+        /* the stack spent: the next status says so */
+      }
     }
   }
 
   pluginRegistered(name: string, ok: boolean): void {
     try {
       this.batcher.add(pluginRecord(this.now(), 'registerPlugin', name, [], ok, false));
-    } catch {
-      /* ignore */
+    } catch (error) {
+      this.missed++;
+      this.firstMiss ??= { what: 'recording a plugin', error };
+      try {
+        this.statusChanged();
+      } catch {
+        /* the stack spent: the next status says so */
+      }
     }
   }
 
   /** A record of the channel hook (given privately at document_start), copied safely at once. */
   emit(record: unknown): void {
-    const copied = this.copyRecord(record);
-    if (copied) this.batcher.add(new Ready(copied));
+    try {
+      const copied = this.copyRecord(record);
+      if (copied) this.batcher.add(new Ready(copied));
+    } catch (error) {
+      this.missed++;
+      this.firstMiss ??= { what: 'recording a channel record', error };
+      try {
+        this.statusChanged();
+      } catch {
+        /* the stack spent: the next status says so */
+      }
+    }
   }
 
   /** A record handed to the hook's handle (HookHandle.emit: the injected scripts, or the page),
    *  with the caller's report key. Copied safely at once. */
   handed(record: unknown, key: unknown): void {
-    const copied = this.copyRecord(record);
-    if (copied) this.batcher.add(new Handed(copied, typeof key === 'string' ? key : null));
+    try {
+      const copied = this.copyRecord(record);
+      if (copied) this.batcher.add(new Handed(copied, typeof key === 'string' ? key : null));
+    } catch {
+      /* a record handed by another script (the page can hand one too): not the hook's own loss */
+    }
   }
 
+  /** The record copied safely; null when it is no record (no own string `t`, read as data only). */
   private copyRecord(record: unknown): CaptureRecord | null {
-    try {
-      if (!isObjectLike(record) || typeof (record as Obj).t !== 'string') return null;
-      const copied = safeCopy(record).value as unknown as CaptureRecord;
-      if (!isObjectLike(copied) || typeof copied.t !== 'string') return null; // e.g. an escaped `$cx` object
-      copied.seq = 0;
-      if (typeof copied.time !== 'number') copied.time = this.now();
-      return copied;
-    } catch {
-      return null;
+    if (!isObjectLike(record)) return null;
+    const kind = ownDescriptor(record, 't');
+    if (!kind || typeof kind.value !== 'string') return null;
+    const copied = safeCopy(record).value as unknown as CaptureRecord;
+    if (!isObjectLike(copied) || typeof copied.t !== 'string') return null; // e.g. an escaped `$cx` object
+    copied.seq = 0;
+    if (typeof copied.time !== 'number') copied.time = this.now();
+    return copied;
+  }
+
+  /** The first failure as text (thrownText: read as data only), made once. */
+  private missReason(): string {
+    if (!this.missedReason && this.firstMiss) {
+      this.missedReason = this.firstMiss.what + ': ' + thrownText(this.firstMiss.error);
+      this.firstMiss.error = null; // not kept alive
     }
+    return this.missedReason || 'unknown';
   }
 
   /** The status may have changed: it is sent with the next batch if it did. */
   statusChanged(): void {
     if (this.statusQueued) return;
     this.statusQueued = true;
-    this.batcher.add(STATUS);
+    try {
+      this.batcher.add(STATUS);
+    } catch (error) {
+      this.statusQueued = false; // asked again by the next change
+      throw error;
+    }
   }
 
+  /** Sends a batch. Each step is caught: a record that fails is counted (missed), the rest go on. */
   private send(items: Queued[]): void {
     try {
       this.beforeSend();
-      let records: CaptureRecord[] = [];
-      for (const item of items) {
-        if (item instanceof Handed) {
-          this.sendBatch(records); // what came before it goes first: the order stays
-          records = [];
-          this.env.send({ type: 'emit', key: item.key, record: item.record });
-          continue;
-        }
-        const record = this.finish(item);
-        if (record) records.push(record);
-      }
-      this.sendBatch(records);
     } catch {
-      /* a batch lost to a broken port must not break the page */
+      /* the hook's check of the page: it tries again at the next batch */
     }
+    let records: CaptureRecord[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      if (item instanceof Handed) {
+        this.sendBatch(records); // what came before it goes first: the order stays
+        records = [];
+        try {
+          this.env.send({ type: 'emit', key: item.key, record: item.record });
+        } catch {
+          /* a record handed by another script: not the hook's own loss */
+        }
+        continue;
+      }
+      try {
+        const record = this.finish(item);
+        if (record) records[records.length] = record;
+      } catch (error) {
+        if (item instanceof StatusMark) continue; // the status goes with the next batch
+        this.missed++;
+        this.firstMiss ??= { what: 'copying a record', error };
+        try {
+          this.statusChanged();
+        } catch {
+          /* the stack spent: the next status says so */
+        }
+      }
+    }
+    this.sendBatch(records);
   }
 
   private sendBatch(records: CaptureRecord[]): void {
     if (!records.length) return;
-    // One string: it crosses to the content script and on to the panel without being rebuilt.
-    // Unless the page gave every object a toJSON, which would change what JSON says: then objects.
-    const plainJson = !('toJSON' in objectPrototype) && !('toJSON' in arrayPrototype);
-    if (!plainJson) {
-      this.env.send({ type: 'batch', records });
-      return;
-    }
-    // Huge payloads: a batch over the message budget goes out in several (splitBatch).
-    for (const piece of splitBatch(records, stringify(records), stringify)) {
-      this.env.send({ type: 'batch', json: piece.json, count: piece.count });
+    try {
+      // One string: it crosses to the content script and on to the panel without being rebuilt.
+      // Unless the page gave every object a toJSON, which would change what JSON says: then objects.
+      const plainJson = !('toJSON' in objectPrototype) && !('toJSON' in arrayPrototype);
+      if (!plainJson) {
+        this.env.send({ type: 'batch', records });
+        return;
+      }
+      const json = stringify(records);
+      if (json.length <= BATCH_MAX_CHARS) {
+        this.env.send({ type: 'batch', json, count: records.length });
+        return;
+      }
+      // Huge payloads: a batch over the message budget goes out in several (splitBatch).
+      const pieces = splitBatch(records, json, stringify);
+      for (let i = 0; i < pieces.length; i++) this.env.send({ type: 'batch', json: pieces[i]!.json, count: pieces[i]!.count });
+    } catch (error) {
+      // Counted; a status it held is sent again with the next status (it never counts itself, so a
+      // port that refuses everything does not make the hook retry without end).
+      let lost = 0;
+      for (let i = 0; i < records.length; i++) {
+        if (records[i]!.t === 'status') this.lastStatus = '';
+        else lost++;
+      }
+      if (lost === 0) return;
+      this.missed += lost;
+      this.firstMiss ??= { what: 'sending a batch', error };
+      this.statusChanged();
     }
   }
 
@@ -252,7 +373,8 @@ export class BusRecorder {
     if (item instanceof StatusMark) {
       this.statusQueued = false;
       const status = this.readStatus();
-      const json = JSON.stringify(status);
+      if (this.missed > 0) status.unrecorded = { count: this.missed, reason: this.missReason() };
+      const json = stringify(status);
       if (json === this.lastStatus) return null;
       this.lastStatus = json;
       return { t: 'status', seq: 0, time: this.now(), status };
@@ -273,7 +395,7 @@ function fullName(ns: string, evt: unknown): string {
 /** A command name without a dot belongs to the caller's namespace. */
 function commandName(ns: string, name: unknown): string {
   const s = typeof name === 'string' ? name : safeName(name).name;
-  return s.indexOf('.') < 0 ? ns + '.' + s : s;
+  return (apply(stringIndexOf, s, ['.']) as number) < 0 ? ns + '.' + s : s;
 }
 
 function pluginRecord(time: number, action: PluginRecord['action'], plugin: string, names: string[], ok: boolean, truncated: boolean): PluginRecord {
@@ -316,7 +438,7 @@ function snapshot(value: unknown): unknown {
 function dataItems(list: unknown[]): { items: unknown[]; length: number } {
   const length = ownDescriptor(list, 'length')?.value as number;
   const items: unknown[] = [];
-  for (let i = 0; i < length && i < MAX_ARRAY_ITEMS; i++) items.push(ownDescriptor(list, i)?.value);
+  for (let i = 0; i < length && i < MAX_ARRAY_ITEMS; i++) items[i] = ownDescriptor(list, i)?.value;
   return { items, length };
 }
 

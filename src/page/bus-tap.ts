@@ -3,9 +3,10 @@ import { BusRecorder, newContext, type BusContext } from './bus-recorder';
 import { BusWrappers } from './bus-wrappers';
 import { ChatFactsWatch } from './chat-facts';
 import type { HookEnv } from './page-env';
-import { isObjectLike, markHookGetter, readData, type Fn, type Obj } from './page-objects';
+import { append, contains, isObjectLike, markHookGetter, readData, type Fn, type Obj } from './page-objects';
 import { PROTOCOL_VERSION, type HookStatus } from '../shared/protocol';
 import { answerRequests, hookHandleOf, type HookHandle } from '../shared/hook-handle';
+import { watchDocumentRewrites } from './rewrite-watch';
 
 // The hook's API in one import: the page hook entry and the tests use these.
 export { hookHandleOf, type HookHandle } from '../shared/hook-handle';
@@ -30,13 +31,18 @@ export { CANCEL_MESSAGE } from './command-outcome';
  * - The hook checks again at DOMContentLoaded, at load and at every batch (`_genesys.widgets.bus`,
  *   a CXBus put in place with defineProperty, methods the page added or replaced, the transport).
  *   These reads run no page getter (readData): a bus or config the page hides behind its own
- *   getter is not found.
+ *   getter is not found. What runs at each batch uses no built-in a page can replace after load
+ *   (page-objects.ts).
  * - Plugin interfaces are wrapped in place when `registerPlugin` returns, before the page sees
  *   them; a frozen one is reported, never forced.
  */
 
 const { getOwnPropertyDescriptor, defineProperty, isExtensible, keys: objectKeys } = Object;
 const { apply } = Reflect;
+const { stringify } = JSON;
+const mapGet = Map.prototype.get;
+const mapSet = Map.prototype.set;
+const mapHas = Map.prototype.has;
 
 /** Hooks installed by this copy of the hook script (a second copy finds the first by asking). */
 const installed = new WeakMap<object, HookHandle>();
@@ -49,7 +55,14 @@ export function installHook(win: object, env: HookEnv): HookHandle {
   const tap = new BusTap(win as Obj, env);
   installed.set(win, tap.handle);
   try {
-    answerRequests(win, tap.handle, (record) => tap.ownRecord(record));
+    const answerAgain = answerRequests(win, tap.handle, (record) => tap.ownRecord(record));
+    const doc = (win as { document?: unknown }).document;
+    if (doc) {
+      watchDocumentRewrites(doc as Document, (rewritten) => {
+        answerAgain();
+        if (rewritten) tap.documentRewritten();
+      });
+    }
   } catch {
     /* no events on this window: the tap still records */
   }
@@ -68,7 +81,7 @@ class BusTap {
   private currentBus: object | null = null;
   private quickBus: object | null = null;
   private readonly plugins: string[] = [];
-  private readonly problems = new Set<string>();
+  private readonly problems: string[] = [];
   private transport: HookStatus['transport'];
   private readonly chat: ChatFactsWatch;
 
@@ -103,7 +116,7 @@ class BusTap {
     }
     this.rescan();
     if (late) this.attachLate();
-    const addEventListener = this.win.addEventListener;
+    const addEventListener = readData(this.win, 'addEventListener');
     if (typeof addEventListener === 'function') {
       for (const type of ['DOMContentLoaded', 'load']) {
         try {
@@ -184,7 +197,7 @@ class BusTap {
         }
       }
       const transport = this.readTransport();
-      if (JSON.stringify(transport) !== JSON.stringify(this.transport)) {
+      if (stringify(transport) !== stringify(this.transport)) {
         this.transport = transport;
         this.recorder.statusChanged();
       }
@@ -204,7 +217,8 @@ class BusTap {
     const bus = this.currentBus as Obj | null;
     let names: string[] | null = null;
     try {
-      const registry = quick && typeof quick.registry === 'function' ? apply(quick.registry as Fn, quick, []) : null;
+      const registryOf = readData(quick, 'registry');
+      const registry = typeof registryOf === 'function' ? apply(registryOf as Fn, quick, []) : null;
       if (isObjectLike(registry)) names = objectKeys(registry);
     } catch {
       /* names stay unknown */
@@ -213,10 +227,11 @@ class BusTap {
       this.problem('attached after the page created its bus: plugins registered earlier are not captured (their list is not reachable)');
       return;
     }
-    const getInterface = bus?.getPluginInterface;
+    const getInterface = readData(bus, 'getPluginInterface');
     const unreachable: string[] = [];
-    for (const name of names) {
-      if (this.interfaces.has(name) || name === 'CXBus') continue;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      if (apply(mapHas, this.interfaces, [name]) || name === 'CXBus') continue;
       let iface: unknown = null;
       try {
         if (typeof getInterface === 'function') iface = apply(getInterface, bus, [name]);
@@ -224,10 +239,12 @@ class BusTap {
         /* unreachable */
       }
       if (isObjectLike(iface)) this.tapInterface(iface, name, this.ctxOf(bus));
-      else unreachable.push(name);
+      else append(unreachable, name);
     }
     if (unreachable.length) {
-      this.problem(`attached after the page created its bus: the publishes and commands of ${unreachable.join(', ')} (registered earlier) are not captured`);
+      let list = '';
+      for (let i = 0; i < unreachable.length; i++) list += (i ? ', ' : '') + unreachable[i];
+      this.problem(`attached after the page created its bus: the publishes and commands of ${list} (registered earlier) are not captured`);
     }
   }
 
@@ -252,21 +269,27 @@ class BusTap {
   }
 
   private knowInterface(name: string, iface: object): void {
-    if (this.interfaces.get(name) === iface) return;
-    this.interfaces.set(name, iface);
-    if (!this.plugins.includes(name)) this.plugins.push(name);
+    if (apply(mapGet, this.interfaces, [name]) === iface) return;
+    apply(mapSet, this.interfaces, [name, iface]);
+    if (!contains(this.plugins, name)) append(this.plugins, name);
     this.recorder.statusChanged();
   }
 
+  /** The page rewrote its document (document.open()): every listener was erased; the hook's are
+   *  back, and the panel hears of it. */
+  documentRewritten(): void {
+    this.problem('the page rewrote this document (document.open()), which erases every listener: CX Lens put its own back; messages dispatched during the rewrite may be missing');
+  }
+
   private problem(text: string): void {
-    if (this.problems.has(text) || this.problems.size >= 50) return;
-    this.problems.add(text);
+    if (contains(this.problems, text) || this.problems.length >= 50) return;
+    append(this.problems, text);
     this.recorder.statusChanged();
   }
 
   private status(): HookStatus {
     const status: HookStatus = {
-      cxbus: this.cxbus, quickBus: this.quickBus !== null, plugins: [...this.plugins], problems: [...this.problems],
+      cxbus: this.cxbus, quickBus: this.quickBus !== null, plugins: copyList(this.plugins), problems: copyList(this.problems),
     };
     if (this.transport) status.transport = this.transport;
     const chat = this.chat.facts();
@@ -280,11 +303,18 @@ class BusTap {
 
   private namespaceOf(iface: object, fallback: string): string {
     try {
-      const ns = apply((iface as Obj).namespace as Fn, iface, []);
+      const ns = apply(readData(iface, 'namespace') as Fn, iface, []);
       if (typeof ns === 'string' && ns) return ns;
     } catch {
       /* fallback */
     }
     return fallback;
   }
+}
+
+/** A copy of a list of the hook's own, without spread (Array.prototype[Symbol.iterator]) or slice. */
+function copyList(list: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < list.length; i++) out[i] = list[i]!;
+  return out;
 }

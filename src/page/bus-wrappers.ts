@@ -10,10 +10,15 @@
 // interface) is replaced in place, keeping the property's attributes; an inherited one (a
 // class-based bus) is wrapped on the prototype that has it, so nothing is added to the page's
 // objects, and the wrapper finds the namespace of each call from its `this`.
+//
+// The traps use no built-in a page can replace after the hook loaded (the WeakMap and WeakSet
+// methods and Reflect.apply are taken at load; the rest is syntax), and whatever fails in the
+// hook's part of a call is caught and counted (BusRecorder.missed): the page's own call then runs
+// as it would without CX Lens, and the panel shows that frame's capture as partial.
 import { safeName } from './safe-copy';
 import { watchOutcome } from './command-outcome';
 import { REGISTRATIONS, type BusContext, type BusRecorder, type Registration } from './bus-recorder';
-import { isObjectLike, type Fn } from './page-objects';
+import { append, contains, isObjectLike, uncurryThis, type Fn } from './page-objects';
 import type { EventVia } from '../shared/protocol';
 
 /** What the wrappers report back to the hook. */
@@ -25,11 +30,17 @@ export interface WrapperHost {
 
 const EVENT_VIA = { publish: 'publish', publishDirect: 'publishDirect', republish: 'republish' } as const;
 
-const { getOwnPropertyDescriptor, getPrototypeOf } = Object;
+const { getOwnPropertyDescriptor, getPrototypeOf, create: objectCreate } = Object;
 const { apply, defineProperty } = Reflect;
 const NativeProxy = Proxy;
+const weakMapGet = uncurryThis(WeakMap.prototype.get) as (map: WeakMap<object, Binding>, key: unknown) => Binding | undefined;
+const weakMapSet = WeakMap.prototype.set;
+const weakMapHas = WeakMap.prototype.has;
+const weakSetHas = WeakSet.prototype.has;
+const weakSetAdd = WeakSet.prototype.add;
 /** Prototypes shared by every object or function of the page: never wrapped. */
 const BUILT_IN_PROTOTYPES: unknown[] = [Object.prototype, Function.prototype];
+const EVENT_METHODS = ['publish', 'publishDirect', 'republish'] as const;
 
 /** The namespace and bus a call is made for. */
 interface Binding {
@@ -59,7 +70,7 @@ export class BusWrappers {
 
   /** The namespace and bus of an object wrapped before. */
   known(obj: object): { ns: string; ctx: BusContext } | undefined {
-    return this.tapped.get(obj);
+    return weakMapGet(this.tapped, obj);
   }
 
   /**
@@ -68,14 +79,14 @@ export class BusWrappers {
    * when it has no bus method. Methods that cannot be wrapped are reported.
    */
   tap(obj: object, ns: string, ctx: BusContext, label: string): 'tapped' | 'frozen' | 'empty' {
-    if (!this.tapped.has(obj)) this.tapped.set(obj, { ns, ctx });
+    if (!apply(weakMapHas, this.tapped, [obj])) apply(weakMapSet, this.tapped, [obj, { ns, ctx }]);
     const failed: string[] = [];
     let tapped = false;
     const consider = (method: string, body: Body | typeof EVENT) => {
       const found = findMethod(obj, method);
       if (!found) return;
       const current = found.desc.value;
-      if (this.wrappers.has(current)) {
+      if (apply(weakSetHas, this.wrappers, [current])) {
         tapped = true;
         return;
       }
@@ -84,20 +95,22 @@ export class BusWrappers {
       const own = found.holder === obj;
       const fixed = own ? { ns, ctx } : null;
       const wrapper = body === EVENT ? this.eventWrapper(current, EVENT_VIA[method as keyof typeof EVENT_VIA], fixed) : this.wrapper(current, body, fixed);
-      if (!own && BUILT_IN_PROTOTYPES.includes(found.holder)) failed.push(method);
+      if (!own && contains(BUILT_IN_PROTOTYPES, found.holder)) append(failed, method);
       else if (replaceMethod(found.holder, method, found.desc, wrapper)) tapped = true;
-      else failed.push(method);
+      else append(failed, method);
     };
-    for (const method of ['publish', 'publishDirect', 'republish'] as const) consider(method, EVENT);
+    for (let i = 0; i < EVENT_METHODS.length; i++) consider(EVENT_METHODS[i]!, EVENT);
     consider('command', this.commandBody());
-    for (const action of REGISTRATIONS) consider(action, this.registrationBody(action));
+    for (let i = 0; i < REGISTRATIONS.length; i++) consider(REGISTRATIONS[i]!, this.registrationBody(REGISTRATIONS[i]!));
     consider('data', this.dataBody());
     consider('registerPlugin', this.registerPluginBody());
     if (failed.length) {
       const all = !tapped;
+      let list = '';
+      for (let i = 0; i < failed.length; i++) list += (i ? ', ' : '') + failed[i];
       this.host.problem(all
         ? `${label} is frozen: its calls are not captured`
-        : `${label}: ${failed.join(', ')} cannot be wrapped (read-only): those calls are not captured`);
+        : `${label}: ${list} cannot be wrapped (read-only): those calls are not captured`);
     }
     return tapped ? 'tapped' : failed.length ? 'frozen' : 'empty';
   }
@@ -105,8 +118,20 @@ export class BusWrappers {
   /** A Proxy of orig whose apply trap runs body with the call's binding (none: the call runs untouched). */
   private wrapper(orig: Fn, body: Body, fixed: Binding | null): Fn {
     const tapped = this.tapped;
+    const tap = this;
     return this.proxy(orig, function (target, self, args) {
-      const at = fixed ?? (isObjectLike(self) ? tapped.get(self) : undefined);
+      let at: Binding | undefined;
+      try {
+        at = fixed ?? (isObjectLike(self) ? weakMapGet(tapped, self) : undefined);
+      } catch (error) {
+        tap.recorder.missed++;
+        tap.recorder.firstMiss ??= { what: 'recording a call', error };
+        try {
+          tap.recorder.statusChanged();
+        } catch {
+          /* the stack spent: the next status says so */
+        }
+      }
       return at ? body(target, self, args, at) : apply(target, self, args);
     });
   }
@@ -121,22 +146,45 @@ export class BusWrappers {
     const tapped = this.tapped;
     const recorder = this.recorder;
     return this.proxy(orig, function (target, self, args) {
-      const at = fixed ?? (isObjectLike(self) ? tapped.get(self) : undefined);
-      if (!at) return apply(target, self, args);
-      const evt = args[0];
-      if (tap.depth === 0 || !tap.nestedEvent(at.ns, evt)) recorder.event(at.ns, at.ctx, via, evt, args.length > 1 ? args[1] : undefined);
-      tap.enter('e', at.ns, evt);
+      let entered = false;
+      let recorded = false;
+      try {
+        const at = fixed ?? (isObjectLike(self) ? weakMapGet(tapped, self) : undefined);
+        if (at) {
+          const evt = args.length > 0 ? args[0] : undefined;
+          if (tap.depth === 0 || !tap.nestedEvent(at.ns, evt)) recorder.event(at.ns, at.ctx, via, evt, args.length > 1 ? args[1] : undefined);
+          recorded = true;
+          tap.enter('e', at.ns, evt);
+          entered = true;
+        }
+      } catch (error) {
+        if (!recorded) {
+          recorder.missed++;
+          recorder.firstMiss ??= { what: 'recording an event', error };
+          try {
+            recorder.statusChanged();
+          } catch {
+            /* the stack spent: the next status says so */
+          }
+        }
+      }
+      if (!entered) return apply(target, self, args);
       try {
         return apply(target, self, args);
       } finally {
-        tap.leave();
+        tap.depth--; // leave(), inline: nothing that could throw here
+        tap.flightName[tap.depth] = undefined;
       }
     });
   }
 
+  /** The wrapper: a Proxy of orig with only an apply trap. Its handler has no prototype, so that a
+   *  page that puts a `get` or `has` on Object.prototype does not give the proxy a trap. */
   private proxy(orig: Fn, trap: (target: Fn, self: unknown, args: unknown[]) => unknown): Fn {
-    const wrapper = new NativeProxy(orig, { apply: trap });
-    this.wrappers.add(wrapper);
+    const handler = objectCreate(null) as ProxyHandler<Fn>;
+    handler.apply = trap;
+    const wrapper = new NativeProxy(orig, handler);
+    apply(weakSetAdd, this.wrappers, [wrapper]);
     return wrapper;
   }
 
@@ -144,9 +192,25 @@ export class BusWrappers {
     const tap = this;
     const recorder = this.recorder;
     return (orig, self, args, { ns }) => {
-      const name = args[0];
-      const id = tap.depth === 0 || !tap.nested('c', ns, name) ? recorder.command(ns, name, args) : 0;
-      tap.enter('c', ns, name);
+      let id = 0; // 0: not recorded here (nested in the same command, or recording failed)
+      let recorded = false;
+      try {
+        const name = args.length > 0 ? args[0] : undefined;
+        if (tap.depth === 0 || !tap.nested('c', ns, name)) id = recorder.command(ns, name, args);
+        recorded = true;
+        tap.enter('c', ns, name);
+      } catch (error) {
+        if (!recorded) {
+          recorder.missed++;
+          recorder.firstMiss ??= { what: 'recording a command', error };
+          try {
+            recorder.statusChanged();
+          } catch {
+            /* the stack spent: the next status says so */
+          }
+        }
+        return apply(orig, self, args); // its outcome is not watched: the command shows as pending
+      }
       let result: unknown;
       try {
         result = apply(orig, self, args);
@@ -154,7 +218,8 @@ export class BusWrappers {
         if (id) recorder.outcome(id, 'rejected', error);
         throw error;
       } finally {
-        tap.leave();
+        tap.depth--;
+        tap.flightName[tap.depth] = undefined;
       }
       return id ? watchOutcome(result, (outcome, value) => recorder.outcome(id, outcome, value)) : result;
     };
@@ -163,8 +228,21 @@ export class BusWrappers {
   private registrationBody(action: Registration): Body {
     const tap = this;
     return (orig, self, args, { ns, ctx }) => {
-      const first = args[0];
-      const record = tap.depth === 0 || !tap.nested(action, ns, first);
+      let first: unknown;
+      let record: boolean;
+      try {
+        first = args.length > 0 ? args[0] : undefined;
+        record = tap.depth === 0 || !tap.nested(action, ns, first);
+      } catch (error) {
+        tap.recorder.missed++;
+        tap.recorder.firstMiss ??= { what: 'recording a registration', error };
+        try {
+          tap.recorder.statusChanged();
+        } catch {
+          /* the stack spent: the next status says so */
+        }
+        return apply(orig, self, args);
+      }
       const result = tap.call(action, ns, first, orig, self, args);
       if (record) tap.recorder.registration(ns, ctx, action, first, result);
       return result;
@@ -176,13 +254,23 @@ export class BusWrappers {
     return (orig, self, args, { ns }) => {
       if (args.length < 2) return apply(orig, self, args); // a read
       const key = args[0];
-      if (tap.depth === 0 || !tap.nested('d', ns, key)) {
-        // The bus publishes `<P>.data.<key>` only when the value changes: read the old one first.
+      try {
+        if (tap.depth === 0 || !tap.nested('d', ns, key)) {
+          // The bus publishes `<P>.data.<key>` only when the value changes: read the old one first.
+          try {
+            const last = apply(orig, self, [key]);
+            if (last !== args[1]) tap.recorder.data(ns, key, last, args[1]);
+          } catch {
+            /* the page's read failed: no record */
+          }
+        }
+      } catch (error) {
+        tap.recorder.missed++;
+        tap.recorder.firstMiss ??= { what: 'recording a data change', error };
         try {
-          const last = apply(orig, self, [key]);
-          if (last !== args[1]) tap.recorder.data(ns, key, last, args[1]);
+          tap.recorder.statusChanged();
         } catch {
-          /* the read failed: no record */
+          /* the stack spent: the next status says so */
         }
       }
       return tap.call('d', ns, key, orig, self, args);
@@ -192,8 +280,21 @@ export class BusWrappers {
   private registerPluginBody(): Body {
     const tap = this;
     return (orig, self, args, { ctx }) => {
-      const name = args[0];
-      const record = tap.depth === 0 || !tap.nested('r', '', name);
+      let name: unknown;
+      let record: boolean;
+      try {
+        name = args.length > 0 ? args[0] : undefined;
+        record = tap.depth === 0 || !tap.nested('r', '', name);
+      } catch (error) {
+        tap.recorder.missed++;
+        tap.recorder.firstMiss ??= { what: 'recording a plugin', error };
+        try {
+          tap.recorder.statusChanged();
+        } catch {
+          /* the stack spent: the next status says so */
+        }
+        return apply(orig, self, args);
+      }
       const result = tap.call('r', '', name, orig, self, args);
       tap.registered(ctx, name, result, record);
       return result;
@@ -206,18 +307,36 @@ export class BusWrappers {
       const ok = isObjectLike(result);
       if (record) this.recorder.pluginRegistered(name, ok);
       if (ok) this.host.pluginInterface(result, name, ctx);
-    } catch {
-      /* ignore */
+    } catch (error) {
+      this.recorder.missed++;
+      this.recorder.firstMiss ??= { what: 'tapping a plugin interface', error };
+      try {
+        this.recorder.statusChanged();
+      } catch {
+        /* the stack spent: the next status says so */
+      }
     }
   }
 
   /** Calls the page's original method, marked as in flight while it runs. */
   private call(kind: string, actor: string, name: unknown, orig: Fn, self: unknown, args: unknown[]): unknown {
-    this.enter(kind, actor, name);
+    try {
+      this.enter(kind, actor, name);
+    } catch (error) {
+      this.recorder.missed++;
+      this.recorder.firstMiss ??= { what: 'recording a call', error };
+      try {
+        this.recorder.statusChanged();
+      } catch {
+        /* the stack spent: the next status says so */
+      }
+      return apply(orig, self, args);
+    }
     try {
       return apply(orig, self, args);
     } finally {
-      this.leave();
+      this.depth--;
+      this.flightName[this.depth] = undefined;
     }
   }
 
@@ -226,11 +345,6 @@ export class BusWrappers {
     this.flightActor[this.depth] = actor;
     this.flightName[this.depth] = name;
     this.depth++;
-  }
-
-  private leave(): void {
-    this.depth--;
-    this.flightName[this.depth] = undefined;
   }
 
   private nested(kind: string, actor: string, name: unknown): boolean {

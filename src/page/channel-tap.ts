@@ -13,6 +13,11 @@
 // Cost: a message outside the scope (same-origin, not the channel's) costs a type check and a
 // string compare. Recorded messages are rate-limited per kind (token buckets); what a flood
 // pushes past the limit is counted and sent as a `channel-gap` record, never dropped silently.
+//
+// The page's objects are read by descriptor (page-objects.ts): the page's globals through the env
+// (channel-hook.ts), a posted message through dataOnly. The built-ins this file uses are taken at
+// load (a page may replace them later); the cookie helpers of src/cookie/ it calls on the facts'
+// strings are not: they run with the page's String and Array methods of the moment.
 import { CHANNEL_PREFIX, carriesSessionData, isChannelMessage, maskSessionData, MessageType, operationOf } from '../cookie/channel';
 import { fingerprint, readCookie, sessionTokenOf } from '../cookie/cookie-values';
 import {
@@ -51,15 +56,16 @@ export interface ChannelEnv {
   emit(record: ChannelRecord | ChannelGapRecord | CookieFactsRecord): void;
   /** The src of this document's <iframe> whose window is `win`; null when `win` is no child frame. */
   childFrameUrl(win: unknown): string | null;
-  /** TRUSTED_DOMAINS read by name in this realm. */
-  trustedDomains(): { declared: false } | { declared: true; value: unknown };
+  /** TRUSTED_DOMAINS of this realm, found without running page code (channel-hook.ts). */
+  trustedDomains(): TrustedDomains;
   providerGlobals(): { cookieProvider: boolean; extension: boolean; injected: boolean };
   /** src of this document's <iframe> elements. */
   iframeUrls(): string[];
   /** document.cookie, or null when it cannot be read. */
   cookieString(): string | null;
-  /** Expiry of each cookie by name (cookieStore), or null where there is no cookieStore. */
-  cookieExpiries(): Promise<Map<string, number | null>> | null;
+  /** Hands `done` the expiry of each cookie by name (cookieStore), or null where there is no
+   *  cookieStore or it fails; once, now or later. */
+  cookieExpiries(done: (expiries: Map<string, number | null> | null) => void): void;
 }
 
 /** What a listener gets from a MessageEvent. */
@@ -79,7 +85,7 @@ class TokenBucket {
   }
   take(now: number): boolean {
     if (now > this.last) {
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perSecond) / 1000);
+      this.tokens = min(this.burst, this.tokens + ((now - this.last) * this.perSecond) / 1000);
       this.last = now;
     }
     if (this.tokens < 1) return false;
@@ -89,12 +95,28 @@ class TokenBucket {
 }
 
 type Obj = Record<string, unknown>;
-const ownDescriptor = Object.getOwnPropertyDescriptor;
+const { getOwnPropertyDescriptor: ownDescriptor, defineProperty, keys: objectKeys } = Object;
+const { apply } = Reflect;
+const { stringify } = JSON;
+const { min, max } = Math;
+const isArray = Array.isArray;
+const toText = String;
+const stringSlice = String.prototype.slice;
+const stringIndexOf = String.prototype.indexOf;
+const stringTrim = String.prototype.trim;
+const stringStartsWith = String.prototype.startsWith;
+const mapGet = Map.prototype.get;
+const mapHas = Map.prototype.has;
+const NativeURL = typeof URL === 'function' ? URL : undefined;
+const urlOrigin = NativeURL && ownDescriptor(NativeURL.prototype, 'origin')?.get;
+
+/** TRUSTED_DOMAINS as the env finds it: not declared, a value, or an accessor (never read). */
+export type TrustedDomains = { declared: false } | { declared: true; value: unknown } | { declared: true; accessor: true };
 
 export class ChannelTap {
   private readonly channelBucket: TokenBucket;
   private readonly otherBucket: TokenBucket;
-  private gap: { channel: number; other: number; from: number; to: number; origins: Map<string, number> } | null = null;
+  private gap: { channel: number; other: number; from: number; to: number; origins: { origin: string; count: number }[] } | null = null;
   private sawRequest = false;
   private sawReply = false;
   private factsTimer = false;
@@ -143,7 +165,7 @@ export class ChannelTap {
     try {
       if (!isObj(rawMessage)) return;
       const type = ownDescriptor(rawMessage, 'type');
-      if (!type || typeof type.value !== 'string' || !type.value.startsWith(CHANNEL_PREFIX)) return; // only channel posts: the rest is the page's own business
+      if (!type || typeof type.value !== 'string' || !apply(stringStartsWith, type.value, [CHANNEL_PREFIX])) return; // only channel posts: the rest is the page's own business
       const message = dataOnly(rawMessage, 0);
       if (isOwnTraffic(message) || !isChannelMessage(message)) return;
       if (!this.admit(true, this.env.origin)) return;
@@ -159,8 +181,12 @@ export class ChannelTap {
 
   /** DOMContentLoaded, load, a cookie change: re-read the facts if this frame has a role. */
   refresh(): void {
-    // A frame with no role yet (most frames: no cookie sync) costs no timer.
-    if (this.role()) this.scheduleFacts();
+    try {
+      // A frame with no role yet (most frames: no cookie sync) costs no timer.
+      if (this.role()) this.scheduleFacts();
+    } catch {
+      /* never into the page's event */
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -171,14 +197,13 @@ export class ChannelTap {
     if ((channel ? this.channelBucket : this.otherBucket).take(now)) return true;
     let gap = this.gap;
     if (!gap) {
-      gap = this.gap = { channel: 0, other: 0, from: now, to: now, origins: new Map() };
+      gap = this.gap = { channel: 0, other: 0, from: now, to: now, origins: [] };
       this.env.setTimer(() => this.reportGap(), GAP_REPORT_MS);
     }
     if (channel) gap.channel++;
     else gap.other++;
     gap.to = now;
-    const key = gap.origins.has(origin) || gap.origins.size < 20 ? origin : '(other origins)';
-    gap.origins.set(key, (gap.origins.get(key) ?? 0) + 1);
+    countOrigin(gap.origins, origin);
     return false;
   }
 
@@ -186,7 +211,7 @@ export class ChannelTap {
     const gap = this.gap;
     this.gap = null;
     if (!gap) return;
-    const origins = [...gap.origins].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([origin, count]) => ({ origin: cut(origin), count }));
+    const origins = topOrigins(gap.origins, 5);
     try {
       this.env.emit({ t: 'channel-gap', seq: 0, time: gap.to, channel: gap.channel, other: gap.other, from: gap.from, to: gap.to, origins });
     } catch {
@@ -196,12 +221,12 @@ export class ChannelTap {
 
   private record(direction: 'in' | 'out', peer: ChannelRecord['peer'], senderOrigin: string, receiverOrigin: string, data: unknown, channel: boolean): ChannelRecord {
     const record: ChannelRecord = {
-      t: 'channel', seq: 0, time: this.env.now(), direction, peer, senderOrigin: cut(String(senderOrigin)), receiverOrigin: cut(receiverOrigin),
+      t: 'channel', seq: 0, time: this.env.now(), direction, peer, senderOrigin: cut(toText(senderOrigin)), receiverOrigin: cut(receiverOrigin),
       channel, carriesSession: false, data: null,
     };
     if (channel) {
       const message = data as Obj;
-      record.type = cut(String(message.type));
+      record.type = cut(toText(message.type));
       if (typeof message.id === 'string') record.id = cut(message.id);
       if (message.type === MessageType.reply) {
         if (typeof message.ok === 'boolean') record.ok = message.ok;
@@ -212,7 +237,7 @@ export class ChannelTap {
       record.data = maskPayload(data);
     } else {
       record.data = (typeof data === 'string' && data.length > MAX_STRING_PAYLOAD
-        ? { $cx: 'string', head: data.slice(0, MAX_STRING_PAYLOAD), length: data.length }
+        ? { $cx: 'string', head: apply(stringSlice, data, [0, MAX_STRING_PAYLOAD]) as string, length: data.length }
         : data) as Copied; // the hook's record sink copies it safely and boundedly
     }
     return record;
@@ -225,7 +250,7 @@ export class ChannelTap {
     this.scheduleFacts();
   }
 
-  private role(): { role: CookieFactsRecord['role']; trusted?: { declared: false } | { declared: true; value: unknown } } | null {
+  private role(): { role: CookieFactsRecord['role']; trusted?: TrustedDomains } | null {
     const trusted = this.env.parent !== null ? this.env.trustedDomains() : { declared: false as const };
     if (trusted.declared || this.sawRequest) return { role: 'iframe', trusted };
     const globals = this.env.providerGlobals();
@@ -236,42 +261,96 @@ export class ChannelTap {
   private scheduleFacts(): void {
     if (this.factsTimer) return;
     this.factsTimer = true;
-    const wait = Math.max(FACTS_DELAY_MS, this.lastFactsAt + FACTS_DELAY_MS - this.env.now());
+    const wait = max(FACTS_DELAY_MS, this.lastFactsAt + FACTS_DELAY_MS - this.env.now());
     this.env.setTimer(() => {
       this.factsTimer = false;
-      this.lastFactsAt = this.env.now();
-      this.collectFacts().catch(() => {});
+      try {
+        this.lastFactsAt = this.env.now();
+        this.collectFacts();
+      } catch {
+        /* never into the page's timer */
+      }
     }, wait);
   }
 
-  private async collectFacts(): Promise<void> {
+  /** Reads the facts and sends them if they changed; the cookies' expiry may come later (no
+   *  promise of the hook's own: nothing of it for the page's Promise.prototype to see). */
+  private collectFacts(): void {
     const role = this.role();
     if (!role) return;
     const record: CookieFactsRecord = { t: 'cookie-facts', seq: 0, time: 0, role: role.role, url: cut(this.env.url()), origin: cut(this.env.origin), cookies: [] };
-    if (role.role === 'iframe') record.trustedDomains = role.trusted?.declared ? trustedStrings(role.trusted.value) : null;
-    else {
+    if (role.role === 'iframe') {
+      const trusted = role.trusted;
+      record.trustedDomains = !trusted?.declared ? null : 'accessor' in trusted ? 'accessor' : trustedStrings(trusted.value);
+    } else {
       record.provider = this.env.providerGlobals();
-      record.frames = this.env.iframeUrls().slice(0, MAX_FRAMES).map((url) => ({ url: cut(url), origin: originOf(url) ?? '' }));
+      const urls = this.env.iframeUrls();
+      const frames: { url: string; origin: string }[] = [];
+      for (let i = 0; i < urls.length && i < MAX_FRAMES; i++) frames[i] = { url: cut(urls[i]!), origin: originOf(urls[i]!) ?? '' };
+      record.frames = frames;
     }
     const cookieString = this.env.cookieString();
-    if (cookieString === null) record.cookiesUnreadable = true;
-    else {
-      let expiries: Map<string, number | null> | null = null;
-      try {
-        expiries = await this.env.cookieExpiries();
-      } catch {
-        /* expiry unknown */
-      }
-      const { entries, leftOut } = cookieFacts(cookieString, expiries);
-      record.cookies = entries;
-      if (leftOut) record.cookiesLeftOut = leftOut;
+    if (cookieString === null) {
+      record.cookiesUnreadable = true;
+      this.sendFacts(record);
+      return;
     }
-    const json = JSON.stringify(record);
+    let done = false;
+    const withExpiries = (expiries: Map<string, number | null> | null): void => {
+      if (done) return;
+      done = true;
+      try {
+        const { entries, leftOut } = cookieFacts(cookieString, expiries);
+        record.cookies = entries;
+        if (leftOut) record.cookiesLeftOut = leftOut;
+        this.sendFacts(record);
+      } catch {
+        /* never into the page */
+      }
+    };
+    try {
+      this.env.cookieExpiries(withExpiries);
+    } catch {
+      withExpiries(null); // expiry unknown
+    }
+  }
+
+  private sendFacts(record: CookieFactsRecord): void {
+    const json = stringify(record);
     if (json === this.lastFacts) return;
     this.lastFacts = json;
     record.time = this.env.now();
     this.env.emit(record);
   }
+}
+
+/** Counts one skipped message of `origin` (at most 20 origins named, the rest together). */
+function countOrigin(origins: { origin: string; count: number }[], origin: string): void {
+  let other: { origin: string; count: number } | undefined;
+  for (let i = 0; i < origins.length; i++) {
+    if (origins[i]!.origin === origin) {
+      origins[i]!.count++;
+      return;
+    }
+    if (origins[i]!.origin === '(other origins)') other = origins[i];
+  }
+  if (origins.length < 20) origins[origins.length] = { origin, count: 1 };
+  else if (other) other.count++;
+  else origins[origins.length] = { origin: '(other origins)', count: 1 };
+}
+
+/** The `n` most frequent origins, most frequent first (no sort, slice or map of the page's). */
+function topOrigins(origins: { origin: string; count: number }[], n: number): { origin: string; count: number }[] {
+  const out: { origin: string; count: number }[] = [];
+  const taken: boolean[] = [];
+  while (out.length < n) {
+    let best = -1;
+    for (let i = 0; i < origins.length; i++) if (!taken[i] && (best < 0 || origins[i]!.count > origins[best]!.count)) best = i;
+    if (best < 0) break;
+    taken[best] = true;
+    out[out.length] = { origin: cut(origins[best]!.origin), count: origins[best]!.count };
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,30 +378,41 @@ export function maskPayload(data: unknown): Copied {
   return masked as Copied;
 }
 
-/** TRUSTED_DOMAINS as strings (bounded), or the type's name when it is not an array. */
+/** TRUSTED_DOMAINS as strings (bounded), or the type's name when it is not an array. The array is
+ *  read by descriptor (an entry behind a getter reads as 'accessor'), and an object entry is not
+ *  stringified (its toString is page code). */
 export function trustedStrings(value: unknown): string[] | string {
-  if (!Array.isArray(value)) return value === null ? 'null' : typeof value;
-  return value.slice(0, MAX_TRUSTED_ENTRIES).map((entry) => cut(safeString(entry)));
+  if (!isArray(value)) return value === null ? 'null' : typeof value;
+  const length = ownDescriptor(value, 'length')?.value as number;
+  const out: string[] = [];
+  for (let i = 0; i < length && i < MAX_TRUSTED_ENTRIES; i++) {
+    const desc = ownDescriptor(value, i);
+    out[i] = !desc ? 'undefined' : 'value' in desc ? cut(primitiveText(desc.value)) : 'accessor';
+  }
+  return out;
 }
 
 /** The frame's cookies as facts: names, lengths and fingerprints, never values. */
 export function cookieFacts(cookieString: string, expiries: Map<string, number | null> | null): { entries: CookieFactEntry[]; leftOut: number } {
   const entries: CookieFactEntry[] = [];
-  const seen = new Set<string>();
+  const seen: string[] = [];
   let leftOut = 0;
-  for (const pair of cookieString.split(';')) {
-    const eq = pair.indexOf('=');
-    const name = (eq < 0 ? '' : pair.slice(0, eq)).trim();
-    if (!name || seen.has(name)) continue;
-    seen.add(name);
+  for (let start = 0; start <= cookieString.length;) {
+    let end = apply(stringIndexOf, cookieString, [';', start]) as number;
+    if (end < 0) end = cookieString.length;
+    const pair = apply(stringSlice, cookieString, [start, end]) as string;
+    start = end + 1;
+    const eq = apply(stringIndexOf, pair, ['=']) as number;
+    const name = eq < 0 ? '' : (apply(stringTrim, apply(stringSlice, pair, [0, eq]), []) as string);
+    if (!name || seenBefore(seen, name)) continue;
     if (entries.length >= MAX_COOKIES) {
       leftOut++;
       continue;
     }
     const value = readCookie(cookieString, name) ?? '';
     const entry: CookieFactEntry = { name: cut(name), length: value.length, value: fingerprint(value), session: sessionFingerprint(value) };
-    if (expiries?.has(name)) entry.expires = expiries.get(name)!;
-    entries.push(entry);
+    if (expiries && apply(mapHas, expiries, [name])) entry.expires = apply(mapGet, expiries, [name]) as number | null;
+    entries[entries.length] = entry;
   }
   return { entries, leftOut };
 }
@@ -350,7 +440,14 @@ function targetOfPost(argument: unknown): string {
 function primitiveText(value: unknown): string {
   if (typeof value === 'string') return value;
   if ((typeof value === 'object' && value !== null) || typeof value === 'function' || typeof value === 'symbol') return '[unnamed]';
-  return String(value);
+  return toText(value);
+}
+
+/** Whether name is in seen; adds it if not (a short list: no Set of the page's). */
+function seenBefore(seen: string[], name: string): boolean {
+  for (let i = 0; i < seen.length; i++) if (seen[i] === name) return true;
+  seen[seen.length] = name;
+  return false;
 }
 
 /** Levels and keys per level dataOnly copies of a posted message (channel messages are small). */
@@ -366,19 +463,20 @@ function dataOnly(value: unknown, depth: number): unknown {
   if (typeof value === 'function' || typeof value === 'symbol') return null;
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= DATA_ONLY_DEPTH) return null;
-  const out: Record<string, unknown> = Array.isArray(value) ? ([] as unknown as Record<string, unknown>) : {};
-  const names = Object.keys(value);
+  const out: Record<string, unknown> = isArray(value) ? ([] as unknown as Record<string, unknown>) : {};
+  const names = objectKeys(value);
   for (let i = 0; i < names.length && i < DATA_ONLY_KEYS; i++) {
-    const desc = ownDescriptor(value, names[i]);
+    const desc = ownDescriptor(value, names[i]!);
     const item = desc && 'value' in desc ? dataOnly(desc.value, depth + 1) : null;
-    Object.defineProperty(out, names[i], { value: item, enumerable: true, writable: true, configurable: true });
+    defineProperty(out, names[i]!, { value: item, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
 
 export function originOf(url: string): string | null {
   try {
-    const origin = new URL(url).origin;
+    if (!NativeURL || !urlOrigin) return null;
+    const origin = apply(urlOrigin, new NativeURL(url), []) as string;
     return origin === 'null' ? null : origin;
   } catch {
     return null;
@@ -389,14 +487,6 @@ function isObj(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null;
 }
 
-function safeString(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return '(unprintable)';
-  }
-}
-
 function cut(text: string): string {
-  return text.length > MAX_FACT_CHARS ? text.slice(0, MAX_FACT_CHARS) + '…' : text;
+  return text.length > MAX_FACT_CHARS ? (apply(stringSlice, text, [0, MAX_FACT_CHARS]) as string) + '…' : text;
 }

@@ -3,12 +3,13 @@
 // otherwise), whether `async` sits where the transport does not read it, and whether
 // localStorage `_genesys.widgets.chatPollPending` stays "true" (the transport then never polls).
 //
-// Reads only data properties below `_genesys` (an accessor is reported as such, never called),
+// Reads only data properties, `_genesys` included (an accessor is reported as such, never called;
+// `_genesys` itself through the hook's own accessor, or skipped when the page put a getter there),
 // only on a page that has a `webchat` config, only when the hook checks anyway (each batch,
 // DOMContentLoaded, load). While the lock reads "true" it is read again a few times on a timer,
 // so the panel knows it stayed so; a page without a chat config never gets a timer.
 import type { Scheduler } from './batcher';
-import { isObjectLike, read, type Fn, type Obj } from './page-objects';
+import { isObjectLike, readData, type Fn, type Obj } from './page-objects';
 import type { ChatFacts } from '../shared/protocol';
 
 export const POLL_LOCK_KEY = '_genesys.widgets.chatPollPending';
@@ -20,6 +21,8 @@ export const POLL_LOCK_REPORT_MS = 5000;
 
 const { getOwnPropertyDescriptor, getPrototypeOf } = Object;
 const { apply } = Reflect;
+const { stringify } = JSON;
+const stringSlice = String.prototype.slice;
 
 /** An own data property's value; undefined for an accessor (never run) or when absent. */
 function dataOf(obj: unknown, key: string): unknown {
@@ -60,7 +63,7 @@ export class ChatFactsWatch {
     private readonly onChange: () => void,
   ) {
     this.storage = storageAccess(win);
-    const getItem = read(read(read(win, 'Storage'), 'prototype'), 'getItem');
+    const getItem = readData(readData(readData(win, 'Storage'), 'prototype'), 'getItem');
     this.getItem = typeof getItem === 'function' ? (getItem as Fn) : undefined;
   }
 
@@ -79,7 +82,7 @@ export class ChatFactsWatch {
   }
 
   private read(): ChatFacts | undefined {
-    const webchat = dataOf(dataOf(read(this.win, '_genesys'), 'widgets'), 'webchat');
+    const webchat = dataOf(dataOf(readData(this.win, '_genesys'), 'widgets'), 'webchat');
     if (!isObjectLike(webchat)) return undefined;
     const facts: ChatFacts = {};
     const transport = dataOf(webchat, 'transport');
@@ -105,7 +108,7 @@ export class ChatFactsWatch {
     this.current = facts;
     if (facts?.pollLock?.value === 'true') this.scheduleRecheck();
     else this.rechecks = 0;
-    const text = facts ? JSON.stringify(facts) : '';
+    const text = facts ? stringify(facts) : '';
     if (text === this.last) return false;
     this.last = text;
     return true;
@@ -125,10 +128,10 @@ export class ChatFactsWatch {
     try {
       const storage = this.storage.get ? apply(this.storage.get, this.win, []) : this.storage.value;
       if (!isObjectLike(storage)) return undefined;
-      const getItem = this.getItem ?? read(storage, 'getItem');
+      const getItem = this.getItem ?? readData(storage, 'getItem');
       if (typeof getItem !== 'function') return undefined;
       const value: unknown = apply(getItem as Fn, storage, [POLL_LOCK_KEY]);
-      return typeof value === 'string' ? value.slice(0, 100) : value === null ? null : undefined;
+      return typeof value === 'string' ? (value.length > 100 ? (apply(stringSlice, value, [0, 100]) as string) : value) : value === null ? null : undefined;
     } catch {
       return undefined; // a sandboxed frame, storage disabled
     }

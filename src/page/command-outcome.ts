@@ -11,6 +11,8 @@ const { getOwnPropertyDescriptor: ownDescriptor, getPrototypeOf } = Object;
 const NativePromise = Promise;
 const promiseProto = Promise.prototype;
 const promiseThen = Promise.prototype.then;
+const speciesKey = Symbol.species;
+const nativeSpecies = ownDescriptor(Promise, speciesKey)?.get;
 
 /**
  * Watches a command's result and returns what the page must get. Never throws.
@@ -21,7 +23,8 @@ const promiseThen = Promise.prototype.then;
  *   unhandled would no longer reach its `unhandledrejection` listeners (error monitors). So the
  *   hook listens to the original and hands the page an equivalent new promise that it never
  *   touches: same outcome, settled one microtask later.
- * - Anything else (another thenable: its `then` is page code that may mark a promise handled): not
+ * - Anything else (another thenable: its `then` is page code that may mark a promise handled; a
+ *   promise whose `constructor` or species the page redefined, which `then` would read): not
  *   watched; the command shows as pending.
  * A rejection with CANCEL_MESSAGE is 'cancelled'.
  */
@@ -37,7 +40,7 @@ export function watchOutcome(result: unknown, settle: (outcome: CommandOutcome, 
       apply(onFail, result, [fail]);
       return result;
     }
-    if (getPrototypeOf(result) !== promiseProto) return result; // a subclass or a look-alike: left alone
+    if (!thenIsQuiet(result)) return result; // a subclass, a look-alike, a redefined constructor: left alone
     let resolveMirror!: (value: unknown) => void;
     let rejectMirror!: (reason: unknown) => void;
     const mirror = new NativePromise((resolve, reject) => {
@@ -58,6 +61,37 @@ export function watchOutcome(result: unknown, settle: (outcome: CommandOutcome, 
     return mirror;
   } catch {
     return result; // no outcome: shown as pending
+  }
+}
+
+/**
+ * Whether Promise.prototype.then (taken at load) runs no page code on `promise`: a native
+ * promise of this realm reads its `constructor` through [[Get]] and then that constructor's
+ * Symbol.species (SpeciesConstructor), so both must still be the engine's, as data: no own
+ * `constructor`, Promise.prototype.constructor the realm's Promise, whose species getter is the
+ * native one. (A proxy passes only when its traps say so; `then` then throws, running nothing.)
+ */
+function thenIsQuiet(promise: object): boolean {
+  if (getPrototypeOf(promise) !== promiseProto || ownDescriptor(promise, 'constructor')) return false;
+  const ctor = ownDescriptor(promiseProto, 'constructor');
+  if (!ctor || !('value' in ctor) || ctor.value !== NativePromise) return false;
+  const species = ownDescriptor(NativePromise, speciesKey);
+  return species !== undefined && nativeSpecies !== undefined && species.get === nativeSpecies;
+}
+
+/**
+ * Calls ok or fail once a native promise settles, with `then` taken at load, when that runs no page
+ * code (thenIsQuiet); false, and nothing attached, otherwise. ok and fail must not throw. For the
+ * hooks' own reads of platform promises (cookieStore.getAll). Never throws.
+ */
+export function whenSettled(promise: unknown, ok: (value: unknown) => void, fail: (reason: unknown) => void): boolean {
+  if (!isObjectLike(promise)) return false;
+  try {
+    if (!thenIsQuiet(promise)) return false;
+    apply(promiseThen, promise, [ok, fail]);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -35,9 +35,13 @@ export interface CopyResult {
 }
 
 // Intrinsics taken when this module loads (the hook runs before any page script), so a page that
-// later patches Object.keys or Map.prototype.forEach cannot change how we copy, nor see it.
+// later patches Object.keys or Map.prototype.forEach cannot change how we copy, nor see it. The rest
+// is syntax: `list[list.length] = x` rather than push, index loops rather than iterators, spread or
+// destructuring of arrays (Array.prototype[Symbol.iterator] is the page's to replace).
 const { keys: objectKeys, getPrototypeOf, defineProperty, getOwnPropertyDescriptor: ownDescriptor } = Object;
 const { apply } = Reflect;
+const { stringify } = JSON;
+const { floor } = Math;
 const isArray = Array.isArray;
 const isView = ArrayBuffer.isView;
 const objectProto = Object.prototype;
@@ -61,6 +65,8 @@ const setIteratorNext = getPrototypeOf(new Set().values()).next;
 const typedArrayLength = getterOf(getPrototypeOf(Uint8Array.prototype), 'length')!;
 const symbolDescription = getterOf(Symbol.prototype, 'description')!;
 const stringSlice = String.prototype.slice;
+const stringToLowerCase = String.prototype.toLowerCase;
+const charCodeAt = String.prototype.charCodeAt;
 const toText = String;
 const ErrorCtor = Error;
 const errorIsError = (Error as { isError?: (value: unknown) => boolean }).isError;
@@ -125,6 +131,26 @@ export function safeName(value: unknown): { name: string; truncated: boolean } {
   else s = toText(value); // a primitive: no page code runs
   if (s.length <= MAX_STRING_CHARS) return { name: s, truncated: false };
   return { name: apply(stringSlice, s, [0, MAX_STRING_CHARS]) as string, truncated: true };
+}
+
+/**
+ * A thrown value as one short line (`TypeError: message`, at most 200 characters), for the hook's
+ * own failures. Read as data only: no getter, toString or stack formatting runs. Never throws.
+ */
+export function thrownText(error: unknown): string {
+  try {
+    let text: string;
+    if ((typeof error === 'object' && error !== null) || typeof error === 'function') {
+      const name = dataValue(error, 'name', 4);
+      const message = dataValue(error, 'message', 4);
+      text = (typeof name === 'string' ? name : 'Error') + (typeof message === 'string' && message ? ': ' + message : '');
+    } else {
+      text = safeName(error).name;
+    }
+    return text.length > 200 ? (apply(stringSlice, text, [0, 200]) as string) : text;
+  } catch {
+    return 'unknown error'; // a proxy thrown as the error, whose trap threw
+  }
 }
 
 function symbolText(value: symbol): string {
@@ -211,17 +237,18 @@ class Copier {
   }
 
   private copyObject(obj: object, depth: number): Copied {
-    const at = this.ancestors.indexOf(obj);
+    const at = this.ancestorIndex(obj);
     if (at >= 0) return { $cx: 'cycle', path: this.path(at) };
     const array = isArray(obj); // no trap, even on a proxy (throws on a revoked one)
     const proto = getPrototypeOf(obj);
     if (proto === objectProto && !array) {
       if (depth >= MAX_DEPTH) return this.cut({ $cx: 'depth', type: 'object' });
-      this.ancestors.push(obj);
+      const ancestors = this.ancestors;
+      ancestors[ancestors.length] = obj;
       try {
         return this.entries(obj, depth);
       } finally {
-        this.ancestors.pop();
+        ancestors.length--;
       }
     }
     if (array) {
@@ -267,12 +294,20 @@ class Copier {
   /** Enters a container: depth cap, cycle bookkeeping. */
   private nested(obj: object, depth: number, type: string, copyInside: () => Copied): Copied {
     if (depth >= MAX_DEPTH) return this.cut({ $cx: 'depth', type });
-    this.ancestors.push(obj);
+    const ancestors = this.ancestors;
+    ancestors[ancestors.length] = obj;
     try {
       return copyInside();
     } finally {
-      this.ancestors.pop();
+      ancestors.length--;
     }
+  }
+
+  /** Where obj is on the path from the root, or -1 (no Array.prototype.indexOf). */
+  private ancestorIndex(obj: object): number {
+    const ancestors = this.ancestors;
+    for (let i = 0; i < ancestors.length; i++) if (ancestors[i] === obj) return i;
+    return -1;
   }
 
   /** An own property, by its descriptor: a data value is copied, an accessor is described. */
@@ -312,11 +347,11 @@ class Copier {
   }
 
   private items(list: object, rawLength: number, depth: number): Copied {
-    const length = rawLength >= 0 ? Math.floor(rawLength) : 0;
+    const length = rawLength >= 0 ? floor(rawLength) : 0;
     const out: Copied[] = [];
     for (let i = 0; i < length && i < MAX_ARRAY_ITEMS; i++) {
       this.pathKeys[depth] = i;
-      out.push(this.property(list, i, depth));
+      out[out.length] = this.property(list, i, depth);
     }
     return length > MAX_ARRAY_ITEMS ? this.cut({ $cx: 'array', items: out, length }) : out;
   }
@@ -330,10 +365,11 @@ class Copier {
       const step = apply(next, iterator, []) as IteratorResult<unknown>;
       if (step.done) break;
       this.pathKeys[depth] = i;
-      if (!pairs) out.push(this.copy(step.value, depth + 1));
+      if (!pairs) out[out.length] = this.copy(step.value, depth + 1);
       else {
-        const [key, value] = step.value as [unknown, unknown];
-        out.push([this.copy(key, depth + 1), this.copy(value, depth + 1)]);
+        const pair = step.value as [unknown, unknown]; // the engine's own [key, value]: read by index, not destructured
+        const key = this.copy(pair[0], depth + 1);
+        out[out.length] = [key, this.copy(pair[1], depth + 1)];
       }
     }
     return out;
@@ -380,7 +416,7 @@ class Copier {
     let path = '$';
     for (let i = 0; i < ancestorIndex; i++) {
       const key = this.pathKeys[i];
-      path += typeof key === 'number' ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+      path += typeof key === 'number' ? `[${key}]` : isIdentifier(key) ? `.${key}` : `[${stringify(key)}]`;
     }
     return path;
   }
@@ -388,8 +424,22 @@ class Copier {
 
 function regexpFlags(re: object): string {
   let flags = '';
-  for (const [flag, getter] of regexpFlagGetters) if (brand(getter, re) === true) flags += flag;
+  for (let i = 0; i < regexpFlagGetters.length; i++) {
+    const entry = regexpFlagGetters[i]!;
+    if (brand(entry[1], re) === true) flags += entry[0];
+  }
   return flags;
+}
+
+/** An ASCII identifier (`$.name` in a cycle path), checked without RegExp.prototype.exec. */
+function isIdentifier(key: string): boolean {
+  if (key.length === 0) return false;
+  for (let i = 0; i < key.length; i++) {
+    const c = apply(charCodeAt, key, [i]) as number;
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+    if (!letter && !(i > 0 && c >= 48 && c <= 57)) return false;
+  }
+  return true;
 }
 
 /** A real error (Error.isError where the engine has it), else an error prototype a few levels up. */
@@ -397,7 +447,7 @@ function isError(obj: object, proto: object): boolean {
   if (errorIsError) return errorIsError(obj);
   let at: object | null = proto;
   for (let i = 0; at !== null && i < 4; i++) {
-    if (errorProtos.includes(at)) return true;
+    for (let j = 0; j < errorProtos.length; j++) if (errorProtos[j] === at) return true;
     at = getPrototypeOf(at);
   }
   return false;
@@ -471,10 +521,28 @@ function domNode(obj: object): NodeLike | null {
 
 /** `div#id.class1.class2` for elements, the node name (`#text`, `#document`) otherwise. */
 function describeNode(node: NodeLike): string {
-  let out = node.nodeName.toLowerCase();
-  if (node.nodeType !== 1) return out.slice(0, 200);
-  if (typeof node.id === 'string' && node.id) out += `#${node.id}`;
-  const cls = node.className;
-  if (typeof cls === 'string' && cls.trim()) out += `.${cls.trim().split(/\s+/).join('.')}`;
-  return out.slice(0, 200);
+  let out = apply(stringToLowerCase, node.nodeName, []) as string;
+  if (node.nodeType === 1) {
+    if (typeof node.id === 'string' && node.id) out += `#${node.id}`;
+    const cls = node.className;
+    if (typeof cls === 'string') out += classSuffix(cls);
+  }
+  return out.length > 200 ? (apply(stringSlice, out, [0, 200]) as string) : out;
+}
+
+/** ` a  b ` → `.a.b`: the class list without String.prototype.trim, split or a RegExp. */
+function classSuffix(cls: string): string {
+  let out = '';
+  let word = false;
+  for (let i = 0; i < cls.length && out.length <= 200; i++) {
+    const c = apply(charCodeAt, cls, [i]) as number;
+    if (c === 32 || (c >= 9 && c <= 13)) {
+      word = false;
+      continue;
+    }
+    if (!word) out += '.';
+    word = true;
+    out += cls[i];
+  }
+  return out;
 }

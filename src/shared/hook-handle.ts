@@ -3,13 +3,14 @@
 // both ask with a synchronously dispatched event that the hook answers. Runs in page code: nothing
 // here may throw into the page.
 import { PAGE_SOURCE, PROTOCOL_VERSION, type CaptureRecord, type PageBatch } from './protocol';
-import { ASK_EVENT } from './hook-link';
+import { ASK_EVENT, reportEventType } from './hook-link';
 
 /** Event type of a request for the hook's handle: a CustomEvent whose detail object the hook
  *  fills with `handle`. For the scripts the service worker injects. */
 export const HANDLE_EVENT = 'cx-lens-hook-handle';
 /** Event type of the channel hook's one-time request for the hook's own record sink (detail.emit). */
 export const CHANNEL_LINK_EVENT = 'cx-lens-channel-link';
+
 
 /**
  * What the hook answers to HANDLE_EVENT. The page can ask for it too (it can dispatch the event),
@@ -35,15 +36,18 @@ interface EventWindow {
 }
 
 const { apply } = Reflect;
+/** Taken at load: a window property named dispatchEvent, added later, is not called with the key. */
+const dispatchEventNative = typeof EventTarget === 'function' ? EventTarget.prototype.dispatchEvent : undefined;
 
 /** The hook's side: answers every HANDLE_EVENT with `handle`, and the first CHANNEL_LINK_EVENT
  *  (the channel hook, right after the hook at document_start) with `ownEmit`. Natives are taken
- *  now, before any page script runs. */
-export function answerRequests(win: object, handle: HookHandle, ownEmit: (record: CaptureRecord) => void): void {
+ *  now, before any page script runs. Returns what puts the HANDLE_EVENT listener back after the
+ *  page erased it (document.open()); adding it again while it is there does nothing. */
+export function answerRequests(win: object, handle: HookHandle, ownEmit: (record: CaptureRecord) => void): () => void {
   const add = (win as EventWindow).addEventListener;
   const remove = (win as { removeEventListener?: unknown }).removeEventListener;
   const detailOf = Object.getOwnPropertyDescriptor(CustomEvent.prototype, 'detail')?.get;
-  if (typeof add !== 'function' || !detailOf) return;
+  if (typeof add !== 'function' || !detailOf) return () => {};
   const fill = (event: Event, key: string, value: unknown): void => {
     try {
       const detail: unknown = apply(detailOf, event, []);
@@ -52,7 +56,11 @@ export function answerRequests(win: object, handle: HookHandle, ownEmit: (record
       /* not a CustomEvent, or a page's detail object that refuses the property */
     }
   };
-  apply(add, win, [HANDLE_EVENT, (event: Event) => fill(event, 'handle', handle), true]);
+  const onHandle = (event: Event): void => fill(event, 'handle', handle);
+  const answerHandle = (): void => {
+    apply(add, win, [HANDLE_EVENT, onHandle, true]);
+  };
+  answerHandle();
   // The channel hook's link is given once, to the first asker: the channel hook, which the same
   // main-world script runs right after this hook. It is withdrawn then, or at the latest when the
   // content script asks for the hook's port (hook-link.ts ASK_EVENT: after the main-world script,
@@ -72,6 +80,7 @@ export function answerRequests(win: object, handle: HookHandle, ownEmit: (record
   };
   apply(add, win, [CHANNEL_LINK_EVENT, onLink, true]);
   apply(add, win, [ASK_EVENT, close, true]);
+  return answerHandle;
 }
 
 /** Asks the window's hook for its handle; undefined when no hook answers. Loose: a hook of an
@@ -107,16 +116,28 @@ export function ownTargetOrigin(origin: string): string {
 }
 
 /**
- * Sends one record of an injected script to CX Lens: through the page hook's handle with the
- * caller's report key when a hook answers, else as a window message of its own through `post`
- * (which the content script records as page-made: without the hook there is no private channel).
- * Without CX Lens nobody listens. Never throws.
+ * Sends one record of an injected script to CX Lens. With the document's report key (given by the
+ * service worker): as the detail (a JSON string) of an event named after the key, which only the
+ * content script listens to; the key goes through nothing the page can read. Without one (a site
+ * calling a file it hosts): through the page hook's handle, else as a window message of its own
+ * through `post`; the content script records both as page-made. Without CX Lens nobody listens.
+ * Never throws.
  */
 export function sendRecord(win: object, record: CaptureRecord, key: string | null, post: (batch: PageBatch) => void): void {
+  if (key) {
+    try {
+      if (dispatchEventNative && typeof CustomEvent === 'function') {
+        apply(dispatchEventNative, win, [new CustomEvent(reportEventType(key), { detail: JSON.stringify(record) })]);
+        return;
+      }
+    } catch {
+      /* not serialisable, or no event support: sent below, as page-made */
+    }
+  }
   try {
     const hook = hookHandleOf(win);
     if (hook && typeof hook.emit === 'function') {
-      hook.emit(record, key);
+      hook.emit(record, null);
       return;
     }
   } catch {

@@ -19,6 +19,14 @@ export const OFFER_EVENT = 'cx-lens-hook-offer';
 /** Event type of the content script's request for the port (a plain Event). */
 export const ASK_EVENT = 'cx-lens-relay-ask';
 
+/** The event type an injected feature reports on: named after this document's report key, so only
+ *  code that holds the key can dispatch it or listen to it. The content script listens (in its
+ *  isolated world); the page, which cannot know the key, has no listener for it, so the key never
+ *  reaches anything the page can read (a handle, an event's detail, a listener it added). */
+export function reportEventType(key: string): string {
+  return `cx-lens-report-${key}`;
+}
+
 /** What a half needs of its window, taken before any page script runs. */
 export interface LinkEnv {
   listen(type: string, listener: (event: Event) => void): void;

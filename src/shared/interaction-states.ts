@@ -91,6 +91,8 @@ export interface ChatNetworkEntry {
   time: number;
   /** Response text; null when it could not be read. */
   body: string | null;
+  /** Why `body` is null when the panel chose not to read it (too large), for the problem list. */
+  bodyUnread?: string;
 }
 
 type Obj = { [key: string]: Copied };
@@ -255,7 +257,7 @@ export function parseChatResponse(entry: ChatNetworkEntry): ParseResult | null {
   const out: ParseResult = { sessionId, history, facts: [], problems: [] };
   const ctx: Context = { source: 'network', sessionId, seenAt: entry.time, history, synthetic: false, url: entry.url };
   if (entry.body === null) {
-    out.problems.push(problem(ctx, 'no-body', 'body', 'the response body could not be read'));
+    out.problems.push(problem(ctx, 'no-body', 'body', typeof entry.bodyUnread === 'string' ? entry.bodyUnread : 'the response body could not be read'));
     return out;
   }
   let json: Copied;

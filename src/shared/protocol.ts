@@ -124,6 +124,11 @@ export type HookStatus = {
   transport?: { type?: string; dataURL?: string; asyncEnabled?: boolean };
   /** The page's chat config and poll lock (src/page/chat-facts.ts); only on a page with a webchat config. */
   chat?: ChatFacts;
+  /** Records the hook could not make or send in this document since it started: its own code
+   *  failed inside the page (caught, so the page's call went on), e.g. the stack was spent, or a
+   *  built-in the page replaced got in the way. With the first failure's reason. Omitted while there
+   *  is none; the panel then shows that frame's capture as partial. */
+  unrecorded?: { count: number; reason: string };
 };
 
 /** What the hook reads of the page's chat for the panel's findings. */
@@ -220,10 +225,12 @@ export interface CookieFactsRecord extends RecordBase {
   role: 'page' | 'iframe';
   url: string;
   origin: string;
-  /** iframe: TRUSTED_DOMAINS read by name, entries as strings; null when not declared; a string
-   *  naming the type when it is not an array. */
+  /** iframe: TRUSTED_DOMAINS (read by descriptor, by name only where no property holds it),
+   *  entries as strings (`accessor` for an entry behind a getter); null when not declared; a string
+   *  naming the type when it is not an array, `accessor` when it is a getter (never called). */
   trustedDomains?: string[] | null | string;
-  /** page: the cookie provider globals found. */
+  /** page: the cookie provider globals found, by descriptor (a getter counts as found, never
+   *  called); `injected`: CX Lens's CXLensCookieInjection claimed in this document. */
   provider?: { cookieProvider: boolean; extension: boolean; injected: boolean };
   /** page: its <iframe> elements (src and origin), at most 20. */
   frames?: { url: string; origin: string }[];
@@ -252,9 +259,9 @@ export type HookMessage =
   /** The hook's own records: a JSON array string (it crosses to the content script and on to the
    *  panel without being rebuilt), or objects when the page gave every object a toJSON. */
   | ({ type: 'batch' } & ({ json: string; count: number } | { records: CaptureRecord[] }))
-  /** One record handed to the hook's handle (HookHandle.emit), with the report key its caller
-   *  gave. Genuine only when it is an `inject` record carrying this document's key, which the
-   *  service worker hands to the scripts it injects; anything else is recorded as page-made. */
+  /** One record handed to the hook's handle (HookHandle.emit), which the page can reach too: always
+   *  recorded as page-made (`key` is ignored; the features CX Lens injects report on the report
+   *  event instead, hook-link.ts reportEventType). */
   | { type: 'emit'; key: string | null; record: CaptureRecord };
 
 /** Name of the content script's object on its isolated world's global (reachable only by CX Lens's
@@ -290,7 +297,7 @@ export interface Chunk {
 
 export type ContentToWorker =
   /** `restored`: the document came back from the back/forward cache (said again, same docId). */
-  | { type: 'hello'; v: number; docId: string; url: string; origin: string; top: boolean; timeOrigin: number; restored?: boolean }
+  | { type: 'hello'; v: number; docId: string; url: string; origin: string; top: boolean; timeOrigin: number; restored?: boolean; contested?: string }
   | { type: 'chunks'; docId: string; chunks: Chunk[]; dropped: number; tooLarge?: number; pageMadeDropped?: number; replay: boolean };
 
 export type WorkerToContent =
@@ -316,6 +323,9 @@ export interface FrameInfo {
   seenAt: number;
   /** It said hello again after a restore from the back/forward cache. */
   restored?: boolean;
+  /** Why another page could have reached the hook's private hand-over in this frame (a same-origin
+   *  parent or opener): its records all arrive page-made. */
+  contested?: string;
 }
 
 export type PanelToWorker =

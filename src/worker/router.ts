@@ -55,6 +55,7 @@ export class Router {
         top: msg.top === true, seenAt: this.now(),
       };
       if (msg.restored === true) conn.frame.restored = true;
+      if (typeof msg.contested === 'string' && msg.contested) conn.frame.contested = msg.contested.slice(0, 300);
       const watchers = this.panelsOf(conn.tabId);
       for (const panel of watchers) safePost(panel.port, { type: 'frame', frame: conn.frame });
       this.startOrHold(conn);

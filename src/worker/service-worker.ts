@@ -171,8 +171,9 @@ function savePanelsOpen(): void {
   setPanelOpenScript(tabs.length > 0);
 }
 
-// While a panel is open, src/content/panel-open.ts runs at the start of every top frame's document
-// and has its relay connect at once; while none is, it is not registered and costs nothing.
+// While a panel is open, src/content/panel-open.ts runs at the start of every frame's document and
+// tells its relay (a top frame's, or a contested one's, connects at once); while none is, it is not
+// registered and costs nothing.
 // Calls are chained: each one makes the registration match what was asked last.
 let panelOpenScript: Promise<void> = Promise.resolve();
 function setPanelOpenScript(wanted: boolean): void {
@@ -182,7 +183,7 @@ function setPanelOpenScript(wanted: boolean): void {
     if (wanted && !registered) {
       await browser.scripting.registerContentScripts([{
         id: PANEL_OPEN_SCRIPT.id, js: [PANEL_OPEN_SCRIPT.file], matches: ['<all_urls>'], runAt: 'document_start',
-        allFrames: false, persistAcrossSessions: false,
+        allFrames: true, persistAcrossSessions: false,
       }]);
     } else if (!wanted && registered) {
       await browser.scripting.unregisterContentScripts({ ids });

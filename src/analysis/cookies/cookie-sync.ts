@@ -12,7 +12,7 @@ import { findViolations, type ChannelObservation, type Violation } from './viola
 import type {
   CaptureRecord, Copied, ChannelGapRecord, ChannelRecord, CookieFactEntry, CookieFactsRecord, CookieProviderOptions, FrameInfo, InjectRecord,
 } from '../../shared/protocol';
-import { formatClock } from '../text/summary';
+import { formatClock, isoTime } from '../text/summary';
 import type { RecordView } from '../store/tab-store';
 
 /** Channel records the store keeps (oldest dropped first, counted). */
@@ -463,7 +463,7 @@ function cookieText(entry: CookieFactEntry | undefined, frameFacts: CookieFactsR
   if (!frameFacts) return 'not reported';
   if (frameFacts.cookiesUnreadable) return 'unreadable in that frame';
   if (!entry) return 'absent';
-  const expiry = entry.expires === undefined ? 'expiry unknown' : entry.expires === null ? 'session cookie' : `expires ${new Date(entry.expires).toISOString()}`;
+  const expiry = entry.expires === undefined ? 'expiry unknown' : entry.expires === null ? 'session cookie' : `expires ${isoTime(entry.expires, `at ${String(entry.expires)} (not a date)`)}`;
   return `present, ${entry.length} chars, #${entry.value} (session #${entry.session}), ${expiry}`;
 }
 

@@ -1,7 +1,8 @@
 // A HAR file (HTTP Archive 1.2, as DevTools' Network panel saves it): the chat API's message
 // responses in it, picked with the live network source's own test (isChatMessagesResponse), so
 // that a customer's HAR feeds the States view as DevTools' network would have.
-import { isChatMessagesResponse, type HarEntryLike } from '../states/network';
+import { decodeBody, isChatMessagesResponse, type HarEntryLike } from '../states/network';
+import { isDateTime } from '../text/summary';
 
 /** A HAR: `{log: {entries: [...]}}`. */
 export function isHar(data: Record<string, unknown>): boolean {
@@ -30,7 +31,9 @@ export function harChatEntries(har: Record<string, unknown>): HarChat {
     if (!isChatMessagesResponse(e)) continue;
     entries.push(readFields(e));
     const started = Date.parse(typeof e.startedDateTime === 'string' ? e.startedDateTime : '');
-    if (Number.isFinite(started)) time = Math.max(time, started + (typeof e.time === 'number' && e.time > 0 ? e.time : 0));
+    // A HAR may say any number: a duration that takes the time past what a Date holds is none.
+    const duration = typeof e.time === 'number' && e.time > 0 && isDateTime(started + e.time) ? e.time : 0;
+    if (Number.isFinite(started)) time = Math.max(time, started + duration);
     referer ||= headerOf(e.request.headers, 'referer');
   }
   return { entries, page: pageOf(log.pages) || referer, time };
@@ -55,14 +58,19 @@ function headerOf(headers: unknown, name: string): string {
   return '';
 }
 
-/** What the network source reads of an entry (headers, timings and cookies left behind). */
+/** What the network source reads of an entry (headers, timings and cookies left behind), a base64
+ *  body decoded: this runs in the parse worker, so that the panel's thread never decodes a file's
+ *  bodies (a HAR can hold a 99 MB one). */
 function readFields(e: HarEntryLike): HarEntryLike {
   const content = e.response?.content;
+  const encoding = typeof content?.encoding === 'string' ? content.encoding : undefined;
+  const raw = typeof content?.text === 'string' ? content.text : undefined;
+  const text = encoding === 'base64' ? decodeBody(raw, encoding) ?? undefined : raw;
   const out: HarEntryLike = {
     request: { method: e.request?.method, url: e.request?.url },
     response: {
       status: e.response?.status,
-      content: { text: typeof content?.text === 'string' ? content.text : undefined, encoding: typeof content?.encoding === 'string' ? content.encoding : undefined },
+      content: { text, encoding: encoding === 'base64' ? undefined : encoding },
     },
   };
   if (typeof e.startedDateTime === 'string') out.startedDateTime = e.startedDateTime;

@@ -48,7 +48,8 @@ export async function loadFile(file: ParsedFile, options: LoadOptions = {}): Pro
   for (const { frame } of file.frames) announce(frame.docId);
   for (const { frame, gone } of file.frames) if (gone) store.feed.frameGone(frame.docId);
   for (const entry of file.network) models.states.network.add(entry);
-  for (const entry of file.harEntries) collect(models.states.network, entry);
+  // A file's bodies were decoded in the parse worker (har.ts) and are as large as the file allows.
+  for (const entry of file.harEntries) collect(models.states.network, entry, Infinity);
   if (file.injection) {
     store.feed.injection({
       type: 'injection',

@@ -200,6 +200,7 @@ function frameOf(value: unknown): FrameInfo | null {
     origin: stringOf(f.origin),
     top: f.top === true,
     seenAt: typeof f.seenAt === 'number' && Number.isFinite(f.seenAt) ? f.seenAt : 0,
+    ...(typeof f.contested === 'string' && f.contested ? { contested: f.contested.slice(0, 300) } : {}),
   };
 }
 

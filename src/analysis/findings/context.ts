@@ -12,7 +12,8 @@ import type { InjectionError } from '../injection/injection-model';
 import type { ChatNetworkEntry } from '../../shared/interaction-states';
 import type { CaptureRecord, HookStatus, OutcomeRecord } from '../../shared/protocol';
 import type { Evidence, Finding, Fix, RuleId, Severity } from './types';
-import { clipText } from '../text/bounded';
+import { clipText, errorLine } from '../text/bounded';
+import { maskString } from '../text/secrets';
 
 export interface FindingContext {
   now: number;
@@ -26,6 +27,10 @@ export interface FindingContext {
   statuses: { docId: string; top: boolean; status: HookStatus; time: number }[];
   /** Chat API responses the panel read from the network. */
   network: readonly ChatNetworkEntry[];
+  /** A live document's hook tapped a bus (as the States tab judges it). Without one (a HAR, a page
+   *  whose bus could not be tapped) the page's commands are not visible: a rule must not say that
+   *  the page sent none. */
+  busTapped: boolean;
   injection: { error?: InjectionError; records: TabRecord[] };
 }
 
@@ -47,15 +52,17 @@ export function buildContext(models: TabModels, now: number): FindingContext {
   const statuses = [...latest].map(([docId, s]) => ({ docId, top: topIds.has(docId), ...s }))
     .sort((a, b) => Number(b.top) - Number(a.top));
 
+  const live = new Set(store.liveDocs().map((d) => d.frame.docId));
+  const busTapped = statuses.some((s) => live.has(s.docId) && s.status.cxbus === 'tapped');
   const network = models.states.network.entries;
-  const timeline = models.states.timeline(now);
+  const timeline = attempt('the States timeline', () => models.states.timeline(now));
   const docs = [...store.docs.values()];
-  const cookieSync = buildCookieSync(models.cookies, {
+  const cookieSync = attempt('the Cookie sync verdict', () => buildCookieSync(models.cookies, {
     frames: docs.map((d) => d.frame),
     gone: new Set(docs.filter((d) => d.gone).map((d) => d.frame.docId)),
     injection: models.injection.settings['cookie-provider'],
     now,
-  });
+  }));
 
   const busRows: BusRow[] = [];
   const bus = { commands: [] as BusRow[], plugins: [] as BusRow[], events: new Map<string, BusRow[]>() };
@@ -73,7 +80,45 @@ export function buildContext(models: TabModels, now: number): FindingContext {
 
   const injection: FindingContext['injection'] = { records: models.injection.records.filter((r) => !isPageMade(r.record)) };
   if (models.injection.error) injection.error = models.injection.error;
-  return { now, timeline, busRows, bus, cookieSync, statuses, network, injection };
+  return withUnavailable({ now, timeline, busRows, bus, cookieSync, statuses, network, busTapped, injection });
+}
+
+/** A part of the context that could not be computed from the tab's data. */
+class Unavailable {
+  constructor(readonly what: string, readonly error: unknown) {}
+}
+
+/** What a rule reading a part that could not be computed gets: that rule fails (its findings are
+ *  unknown), the rules that do not read it go on. */
+export class ContextUnavailable extends Error {
+  constructor(what: string, cause: unknown) {
+    super(`${what} could not be computed (${errorLine(cause)})`);
+    this.name = 'ContextUnavailable';
+  }
+}
+
+function attempt<T>(what: string, compute: () => T): T | Unavailable {
+  try {
+    return compute();
+  } catch (error) {
+    console.error(`CX Lens: ${what} could not be computed`, error);
+    return new Unavailable(what, error);
+  }
+}
+
+/** The context with each unavailable part as a property that throws ContextUnavailable when read. */
+function withUnavailable(parts: { [K in keyof FindingContext]: FindingContext[K] | Unavailable }): FindingContext {
+  const ctx = { ...parts } as FindingContext;
+  for (const [key, value] of Object.entries(parts)) {
+    if (!(value instanceof Unavailable)) continue;
+    Object.defineProperty(ctx, key, {
+      enumerable: true,
+      get() {
+        throw new ContextUnavailable(value.what, value.error);
+      },
+    });
+  }
+  return ctx;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -84,8 +129,13 @@ export const MAX_EVIDENCE = 20;
 /** Characters of an evidence label. */
 const LABEL_MAX = 200;
 
+/** Characters of a label's text read at most (a page can make a name megabytes long). */
+const LABEL_WINDOW = 65_536;
+
+/** An evidence row's label: one line, secrets masked before it is cut (a secret cut in two
+ *  would no longer look like one). */
 export function label(text: string): string {
-  return clipText(text.replace(/\s+/g, ' ').trim(), LABEL_MAX);
+  return clipText(maskString(clipText(text, LABEL_WINDOW)).replace(/\s+/g, ' ').trim(), LABEL_MAX);
 }
 
 export function busEvidence(row: BusRow, text = `${row.name} ${row.summary}`): Evidence {
@@ -112,6 +162,8 @@ export interface FindingInput {
   /** With `seen`: when it was last seen (else `seen`). */
   seenUntil?: number;
   sessionId?: string | null;
+  /** The page's or the file's strings the texts quote (see Finding.quotes). */
+  quotes?: readonly (string | null | undefined)[];
 }
 
 /** A finding; firstSeen/lastSeen from its evidence's times (else `seen`), evidence cut to the newest. */
@@ -133,7 +185,17 @@ export function finding(input: FindingInput): Finding {
     fix: input.fix, firstSeen: first, lastSeen: last,
   };
   if (input.sessionId !== undefined) out.sessionId = input.sessionId;
+  const quotes = [...new Set((input.quotes ?? []).filter((q): q is string => typeof q === 'string' && q.trim() !== ''))];
+  if (quotes.length) out.quotes = quotes;
   return out;
+}
+
+/** The earliest of these times that is a finite number (undefined when none is): a loop, not
+ *  `Math.min(...times)`, which takes every time as an argument and overflows on a long list. */
+export function earliest(times: Iterable<number>): number | undefined {
+  let min: number | undefined;
+  for (const t of times) if (Number.isFinite(t) && (min === undefined || t < min)) min = t;
+  return min;
 }
 
 /** Groups items by a key, in first-seen order. */

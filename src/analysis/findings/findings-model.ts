@@ -4,7 +4,7 @@
 // it recomputes less often, so that computing takes at most a tenth of the time.
 import type { TabModels } from '../store/tab-models';
 import type { Finding, Severity } from './types';
-import { computeFindings, sortFindings } from './engine';
+import { runRules, sortFindings, type RuleFailure, type RulesResult } from './engine';
 
 /** Recompute at most this often while records stream in. */
 export const MIN_INTERVAL_MS = 250;
@@ -16,8 +16,9 @@ const REMEMBERED_KEYS = 5000;
 export type SeverityCounts = Record<Severity, number>;
 
 export interface FindingsModelOptions {
-  /** The computation; the rule engine by default (tests pass their own to count calls). */
-  compute?: (models: TabModels, now: number) => Finding[];
+  /** The computation; the rule engine by default (tests pass their own to count calls): the
+   *  findings, or the findings and the rules that failed. */
+  compute?: (models: TabModels, now: number) => Finding[] | RulesResult;
   minIntervalMs?: number;
   clockIntervalMs?: number;
   /** Measures what a computation costs (ms); performance.now by default. */
@@ -31,13 +32,15 @@ export class FindingsModel {
   /** Bumped when the list `current` returns changed (a finding came, went, or was seen again). */
   version = 0;
   private findings: Finding[] = [];
+  /** The rules that failed in the last computation: what they check is unknown. */
+  private failedRules: RuleFailure[] = [];
   private signature = '';
   private computedAt = -Infinity;
   private computedVersion = -1;
   private epoch: number;
   /** First sighting per key, across recomputations (a finding that goes and comes back keeps it). */
   private readonly firstSeen = new Map<string, number>();
-  private readonly compute: (models: TabModels, now: number) => Finding[];
+  private readonly compute: (models: TabModels, now: number) => Finding[] | RulesResult;
   private readonly minInterval: number;
   private readonly clockInterval: number;
   private readonly timer: () => number;
@@ -45,7 +48,7 @@ export class FindingsModel {
   private cost = 0;
 
   constructor(private readonly models: TabModels, options: FindingsModelOptions = {}) {
-    this.compute = options.compute ?? computeFindings;
+    this.compute = options.compute ?? runRules;
     this.minInterval = options.minIntervalMs ?? MIN_INTERVAL_MS;
     this.clockInterval = options.clockIntervalMs ?? CLOCK_INTERVAL_MS;
     this.timer = options.timer ?? (() => performance.now());
@@ -70,6 +73,13 @@ export class FindingsModel {
     return this.findings;
   }
 
+  /** The rules that failed when the findings `current(now)` returns were computed (empty when every
+   *  rule ran): the list is then incomplete, and must not read as "nothing is wrong". */
+  failed(now: number): RuleFailure[] {
+    this.current(now);
+    return this.failedRules;
+  }
+
   /** Counts by severity of the findings `current(now)` returns. */
   counts(now: number): SeverityCounts {
     const counts: SeverityCounts = { error: 0, warning: 0, info: 0 };
@@ -88,7 +98,9 @@ export class FindingsModel {
   private recompute(now: number): void {
     this.followEpoch();
     const started = this.timer();
-    const found = this.compute(this.models, now);
+    const result = this.compute(this.models, now);
+    const found = Array.isArray(result) ? result : result.findings;
+    const failed = Array.isArray(result) ? [] : result.failed;
     this.cost = Math.max(0, this.timer() - started);
     const byKey = new Map<string, Finding>();
     for (const f of found) {
@@ -98,10 +110,12 @@ export class FindingsModel {
       byKey.set(f.key, first !== undefined && first < f.firstSeen ? { ...f, firstSeen: first } : f);
     }
     const findings = sortFindings([...byKey.values()]);
-    const signature = findings.map((f) => `${f.key}\u0000${f.severity}\u0000${f.lastSeen}\u0000${f.evidence.length}\u0000${f.title}`).join('\u0001');
+    const signature = findings.map((f) => `${f.key}\u0000${f.severity}\u0000${f.lastSeen}\u0000${f.evidence.length}\u0000${f.title}`).join('\u0001') +
+      failed.map((f) => `\u0002${f.rule}\u0000${f.error}`).join('');
     if (signature !== this.signature) {
       this.signature = signature;
       this.findings = findings;
+      this.failedRules = failed;
       this.version++;
     }
     this.computedAt = now;

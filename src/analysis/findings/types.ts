@@ -67,4 +67,8 @@ export interface Finding {
   lastSeen: number;
   /** The chat session it concerns, when there is one. */
   sessionId?: string | null;
+  /** The page's (or the file's) strings the texts above quote: a command's name, a reason, an
+   *  origin. The texts are plain; Markdown sets these apart as code, so that none becomes a link,
+   *  a mention or markup. */
+  quotes?: string[];
 }

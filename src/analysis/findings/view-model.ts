@@ -67,12 +67,15 @@ export const CHECKED: readonly string[] = [
   'CX Lens’s own injections into the page, and whether it sees all of the bus',
 ];
 
-/** The finding with every text that may hold page data masked (JWT-looking strings): what the
- *  tab shows. Rule ids, severities, keys and times are the panel's own. */
+/** The finding with every text that may hold page data masked (JWT-looking strings, secret keys
+ *  and parameters' values, credentials: maskString): what the tab shows. Rule ids, severities,
+ *  keys and times are the panel's own. A snippet was masked when it was built (snippets.ts), so
+ *  that masking it again leaves it as it is. */
 export function maskedFinding(f: Finding): Finding {
   const m = (s: string) => maskString(String(s));
   return {
     ...f,
+    ...(f.quotes ? { quotes: f.quotes.map(m) } : {}),
     title: m(f.title),
     why: m(f.why),
     sessionId: f.sessionId == null ? f.sessionId : m(f.sessionId),

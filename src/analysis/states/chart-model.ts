@@ -130,7 +130,7 @@ export function layoutChart(input: ChartInput): ChartLayout {
 
   const bins: Bin[] = [];
   const binLane = <T>(lane: Lane, items: readonly T[], timeOf: (item: T) => number, toneOf: (item: T) => string, what: string) => {
-    bins.push(...binItems({ lane, items, timeOf, toneOf, what, x, left, right, y: LANE_Y[lane] }));
+    for (const bin of binItems({ lane, items, timeOf, toneOf, what, x, left, right, y: LANE_Y[lane] })) bins.push(bin);
   };
 
   // States: marks, with their names where the next mark leaves room for them.
@@ -260,11 +260,18 @@ function bands(segments: readonly Segment[], x: (t: number) => number, right: nu
     });
     group = null;
   };
+  // Where each band ends: the next segment that has a start (one pass from the end, not a search
+  // per segment: a chat can have a hundred thousand segments).
+  const ends: number[] = new Array<number>(segments.length);
+  let next = right;
+  for (let i = segments.length - 1; i >= 0; i--) {
+    ends[i] = next;
+    if (Number.isFinite(starts[i]!)) next = starts[i]!;
+  }
   segments.forEach((segment, i) => {
     const start = starts[i]!;
     if (!Number.isFinite(start)) return;
-    const nextStart = starts.slice(i + 1).find((s) => Number.isFinite(s));
-    const end = nextStart ?? right;
+    const end = ends[i]!;
     const flagged = segment.openedBy === 'customer-after-finalize';
     if (group && group.end - group.x < MIN_BAND_PX) {
       group.last = segment;
@@ -303,7 +310,8 @@ export function binItems<T>(input: BinInput<T>): Bin[] {
   const tones: Map<string, number>[] = [];
   for (const item of items) {
     const t = input.timeOf(item);
-    const slot = Math.min(slots - 1, Math.max(0, Math.floor((x(t) - left) / BIN_PX)));
+    const at = Math.floor((x(t) - left) / BIN_PX);
+    const slot = Number.isFinite(at) ? Math.min(slots - 1, Math.max(0, at)) : 0;
     counts[slot]!++;
     if (t < first[slot]!) first[slot] = t;
     if (t > last[slot]!) last[slot] = t;
@@ -311,7 +319,8 @@ export function binItems<T>(input: BinInput<T>): Bin[] {
     const byTone = (tones[slot] ??= new Map());
     byTone.set(tone, (byTone.get(tone) ?? 0) + 1);
   }
-  const max = Math.max(1, ...counts);
+  let max = 1;
+  for (const count of counts) if (count > max) max = count;
   const out: Bin[] = [];
   counts.forEach((count, slot) => {
     if (!count) return;

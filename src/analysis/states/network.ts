@@ -5,6 +5,8 @@
 // The store and the HAR conversion are plain code (unit-tested); panel/platform/network.ts feeds
 // them from chrome.devtools.
 import { chatSessionIdFromUrl, parseChatResponse, type ChatNetworkEntry } from '../../shared/interaction-states';
+import { formatBytes } from '../files/read-file';
+import { isDateTime } from '../text/summary';
 
 /** Responses kept; the oldest go first. Empty long polls are never kept, so this is many chats. */
 export const NETWORK_ENTRY_CAP = 2000;
@@ -27,28 +29,68 @@ export function isChatMessagesResponse(entry: HarEntryLike): boolean {
   return chatSessionIdFromUrl(url) !== undefined;
 }
 
-/** Decodes a body as getContent or the HAR gives it; null when there is none. */
+/** Characters of a live response's body the panel reads on its own thread at most (decoding
+ *  base64, then JSON.parse on every timeline build): a larger one is marked too large to read,
+ *  with its size. A file's bodies are decoded in the parse worker (files/har.ts). */
+export const LIVE_BODY_MAX_CHARS = 16 * 1024 * 1024;
+
+/** Characters of base64 decoded at once (a multiple of 4). */
+const BASE64_SLICE = 1 << 20;
+
+/** The bytes of base64 text, decoded a slice at a time into one array (never a second copy of the
+ *  whole body as a string of bytes); null when the text is no base64. */
+export function base64Bytes(text: string): Uint8Array | null {
+  const b64 = /\s/.test(text) ? text.replace(/\s+/g, '') : text;
+  const out = new Uint8Array(Math.ceil(b64.length / 4) * 3);
+  let at = 0;
+  for (let i = 0; i < b64.length; i += BASE64_SLICE) {
+    let bytes: string;
+    try {
+      bytes = atob(b64.slice(i, i + BASE64_SLICE));
+    } catch {
+      return null;
+    }
+    for (let j = 0; j < bytes.length; j++) out[at++] = bytes.charCodeAt(j);
+  }
+  return out.subarray(0, at);
+}
+
+/** Decodes a body as getContent or the HAR gives it; null when there is none (or it is no base64). */
 export function decodeBody(content: string | null | undefined, encoding: string | undefined): string | null {
   if (typeof content !== 'string') return null;
   if (encoding !== 'base64') return content;
-  try {
-    const bytes = Uint8Array.from(atob(content), (c) => c.charCodeAt(0));
-    return new TextDecoder().decode(bytes);
-  } catch {
-    return null;
+  const bytes = base64Bytes(content);
+  return bytes ? new TextDecoder().decode(bytes) : null;
+}
+
+/** A body read within a size: the text, or null and why it was not read (too large). */
+export interface ReadBody {
+  body: string | null;
+  unread?: string;
+}
+
+/** Decodes a body unless it is longer than `max` characters: then it is not read, and says why. */
+export function readBody(content: string | null | undefined, encoding: string | undefined, max = LIVE_BODY_MAX_CHARS): ReadBody {
+  if (typeof content === 'string' && content.length > max) {
+    const size = `${formatBytes(content.length)}${encoding === 'base64' ? ' of base64' : ''}`;
+    return { body: null, unread: `the response body (${size}) is too large to read in the panel, which reads up to ${formatBytes(max)} of a live response` };
   }
+  return { body: decodeBody(content, encoding) };
 }
 
 /** The entry as the timeline takes it; `time` is when the response finished. */
-export function toChatEntry(entry: HarEntryLike, body: string | null): ChatNetworkEntry {
-  const started = Date.parse(entry.startedDateTime ?? '');
-  const duration = typeof entry.time === 'number' && entry.time > 0 ? entry.time : 0;
+export function toChatEntry(entry: HarEntryLike, body: string | null | ReadBody): ChatNetworkEntry {
+  const read: ReadBody = typeof body === 'object' && body !== null ? body : { body };
+  const started = Date.parse(typeof entry.startedDateTime === 'string' ? entry.startedDateTime : '');
+  // A HAR may say any number (1e400 is Infinity once parsed): a time no Date holds is no duration.
+  const duration = typeof entry.time === 'number' && entry.time > 0 && isDateTime(started + entry.time) ? entry.time : 0;
   const out: ChatNetworkEntry = {
-    url: entry.request?.url ?? '',
-    method: entry.request?.method ?? 'GET',
+    url: typeof entry.request?.url === 'string' ? entry.request.url : '',
+    method: typeof entry.request?.method === 'string' ? entry.request.method : 'GET',
     time: Number.isNaN(started) ? Date.now() : started + duration,
-    body,
+    body: read.body,
   };
+  if (read.unread !== undefined) out.bodyUnread = read.unread;
   if (typeof entry.response?.status === 'number') out.status = entry.response.status;
   return out;
 }
@@ -108,16 +150,16 @@ export class ChatNetworkStore {
   }
 }
 
-/** Reads one request's body and adds it to the store. */
-export function collect(store: ChatNetworkStore, entry: HarEntryLike): void {
+/** Reads one request's body (up to `maxChars`, see LIVE_BODY_MAX_CHARS) and adds it to the store. */
+export function collect(store: ChatNetworkStore, entry: HarEntryLike, maxChars = LIVE_BODY_MAX_CHARS): void {
   if (!isChatMessagesResponse(entry) || !store.claim(entry)) return;
   const inline = entry.response?.content;
   if (typeof entry.getContent !== 'function') {
-    store.add(toChatEntry(entry, decodeBody(inline?.text, inline?.encoding)));
+    store.add(toChatEntry(entry, readBody(inline?.text, inline?.encoding, maxChars)));
     return;
   }
   try {
-    entry.getContent((content, encoding) => store.add(toChatEntry(entry, decodeBody(content, encoding))));
+    entry.getContent((content, encoding) => store.add(toChatEntry(entry, readBody(content, encoding, maxChars))));
   } catch {
     store.add(toChatEntry(entry, null));
   }

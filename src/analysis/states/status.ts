@@ -1,6 +1,5 @@
 // Plain helpers of the States view (no Preact, no chrome.*; unit-tested): the reaction cell's
 // text and the problem list.
-import type { ParseProblem } from '../../shared/interaction-states';
 import type { Reaction, ResponseSummary, Timeline } from './timeline';
 import { formatDuration } from '../text/summary';
 
@@ -32,25 +31,44 @@ export interface ProblemItem {
   url?: string;
 }
 
-/** Malformed responses (with their own problems folded in), then every other problem, by time. */
+/** Malformed responses (with their own problems folded in), then every other problem, by time.
+ *  One pass over the problems (a response can carry hundreds of thousands). */
 export function problemItems(timeline: Timeline): ProblemItem[] {
-  const malformed = timeline.responses.filter((r): r is ResponseSummary & { malformed: string } => r.malformed !== null);
-  const ofResponse = (p: ParseProblem, r: ResponseSummary) => p.source === 'network' && p.url === r.url && p.seenAt === r.seenAt;
-  const items: ProblemItem[] = malformed.map((r, i) => ({
-    key: `response-${i}-${r.seenAt}`,
-    code: 'malformed-response',
-    time: r.seenAt,
-    source: 'network',
-    title: `Malformed chat API response: ${r.malformed}`,
-    detail: timeline.problems.filter((p) => ofResponse(p, r) && p.message !== r.malformed).map((p) => p.message),
-    url: r.url,
-  }));
+  const responseKey = (url: string, seenAt: number) => `${seenAt}\n${url}`;
+  const malformed = new Map<string, { response: ResponseSummary & { malformed: string }; detail: string[] }>();
+  for (const r of timeline.responses) {
+    if (r.malformed === null) continue;
+    const key = responseKey(r.url, r.seenAt);
+    if (!malformed.has(key)) malformed.set(key, { response: r as ResponseSummary & { malformed: string }, detail: [] });
+  }
+  const others: ProblemItem[] = [];
   timeline.problems.forEach((p, i) => {
-    if (malformed.some((r) => ofResponse(p, r))) return;
+    const of = p.source === 'network' && p.url !== undefined ? malformed.get(responseKey(p.url, p.seenAt)) : undefined;
+    if (of) {
+      if (p.message !== of.response.malformed) of.detail.push(p.message);
+      return;
+    }
     const item: ProblemItem = { key: `problem-${i}-${p.seenAt}`, code: p.code, time: p.seenAt, source: p.source, title: p.message, detail: [] };
     if (p.url) item.url = p.url;
-    items.push(item);
+    others.push(item);
   });
-  return items.sort((a, b) => a.time - b.time);
+  const items: ProblemItem[] = [];
+  let n = 0;
+  for (const r of timeline.responses) {
+    if (r.malformed === null) continue;
+    const i = n++;
+    const of = malformed.get(responseKey(r.url, r.seenAt))!;
+    items.push({
+      key: `response-${i}-${r.seenAt}`,
+      code: 'malformed-response',
+      time: r.seenAt,
+      source: 'network',
+      title: `Malformed chat API response: ${r.malformed}`,
+      // Two responses of one URL and time share their problems, as they did.
+      detail: of.response === r ? of.detail : of.detail.slice(),
+      url: r.url,
+    });
+  }
+  for (const item of others) items.push(item);
+  return items.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
 }
-

@@ -156,8 +156,8 @@ export function buildTimeline(input: TimelineInput, now: number): Timeline {
       else if (r.name === 'WebChatService.messageReceived') {
         const parsed = parseBusMessageReceived(r.data, r.time, currentSession);
         if (parsed.sessionId) currentSession = parsed.sessionId;
-        facts.push(...parsed.facts);
-        problems.push(...parsed.problems);
+        append(facts, parsed.facts);
+        append(problems, parsed.problems);
       }
     } else if (r.t === 'command' && isReactionCommand(r.name)) commands.push(r);
     else if (r.t === 'outcome') outcomes.set(r.id, r.outcome);
@@ -166,8 +166,8 @@ export function buildTimeline(input: TimelineInput, now: number): Timeline {
   for (const entry of input.network ?? []) {
     const parsed = parseChatResponse(entry);
     if (!parsed) continue;
-    facts.push(...parsed.facts);
-    problems.push(...parsed.problems);
+    append(facts, parsed.facts);
+    append(problems, parsed.problems);
     const summary: ResponseSummary = {
       url: entry.url,
       seenAt: entry.time,
@@ -187,8 +187,8 @@ export function buildTimeline(input: TimelineInput, now: number): Timeline {
     if (!list) bySession.set(key, (list = []));
     list.push(m);
   }
-  commands.sort((a, b) => a.time - b.time);
-  const sessions = [...bySession].map(([sessionId, list]) =>
+  commands.sort((a, b) => compareTimes(a.time, b.time));
+  const sessions = Array.from(bySession, ([sessionId, list]) =>
     buildSession(sessionId, list.sort(compareMerged), commands, outcomes, now));
 
   return {
@@ -197,6 +197,12 @@ export function buildTimeline(input: TimelineInput, now: number): Timeline {
     responses,
     problems,
   };
+}
+
+/** Appends in a loop: `push(...items)` passes every item as an argument, and a response of a few
+ *  hundred thousand items overflows the stack. */
+function append<T>(to: T[], items: readonly T[]): void {
+  for (const item of items) to.push(item);
 }
 
 /** WebChatService.started carries `{data: sessionData}`. */
@@ -209,14 +215,10 @@ function dataOf(v: Copied): Copied | undefined {
 function mergeFacts(facts: readonly ChatFact[]): Merged[] {
   const out: Merged[] = [];
   const byId = new Map<string, Merged>();
-  const byIndex = new Map<string, Merged[]>();
+  const byIndex = new IndexCandidates();
   facts.forEach((fact, order) => {
     let target = fact.id ? byId.get(fact.id) : undefined;
-    if (!target && fact.index) {
-      target = byIndex.get(fact.index)?.find((m) =>
-        m.fact.kind === fact.kind && (!m.fact.id || !fact.id) &&
-        (!m.sessionId || !fact.sessionId || m.sessionId === fact.sessionId));
-    }
+    if (!target && fact.index) target = byIndex.find(fact);
     if (target) {
       target.sources.add(fact.source);
       target.raw[fact.source] ??= fact.raw;
@@ -243,29 +245,99 @@ function mergeFacts(facts: readonly ChatFact[]): Merged[] {
     if (fact.sessionId) m.sessionId = fact.sessionId;
     out.push(m);
     if (fact.id) byId.set(fact.id, m);
-    if (fact.index) {
-      const list = byIndex.get(fact.index);
-      if (list) list.push(m);
-      else byIndex.set(fact.index, [m]);
-    }
+    if (fact.index) byIndex.add(m);
   });
   return out;
 }
 
+/** The rows a fact of the same kind and index may merge with, oldest first, per session (as the
+ *  row had it when added, '' for none): all of them, and those without an id. A lookup reads the
+ *  first of at most two lists (one per session when the fact has none), not every row of that
+ *  index: a response can hold hundreds of thousands of messages of one index. */
+class IndexCandidates {
+  private readonly byKey = new Map<string, Map<string, { all: Merged[]; noId: Merged[]; noIdHead: number }>>();
+
+  add(m: Merged): void {
+    const key = `${m.fact.kind}\n${m.fact.index!}`;
+    let sessions = this.byKey.get(key);
+    if (!sessions) this.byKey.set(key, (sessions = new Map()));
+    const session = m.sessionId ?? '';
+    let lists = sessions.get(session);
+    if (!lists) sessions.set(session, (lists = { all: [], noId: [], noIdHead: 0 }));
+    lists.all.push(m);
+    if (!m.fact.id) lists.noId.push(m);
+  }
+
+  /** The oldest row the fact merges with: same kind and index, not both with an id, and the same
+   *  session unless one of them has none. */
+  find(fact: ChatFact): Merged | undefined {
+    const sessions = this.byKey.get(`${fact.kind}\n${fact.index!}`);
+    if (!sessions) return undefined;
+    let best: Merged | undefined;
+    const consider = (session: string) => {
+      const lists = sessions.get(session);
+      const m = lists && (fact.id ? firstWithoutId(lists, fact) : first(lists.all, fact));
+      if (m && (!best || m.order < best.order)) best = m;
+    };
+    if (fact.sessionId) {
+      consider(fact.sessionId);
+      consider('');
+    } else {
+      for (const session of sessions.keys()) consider(session);
+    }
+    return best;
+  }
+}
+
+const sessionsMatch = (m: Merged, fact: ChatFact): boolean => !m.sessionId || !fact.sessionId || m.sessionId === fact.sessionId;
+
+/** The first row of a list whose session matches (rows without a session when added may have got one since). */
+function first(list: readonly Merged[], fact: ChatFact): Merged | undefined {
+  for (const m of list) if (sessionsMatch(m, fact)) return m;
+  return undefined;
+}
+
+/** The first row still without an id whose session matches; rows that got an id since are passed
+ *  for good. */
+function firstWithoutId(lists: { noId: Merged[]; noIdHead: number }, fact: ChatFact): Merged | undefined {
+  while (lists.noIdHead < lists.noId.length && lists.noId[lists.noIdHead]!.fact.id) lists.noIdHead++;
+  for (let i = lists.noIdHead; i < lists.noId.length; i++) {
+    const m = lists.noId[i]!;
+    if (!m.fact.id && sessionsMatch(m, fact)) return m;
+  }
+  return undefined;
+}
+
 /** Chat order: server time when known, else when seen; then index; then arrival. */
 function compareMerged(a: Merged, b: Merged): number {
-  const ta = timeOf(a);
-  const tb = timeOf(b);
-  if (ta !== tb) return ta - tb;
+  const byTime = compareTimes(timeOf(a), timeOf(b));
+  if (byTime !== 0) return byTime;
   const ia = a.fact.index;
   const ib = b.fact.index;
-  if (ia && ib && ia !== ib && /^\d+$/.test(ia) && /^\d+$/.test(ib)) return BigInt(ia) < BigInt(ib) ? -1 : 1;
+  if (ia && ib && ia !== ib && /^\d+$/.test(ia) && /^\d+$/.test(ib)) {
+    const byValue = compareDigits(ia, ib);
+    if (byValue !== 0) return byValue;
+  }
   return a.order - b.order;
+}
+
+/** Two strings of decimal digits compared by their value, in one pass (BigInt of a page's
+ *  megabyte-long index costs seconds). */
+function compareDigits(a: string, b: string): number {
+  const x = a.replace(/^0+/, '');
+  const y = b.replace(/^0+/, '');
+  if (x.length !== y.length) return x.length < y.length ? -1 : 1;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function timeOf(m: Merged): number {
   const t = m.fact.utcTime ? Date.parse(m.fact.utcTime) : NaN;
   return Number.isNaN(t) ? m.seenAt : t;
+}
+
+/** A sort comparison of two times that is a number whatever they are (Infinity - Infinity is NaN). */
+function compareTimes(a: number, b: number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function isFinalizeState(state: string): boolean {
@@ -343,7 +415,15 @@ function reactionTo(
   now: number,
 ): Reaction {
   const deadline = row.seenAt + REACTION_WINDOW_MS;
-  const c = commands.find((cmd) => cmd.time >= row.seenAt && cmd.time <= deadline);
+  // The commands are sorted by time: the first at or after the state, found by halving.
+  let lo = 0;
+  let hi = commands.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (commands[mid]!.time < row.seenAt) lo = mid + 1;
+    else hi = mid;
+  }
+  const c = lo < commands.length && commands[lo]!.time <= deadline ? commands[lo] : undefined;
   if (c) {
     return {
       kind: REACTIONS[c.name]!,

@@ -24,6 +24,12 @@ export interface FrameSummary {
   lost: number;
   /** Events, commands and registrations of this frame since the last clear. */
   busRows: number;
+  /** Records the frame's hook could not make or send (its status says so: HookStatus.unrecorded),
+   *  with the first reason; the frame's capture is partial when there are any. */
+  unrecorded: number;
+  unrecordedReason: string;
+  /** Why another page could have reached CX Lens's hand-over in this frame: its records are page-made. */
+  contested?: string;
 }
 
 export interface CaptureStatus {
@@ -43,11 +49,15 @@ export interface CaptureStatus {
   malformed: number;
   /** One line on the page-made and malformed records, empty when there are none. */
   untrusted: string;
+  /** One line on the frames whose capture is contested (their records page-made), empty when none. */
+  contested: string;
 }
 
-/** Records lost, by reason: the relay's page buffer was full before a panel read them; they were
- *  too large to send; or a gap in the seq numbers that neither explains. */
+/** Records lost, by reason: the hook could not make or send them (its status counts them); the
+ *  relay's page buffer was full before a panel read them; they were too large to send; or a gap in
+ *  the seq numbers that none of these explains. */
 export interface Losses {
+  notRecorded: number;
   bufferFull: number;
   tooLarge: number;
   other: number;
@@ -58,18 +68,28 @@ export interface Losses {
  *  panel, even before the panel sees the gap); the buffer's only as far as the seq gaps show it
  *  (its count includes records an earlier panel had received). Gaps left by page-made records the
  *  relay did not keep (their own budget) are no loss of genuine records: left out. */
-export function lossesOf(doc: { dropped: number; tooLarge: number; lost: number; pageMadeDropped?: number }): Losses {
+export function lossesOf(doc: { dropped: number; tooLarge: number; lost: number; pageMadeDropped?: number; status?: HookStatus }): Losses {
   const tooLarge = doc.tooLarge;
   const pageMade = Math.min(doc.pageMadeDropped ?? 0, Math.max(0, doc.lost - tooLarge));
   const bufferFull = Math.min(doc.dropped, Math.max(0, doc.lost - tooLarge - pageMade));
   const other = Math.max(0, doc.lost - tooLarge - pageMade - bufferFull);
-  return { bufferFull, tooLarge, other, total: bufferFull + tooLarge + other };
+  // Never sent, so no seq gap shows them: the hook's own count.
+  const notRecorded = unrecordedOf(doc.status).count;
+  return { notRecorded, bufferFull, tooLarge, other, total: notRecorded + bufferFull + tooLarge + other };
+}
+
+/** The hook's count of records it could not make or send, checked (the status comes from the page). */
+export function unrecordedOf(status: HookStatus | undefined): { count: number; reason: string } {
+  const u = status?.unrecorded as { count?: unknown; reason?: unknown } | undefined;
+  const count = typeof u?.count === 'number' && Number.isFinite(u.count) && u.count > 0 ? Math.floor(u.count) : 0;
+  return { count, reason: count && typeof u?.reason === 'string' ? textOf(u.reason) : '' };
 }
 
 /** "3 lost: 2 page buffer full, 1 too large" (empty when nothing was lost). */
 export function lossText(l: Losses): string {
   if (l.total === 0) return '';
   const parts: string[] = [];
+  if (l.notRecorded) parts.push(`${formatCount(l.notRecorded)} not recorded by the hook`);
   if (l.bufferFull) parts.push(`${formatCount(l.bufferFull)} page buffer full`);
   if (l.tooLarge) parts.push(`${formatCount(l.tooLarge)} too large to send`);
   if (l.other) parts.push(`${formatCount(l.other)} missing`);
@@ -86,14 +106,17 @@ export function captureStatus(store: TabStore, bus: BusModel, now: number): Capt
     plugins: Array.isArray(d.status?.plugins) ? d.status!.plugins.map((p) => textOf(p)) : [],
     problems: Array.isArray(d.status?.problems) ? d.status!.problems.map((p) => textOf(p)) : [],
     dropped: d.dropped, lost: d.lost, busRows: bus.busRowsOf(d.frame.docId),
+    unrecorded: unrecordedOf(d.status).count, unrecordedReason: unrecordedOf(d.status).reason,
+    ...(d.frame.contested ? { contested: textOf(d.frame.contested) } : {}),
   }));
   let dropped = 0;
   let lost = 0;
-  const losses: Losses = { bufferFull: 0, tooLarge: 0, other: 0, total: 0 };
+  const losses: Losses = { notRecorded: 0, bufferFull: 0, tooLarge: 0, other: 0, total: 0 };
   for (const d of store.docs.values()) {
     dropped += d.dropped;
     lost += d.lost;
     const l = lossesOf(d);
+    losses.notRecorded += l.notRecorded;
     losses.bufferFull += l.bufferFull;
     losses.tooLarge += l.tooLarge;
     losses.other += l.other;
@@ -106,6 +129,7 @@ export function captureStatus(store: TabStore, bus: BusModel, now: number): Capt
     frames, dropped, lost, losses,
     pageMade: store.pageMadeCount, pageMadeDropped, malformed: store.malformedCount,
     untrusted: untrustedText(store.pageMadeCount, pageMadeDropped, store.malformedCount),
+    contested: contestedText(frames),
   };
   if (store.connection === 'reconnecting') {
     const why = store.connectionDetail ? ` (${store.connectionDetail})` : '';
@@ -132,13 +156,19 @@ export function captureStatus(store: TabStore, bus: BusModel, now: number): Capt
         : `Hook running in ${plural(frames.length, 'frame')}; no CXBus on this page yet (it is tapped as soon as it appears).`;
     return { ...base, state: 'no-bus', message };
   }
-  const capturing = frames.filter((f) => f.bus === 'tapped' || f.busRows > 0);
+  const capturing = frames.filter((f) => f.bus === 'tapped' || f.busRows > 0 || f.unrecorded > 0);
+  // A frame whose hook could not record everything is never shown as captured whole.
   const where = capturing.length
-    ? capturing.map((f) => `${f.top ? 'top frame' : 'iframe'} ${hostOf(f.url)}`).join(', ')
+    ? capturing.map((f) => `${f.top ? 'top frame' : 'iframe'} ${hostOf(f.url)}${f.unrecorded ? ` (partial: ${partialText(f)})` : ''}`).join(', ')
     : 'this page'; // only frames that are gone sent bus traffic
   const counts = [plural(c.event, 'event'), plural(c.command, 'command'), plural(c.plugin, 'registration')];
   if (c.other) counts.push(plural(c.other, 'other record'));
   return { ...base, state: 'capturing', message: `Capturing CXBus in ${where} · ${counts.join(', ')}` };
+}
+
+/** "3 records not recorded (recording an event: TypeError: …)": why a frame's capture is partial. */
+export function partialText(f: Pick<FrameSummary, 'unrecorded' | 'unrecordedReason'>): string {
+  return `${plural(f.unrecorded, 'record')} not recorded${f.unrecordedReason ? ` (${f.unrecordedReason})` : ''}`;
 }
 
 /** "12 page-made records (not from CX Lens's hook: used for no verdict; 2 not kept past their
@@ -151,6 +181,15 @@ export function untrustedText(pageMade: number, pageMadeDropped: number, malform
   }
   if (malformed) parts.push(`${plural(malformed, 'malformed record')}`);
   return parts.join(' · ');
+}
+
+/** "capture contested in iframe shop.example (a same-origin parent page could reach …): its
+ *  records are shown as page-made". */
+export function contestedText(frames: readonly FrameSummary[]): string {
+  const contested = frames.filter((f) => f.contested);
+  if (!contested.length) return '';
+  const where = contested.map((f) => `${f.top ? 'top frame' : 'iframe'} ${hostOf(f.url)} (${f.contested})`).join('; ');
+  return `capture contested in ${where}: its records are shown as page-made and used for no verdict`;
 }
 
 function hostOf(url: string): string {

@@ -71,6 +71,7 @@ const HOOK_STATUS: Shape = {
   plugins: listOf(isString),
   problems: listOf(isString),
   transport: optional(objectOf({ type: optional(isString), dataURL: optional(isString), asyncEnabled: optional(isBoolean) })),
+  unrecorded: optional(objectOf({ count: isNumber, reason: isString })),
 };
 
 const COOKIE_ENTRY: Shape = {

@@ -29,9 +29,23 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
+/** The largest time (ms from the epoch, either way) a Date holds: a page or a file may say any
+ *  number, and `new Date(1e300).toISOString()` throws. */
+export const MAX_DATE_MS = 8.64e15;
+
+/** Whether a Date can hold this time. */
+export function isDateTime(ms: unknown): ms is number {
+  return typeof ms === 'number' && Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS;
+}
+
+/** ISO 8601 of a time, or `fallback` for one no Date holds. */
+export function isoTime(ms: number, fallback = 'an invalid time'): string {
+  return isDateTime(ms) ? new Date(ms).toISOString() : fallback;
+}
+
 /** Local wall-clock time hh:mm:ss.mmm of an epoch-ms timestamp. */
 export function formatClock(ms: number): string {
-  if (!Number.isFinite(ms)) return '--:--:--.---';
+  if (!isDateTime(ms)) return '--:--:--.---';
   const d = new Date(ms);
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
@@ -39,7 +53,8 @@ export function formatClock(ms: number): string {
 
 /** Duration for "pending 3.2 s", "pending 2 min". */
 export function formatDuration(ms: number): string {
-  if (ms < 0) ms = 0;
+  if (Number.isNaN(ms) || ms < 0) ms = 0;
+  if (ms === Infinity) return 'forever';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min`;

@@ -1,14 +1,14 @@
 // The `cx-lens report` command line, run whole through its core: a recording, a HAR, the real
 // Widgets 9.0 files, broken files, the JSON shape, exit codes, masking and colours.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EXIT, HELP } from '../../../src/cli/cli';
 import { REPORT_VERSION, type Report } from '../../../src/cli/report';
 import { loadFile } from '../../../src/analysis/files/load';
 import { parseFile } from '../../../src/analysis/files/parse';
-import { computeFindings } from '../../../src/analysis/findings/engine';
+import { computeFindings, RULES } from '../../../src/analysis/findings/engine';
 import type { Finding } from '../../../src/analysis/findings/types';
-import { pollResponseBody, stateMessage } from '../fakes/chat-api';
+import { LARGE, largePollBody, pollResponseBody, stateMessage } from '../fakes/chat-api';
 import { fixture, real, run } from './helpers';
 
 const RECORDING = fixture('no-handler.cx-lens.json');
@@ -76,7 +76,8 @@ describe('cx-lens report on a recording', () => {
     expect(stderr).toBe('');
     expect([EXIT.ok, EXIT.errorFinding]).toContain(code);
     const report = json(stdout);
-    expect(Object.keys(report)).toEqual(['tool', 'reportVersion', 'file', 'chat', 'cookieSync', 'findings', 'counts']);
+    expect(Object.keys(report)).toEqual(['tool', 'reportVersion', 'file', 'chat', 'cookieSync', 'findings', 'counts', 'rulesFailed']);
+    expect(report.rulesFailed).toEqual([]);
     expect(report).toMatchObject({
       tool: 'cx-lens',
       reportVersion: REPORT_VERSION,
@@ -187,7 +188,9 @@ describe('the panel\'s rules, run by the command line', () => {
       const report = json((await run(['report', '--json', file])).stdout);
       expect(ruleIdsOf(report)).toEqual(expect.arrayContaining(['no-finalize-reaction', 'segment-after-finalize']));
       const text = (await run(['report', file])).stdout;
-      expect(text).toMatch(/\n {2}WARNING no-finalize-reaction {2}/);
+      // A HAR holds no bus: the page's reaction cannot be seen, and the finding says only that.
+      expect(text).toMatch(file === HAR ? /\n {2}INFO {4}no-finalize-reaction {2}The page's reaction to .* cannot be seen: no bus was tapped/ : /\n {2}WARNING no-finalize-reaction {2}Nothing reacted/);
+      if (file === HAR) expect(text).not.toMatch(/Nothing reacted|no WebChat\.injectMessage or WebChat\.endChat within/);
       expect(text).toMatch(/\n {2}WARNING segment-after-finalize {2}/);
     }
   });
@@ -369,6 +372,63 @@ describe('safe text', () => {
   });
 });
 
+describe('safe text: secrets, control and bidirectional characters everywhere', () => {
+  const SECRETS = ['tok-123', 'k-456', 'k-live-1', 'hunter2', 'dXNlcjpwYXNz'];
+  const reason = '{"apiKey":"k-live-1","password":"hunter2","authorization":"Basic dXNlcjpwYXNz"}';
+
+  it('masks secret query values of the page URL and secret keys of a reason, in the text and in --json', async () => {
+    const file = har([stateMessage('Finalizing', 'm1', '1', '2026-11-28T09:15:00.000Z')], 'https://shop.example.com/help?access_token=tok-123&apikey=k-456&lang=en');
+    const findings = () => [finding({ title: `RT.x was rejected: ${reason}`, evidence: [{ tab: 'bus', key: '1', label: `RT.x from CXBus: rejected, ${reason}` }] })];
+    const text = await run(['report', 'f.har'], { files: { 'f.har': file }, findings });
+    const machine = await run(['report', '--json', 'f.har'], { files: { 'f.har': file }, findings });
+    for (const out of [text.stdout, machine.stdout]) for (const secret of SECRETS) expect(out).not.toContain(secret);
+    expect(text.stdout).toContain('Page: https://shop.example.com/help?access_token=•••• (masked)&apikey=•••• (masked)&lang=en');
+    expect(text.stdout).toContain('RT.x was rejected: {"apiKey":"•••• (masked)","password":"•••• (masked)","authorization":"•••• (masked)"}');
+    expect(json(machine.stdout).file.page).toBe('https://shop.example.com/help?access_token=•••• (masked)&apikey=•••• (masked)&lang=en');
+  });
+
+  it('stderr: V8\'s JSON error text quoting the file shows its control bytes (ESC [2J, an unclosed OSC 8) as escapes, and masks its secrets', async () => {
+    const hostile = '\x1b[2J\x1b]8;;http://evil.test\x07click {"password":"hunter2"}\u202e';
+    for (const argv of [['report', 'bad.json'], ['report', '--json', 'bad.json']]) {
+      const { code, stdout, stderr } = await run(argv, { files: { 'bad.json': hostile } });
+      expect(code).toBe(EXIT.unreadable);
+      expect(stderr).toMatch(/^cx-lens: bad\.json is not a JSON file \(.*\\u001b\[2J/);
+      for (const out of [stderr, stdout]) {
+        expect(out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+        expect(out).not.toContain('hunter2');
+      }
+      if (argv.includes('--json')) expect((JSON.parse(stdout) as { error: { message: string } }).error.message).not.toMatch(/[\x00-\x1f\x7f-\x9f\u202a-\u202e]/);
+    }
+  });
+
+  it('stderr: a usage error echoing the command line, and a failure\'s message, show control characters as escapes', async () => {
+    const usage = await run(['report', 'x.json', '--\x1b[2Jevil\u202e']);
+    expect(usage.code).toBe(EXIT.usage);
+    expect(usage.stderr).toContain('unknown option --\\u001b[2Jevil\\u202e.');
+    const failed = await run(['report', HAR], { findings: () => { throw new Error('bad \x1b]8;;http://evil.test\x07 name'); } });
+    expect(failed.code).toBe(EXIT.internal);
+    expect(failed.stderr).toContain('Error: bad \\u001b]8;;http://evil.test\\u0007 name');
+    expect(failed.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+  });
+
+  it('--json: no string holds a raw control or bidirectional character, in the JSON or in its parsed values', async () => {
+    const file = har([stateMessage('Final\x1b[2J\u202eizing', 'm1', '1', '2026-11-28T09:15:00.000Z')], 'https://shop.example.com/\u202eevil\u2066');
+    const findings = () => [finding({ title: 'x\u202ey\x1b[1m', fix: { text: 'Fix.', snippet: 'a();\n\tb(); // \u202e' } })];
+    const { stdout } = await run(['report', '--json', 'f.har'], { files: { 'f.har': file }, findings });
+    const unsafe = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+    expect(stdout).not.toMatch(unsafe);
+    const report = json(stdout);
+    const strings: string[] = [];
+    JSON.parse(stdout, (_key, value: unknown) => (typeof value === 'string' && strings.push(value), value));
+    for (const s of strings) expect(s).not.toMatch(unsafe);
+    expect(report.file.page).toBe('https://shop.example.com/\\u202eevil\\u2066');
+    expect(report.findings[0]!.title).toBe('x\\u202ey\\u001b[1m');
+    // A snippet keeps its lines and tabs (code), as in the text output.
+    expect(report.findings[0]!.fix.snippet).toBe('a();\n\tb(); // \\u202e');
+    expect(report.chat.sessions[0]!.segments[0]!.rows[0]).toMatchObject({ kind: 'state', state: 'Final\\u001b[2J\\u202eizing' });
+  });
+});
+
 describe('colours', () => {
   const finds = () => [finding()];
   it('in a terminal: coloured severities; piped: none', async () => {
@@ -381,5 +441,83 @@ describe('colours', () => {
     expect((await run(['report', HAR, '--no-color'], { tty: true, findings: finds })).stdout).not.toContain('\x1b[');
     expect((await run(['report', HAR, '--color'], { tty: false, findings: finds })).stdout).toContain('\x1b[');
     expect((await run(['report', HAR], { tty: false, env: { FORCE_COLOR: '1' }, findings: finds })).stdout).toContain('\x1b[');
+  });
+});
+
+describe('large and extreme input: a report, never a crash', () => {
+  const bigHar = (body: string) => JSON.stringify({ log: { version: '1.2', pages: [{ title: 'https://shop.example.com/help' }], entries: [
+    { startedDateTime: '2026-11-28T09:15:00.000Z', time: 50, request: { method: 'GET', url: 'https://api.example.com/nexus/v3/chat/sessions/s1/messages' }, response: { status: 200, content: { text: Buffer.from(body).toString('base64'), encoding: 'base64' } } },
+  ] } });
+
+  it('a HAR whose chat response holds 200,000 items: --json is the report, its items a malformed-response finding (exit 1)', async () => {
+    const file = bigHar(largePollBody(LARGE, { lastDeliveredIndex: '1-0', chatEnded: false }));
+    const { code, stdout, stderr } = await run(['report', '--json', 'big.har'], { files: { 'big.har': file } });
+    expect(stderr).toBe('');
+    expect(code).toBe(EXIT.errorFinding);
+    const report = json(stdout);
+    expect(report.rulesFailed).toEqual([]);
+    expect(report.chat.responses).toBe(1);
+    expect(ruleIdsOf(report)).toEqual(['malformed-response']);
+    const text = await run(['report', 'big.har'], { files: { 'big.har': bigHar(largePollBody()) } });
+    expect(text.code).toBe(EXIT.ok);
+    expect(text.stdout).toContain('Findings: none');
+  }, 60_000);
+
+  it('times, expiries and counts of ±1e300 and 1e400 (Infinity) in a recording: a report, not exit 4', async () => {
+    for (const far of ['1e300', '-1e300', '1e400']) {
+      const text = readFileSync(RECORDING, 'utf8')
+        .replace(/"time":\d+/, `"time":${far}`)
+        .replace(/"savedAt":"[^"]*"/, `"savedAt":${far}`)
+        .replace('"records":[', `"records":[{"docId":"x","record":{"t":"cookie-facts","seq":9,"time":${far},"role":"page","url":"https://a/","origin":"https://a","cookies":[{"name":"s","length":${far},"value":"v","session":"x","expires":${far}}]}},`);
+      for (const argv of [['report', 'far.json'], ['report', '--json', 'far.json']]) {
+        const { code, stdout, stderr } = await run(argv, { files: { 'far.json': text } });
+        expect(stderr).toBe('');
+        expect([EXIT.ok, EXIT.errorFinding]).toContain(code);
+        expect(stdout.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('a rule that fails: the report says its findings are unknown, in the text and in --json; exit 4', async () => {
+    const failed = [{ rule: 'malformed-response', error: 'RangeError: Maximum call stack size exceeded' }];
+    const findings = () => ({ findings: [], failed });
+    const machine = await run(['report', '--json', HAR], { findings });
+    expect(machine.code).toBe(EXIT.internal);
+    expect(json(machine.stdout)).toMatchObject({ findings: [], counts: { error: 0, warning: 0, info: 0 }, rulesFailed: failed });
+    expect(machine.stderr).toContain('1 rule failed on');
+    expect(machine.stderr).toContain('malformed-response: RangeError: Maximum call stack size exceeded');
+    const text = await run(['report', HAR], { findings });
+    expect(text.code).toBe(EXIT.internal);
+    expect(text.stdout).not.toContain('Findings: none');
+    expect(text.stdout).toContain('Findings: unknown: none from the rules that ran (incomplete: 1 rule failed, see below)');
+    expect(text.stdout).toContain('  Rules that failed (a bug in CX Lens; what they check is unknown):\n    malformed-response: RangeError: Maximum call stack size exceeded');
+    // With findings of the rules that ran, they are printed too.
+    const some = await run(['report', HAR], { findings: () => ({ findings: [finding()], failed }) });
+    expect(some.code).toBe(EXIT.internal);
+    expect(some.stdout).toContain('Findings: 1 error, 0 warnings, 0 info (incomplete: 1 rule failed, see below)');
+    expect(some.stdout).toContain('  ERROR   no-finalize-reaction  Nothing reacted to Finalizing');
+  });
+
+  it('the real engine with a rule that throws: the others are reported, the failed one listed', async () => {
+    const rules = RULES as unknown[];
+    const saved = rules[0];
+    rules[0] = () => { throw new TypeError('odd data'); };
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const { code, stdout } = await run(['report', '--json', HAR]);
+      expect(code).toBe(EXIT.internal);
+      const report = json(stdout);
+      expect(report.rulesFailed).toEqual([{ rule: 'rule 1', error: 'TypeError: odd data' }]); // a rule of no rule module: by its place
+      expect(ruleIdsOf(report)).toContain('segment-after-finalize');
+    } finally {
+      rules[0] = saved;
+      spy.mockRestore();
+    }
+  });
+
+  it('CX Lens failing whole: --json still writes an error object (exit 4)', async () => {
+    const { code, stdout } = await run(['report', '--json', HAR], { findings: () => { throw new Error('rule broke'); } });
+    expect(code).toBe(EXIT.internal);
+    expect(JSON.parse(stdout)).toEqual({ tool: 'cx-lens', reportVersion: REPORT_VERSION, error: { code: 'internal', message: 'rule broke' } });
   });
 });

@@ -21,14 +21,14 @@ const pageBatch = (n: number, name = 'Forged') => {
 
 const inject = (state: InjectRecord['state'] = 'installed'): InjectRecord => ({ t: 'inject', seq: 0, time: 1, feature: 'finalize', state, detail: {} });
 
-function relay(answers: (m: ContentToWorker) => SendResult = () => 'sent', cap = 1000) {
+function relay(answers: (m: ContentToWorker) => SendResult = () => 'sent', cap = 1000, contested: string | null = null) {
   const sent: Extract<ContentToWorker, { type: 'chunks' }>[] = [];
   const clock = { now: 0 };
   const core = new RelayCore('doc', new RecordBuffer(cap), (m) => {
     const r = answers(m);
     if (r === 'sent' && m.type === 'chunks') sent.push(m);
     return r;
-  }, KEY, { now: () => clock.now });
+  }, KEY, { now: () => clock.now, contested });
   /** Every record sent to the worker, in order, parsed. */
   const records = (): Record<string, unknown>[] =>
     sent.flatMap((m) => m.chunks.flatMap((c) => (JSON.parse(c.json) as Record<string, unknown>[]).map((r, i) => ({ ...r, seq: c.firstSeq + i }))));
@@ -122,7 +122,7 @@ describe('RelayCore: provenance', () => {
     expect(markPageMade([])).toBeNull();
   });
 
-  it('an inject record is genuine only with this document\'s report key; other handed records are page-made', () => {
+  it('records handed to the hook\'s handle are page-made, whatever key they carry (the page can reach the handle)', () => {
     const { core, records } = relay();
     core.stream(0);
     core.takeHookMessage({ type: 'emit', key: KEY, record: inject('installed') });
@@ -130,8 +130,30 @@ describe('RelayCore: provenance', () => {
     core.takeHookMessage({ type: 'emit', key: 'guessed', record: inject('removed') });
     core.takeHookMessage({ type: 'emit', key: KEY, record: { t: 'event', seq: 0, time: 1, name: 'A.x', publisher: 'A', via: 'publish', data: {} } });
     expect(records().map((r) => [r.t, r.state ?? r.name, r.pageMade ?? false])).toEqual([
-      ['inject', 'installed', false], ['inject', 'fired', true], ['inject', 'removed', true], ['event', 'A.x', true],
+      ['inject', 'installed', true], ['inject', 'fired', true], ['inject', 'removed', true], ['event', 'A.x', true],
     ]);
+  });
+
+  it('a report event (named after the report key) is genuine when it holds an inject record; anything else on it is page-made', () => {
+    const { core, records } = relay();
+    core.stream(0);
+    core.takeReport(JSON.stringify(inject('installed')));
+    core.takeReport(JSON.stringify({ t: 'event', seq: 0, time: 1, name: 'A.x', publisher: 'A', via: 'publish', data: {} }));
+    core.takeReport('not json');
+    core.takeReport({ t: 'inject' }); // not a string: no feature of CX Lens sends that
+    core.takeReport('x'.repeat(RECORD_MAX_CHARS + 1));
+    expect(records().map((r) => [r.t ?? typeof r.value, r.state ?? r.name ?? null, r.pageMade ?? false])).toEqual([
+      ['inject', 'installed', false], ['event', 'A.x', true], ['string', null, true], ['inject', null, true],
+    ]);
+    expect(core.pageMadeDropped).toBe(1); // the oversized one, refused and counted
+  });
+
+  it('in a contested frame every record is page-made: the hook\'s batches and the reports alike', () => {
+    const { core, records } = relay(undefined, undefined, 'a same-origin parent page could reach this frame');
+    core.stream(0);
+    core.takeHookMessage(batch(2));
+    core.takeReport(JSON.stringify(inject('fired')));
+    expect(records().map((r) => [r.t, r.pageMade ?? false])).toEqual([['event', true], ['event', true], ['inject', true]]);
   });
 
   it('a flood of page-made batches never evicts a genuine record: their own budget, counted apart', () => {

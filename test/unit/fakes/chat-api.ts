@@ -20,3 +20,13 @@ export function stateMessage(state: string, id: string, index: string, utcTime =
 export function pollResponseBody(messages: unknown[]): string {
   return JSON.stringify({ status: { code: 'SUCCESS' }, data: { messages, chatEnded: false } });
 }
+
+/** Items of the large responses the analysis must take: a 0.4 MB poll of this many `0` items once
+ *  overflowed the stack (`push(...facts)`), the States view and the findings with it. */
+export const LARGE = 200_000;
+
+/** A poll response body whose `data.messages` holds `n` copies of `item` (0: no message at all). */
+export function largePollBody(n = LARGE, item: unknown = 0): string {
+  const one = JSON.stringify(item);
+  return `{"status":{"code":"SUCCESS"},"data":{"messages":[${new Array<string>(n).fill(one).join(',')}],"chatEnded":false}}`;
+}

@@ -2,7 +2,9 @@
 // and replayed events, payload copies at the call and at the flush, batches, and records handed to
 // the handle. Shared setup: bus-tap-helpers.ts.
 import { describe, expect, it } from 'vitest';
-import { BATCH_INTERVAL_MS, type EventRecord, type HookMessage } from '../../../src/shared/protocol';
+import { BATCH_INTERVAL_MS, type EventRecord, type HookMessage, type HookStatus } from '../../../src/shared/protocol';
+import { installHook } from '../../../src/page/bus-tap';
+import { FakeClock } from '../fakes/fake-clock';
 import type { HookHandle } from '../../../src/shared/hook-handle';
 import { batchRecords, busOnPage, createBus, setup } from './bus-tap-helpers';
 
@@ -173,5 +175,79 @@ describe('the page cannot tell the tap is there', () => {
     expect(t.of('command')[0].options).toEqual({ secret: accessor, plain: 1, nested: { deep: accessor } });
     expect(t.of('outcome')[0].value).toEqual({ secret: accessor, plain: 1, nested: { deep: accessor } });
     expect(tapped()).toBe(untapped());
+  });
+});
+
+describe('what fails inside the hook is counted, and the status says so', () => {
+  /** A hooked window whose clock or port can be made to fail (as a page's replaced built-in or a
+   *  spent stack would make the hook's own code fail). */
+  function failing() {
+    const clock = new FakeClock();
+    const fail = { now: false, send: 0 };
+    const batches: HookMessage[] = [];
+    const win: any = {};
+    const handle = installHook(win, {
+      now: () => {
+        if (fail.now) throw new TypeError('clock refused');
+        return clock.now();
+      },
+      setTimer: clock.setTimer,
+      clearTimer: clock.clearTimer,
+      send: (message) => {
+        if (fail.send > 0) {
+          fail.send--;
+          throw new Error('port closed');
+        }
+        batches.push(structuredClone(message));
+      },
+    });
+    const { bus } = createBus();
+    win.CXBus = bus;
+    const records = () => {
+      clock.advance(BATCH_INTERVAL_MS * 4);
+      return batches.flatMap(batchRecords);
+    };
+    const status = (): HookStatus => (records().filter((r) => r.t === 'status').at(-1) as { status: HookStatus }).status;
+    return { clock, fail, bus, handle, records, status };
+  }
+
+  it('a record the hook cannot make: the page\'s publish goes on, the loss is counted with its reason', () => {
+    const h = failing();
+    const p = h.bus.registerPlugin('P');
+    let delivered = 0;
+    p.subscribe('P.tick', () => delivered++);
+    expect(h.status().unrecorded).toBeUndefined();
+    h.fail.now = true;
+    for (let i = 0; i < 3; i++) expect(p.publish('tick', { i })).toBe(true);
+    h.fail.now = false;
+    p.publish('tick', { i: 3 });
+    expect(delivered).toBe(4);
+    const events = h.records().filter((r): r is EventRecord => r.t === 'event');
+    expect(events.map((e) => (e.data as { i: number }).i)).toEqual([3]);
+    expect(h.status().unrecorded).toEqual({ count: 3, reason: 'recording an event: TypeError: clock refused' });
+  });
+
+  it('a batch the port refuses: its records are counted, and the next status says so', () => {
+    const h = failing();
+    const p = h.bus.registerPlugin('P');
+    h.records();
+    h.fail.send = 1;
+    p.publish('lost', {});
+    p.publish('lost', {});
+    const status = h.status();
+    expect(status.unrecorded).toEqual({ count: 2, reason: 'sending a batch: Error: port closed' });
+    expect(h.records().filter((r) => r.t === 'event' && r.name === 'P.lost')).toEqual([]);
+    // Later records go as usual; the count stays (since the hook started).
+    p.publish('later', {});
+    expect(h.records().filter((r) => r.t === 'event').map((r) => (r as EventRecord).name)).toEqual(['P.later']);
+    expect(h.status().unrecorded?.count).toBe(2);
+  });
+
+  it('a record handed to the handle is read by descriptor: its `t` getter never runs', () => {
+    const h = failing();
+    let reads = 0;
+    h.handle.emit(Object.defineProperty({}, 't', { enumerable: true, get: () => (reads++, 'inject') }));
+    h.records();
+    expect(reads).toBe(0);
   });
 });

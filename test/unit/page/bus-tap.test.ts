@@ -136,6 +136,44 @@ describe('finding the bus', () => {
     expect(names(t.events())).toEqual(['Found.x']);
   });
 
+  it('never calls a getter the page puts on CXBus or _genesys (its own, in place of the hook\'s): not found, not run', () => {
+    const listeners: (() => void)[] = [];
+    const win: any = { addEventListener: (_type: string, fn: () => void) => listeners.push(fn) };
+    const t = setup(win);
+    const calls: string[] = [];
+    for (const name of ['CXBus', '_genesys']) {
+      Object.defineProperty(win, name, {
+        configurable: true,
+        get: () => {
+          calls.push(name);
+          throw new Error(`${name} was read`);
+        },
+      });
+    }
+    for (const fn of listeners) fn(); // DOMContentLoaded, load: the hook checks again
+    t.handle.emit({ t: 'note' }); // and at every batch
+    t.clock.advance(BATCH_INTERVAL_MS);
+    expect(calls).toEqual([]);
+    expect(t.status()).toMatchObject({ cxbus: 'absent', quickBus: false });
+  });
+
+  it('late attach reads the bus\'s registry, getPluginInterface and namespace by descriptor: a getter is never run', () => {
+    const calls: string[] = [];
+    const trap = (obj: object, name: string) => Object.defineProperty(obj, name, { configurable: true, get: () => (calls.push(name), () => 'page code') });
+    const win: any = {};
+    const { bus } = createBus();
+    const quick = addQuickBus(win, bus);
+    trap(quick, 'registry');
+    trap(quick, 'namespace');
+    trap(bus, 'getPluginInterface');
+    win.CXBus = bus;
+    const t = setup(win);
+    quick.publish('seen');
+    expect(calls).toEqual([]);
+    expect(names(t.events())).toEqual(['QuickBus.seen']); // named by its fallback
+    expect(t.status().problems.join('\n')).toMatch(/attached after the page created its bus/);
+  });
+
   it('reads the transport config (type, dataURL, async) and never its headers', () => {
     const { t, bus } = busOnPage();
     addQuickBus(t.win, bus, {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CHANNEL_BURST, ChannelTap, FACTS_DELAY_MS, GAP_REPORT_MS, OTHER_BURST, cookieFacts, sessionFingerprint, type ChannelEnv,
+  CHANNEL_BURST, ChannelTap, FACTS_DELAY_MS, GAP_REPORT_MS, OTHER_BURST, cookieFacts, sessionFingerprint, trustedStrings, type ChannelEnv,
 } from '../../../src/page/channel-tap';
 import { fingerprint } from '../../../src/cookie/cookie-values';
 import type { ChannelGapRecord, ChannelRecord, CookieFactsRecord } from '../../../src/shared/protocol';
@@ -11,6 +11,8 @@ const IFRAME = 'http://[::1]:8780';
 const SECRET = '%7B%22messageIndex%22%3A3%2C%22token%22%3A%22eyJhbGciOi.secret-token%22%7D';
 
 type Emitted = ChannelRecord | ChannelGapRecord | CookieFactsRecord;
+/** TRUSTED_DOMAINS behind a getter: the env reports an accessor, never read (channel-hook.ts). */
+const ACCESSOR = Symbol('accessor');
 
 /** A window-like world: this frame, its parent, one child iframe, cookies, TRUSTED_DOMAINS. */
 function world(options: { top?: boolean; origin?: string; trusted?: unknown; cookie?: string; provider?: boolean } = {}) {
@@ -29,11 +31,13 @@ function world(options: { top?: boolean; origin?: string; trusted?: unknown; coo
     url: () => `${options.origin ?? PAGE}/page.html`,
     emit: (record) => emitted.push(JSON.parse(JSON.stringify(record))),
     childFrameUrl: (win) => (win === child ? `${IFRAME}/cx-lens/iframe.html` : null),
-    trustedDomains: () => (state.trusted === undefined ? { declared: false } : { declared: true, value: state.trusted }),
+    trustedDomains: () => (state.trusted === undefined ? { declared: false } : state.trusted === ACCESSOR ? { declared: true, accessor: true } : { declared: true, value: state.trusted }),
     providerGlobals: () => ({ cookieProvider: state.provider, extension: state.provider, injected: false }),
     iframeUrls: () => [`${IFRAME}/cx-lens/iframe.html`],
     cookieString: () => state.cookie,
-    cookieExpiries: () => Promise.resolve(new Map([['sess', null], ['cx-lens-cookie.sess', 4_000_000_000_000]])),
+    cookieExpiries: (done) => {
+      void Promise.resolve().then(() => done(new Map([['sess', null], ['cx-lens-cookie.sess', 4_000_000_000_000]])));
+    },
   };
   const tap = new ChannelTap(env);
   const of = <T extends Emitted['t']>(t: T) => emitted.filter((r): r is Extract<Emitted, { t: T }> => r.t === t);
@@ -195,6 +199,24 @@ describe('channel tap: cookie facts', () => {
     w.tap.refresh();
     await w.settle();
     expect(w.of('cookie-facts').at(-1)!.cookies).toEqual([]);
+  });
+
+  it('TRUSTED_DOMAINS behind a getter: the iframe reports an accessor; entries behind getters or objects are not run', async () => {
+    const w = world({ top: false, origin: IFRAME, trusted: ACCESSOR });
+    w.tap.refresh();
+    await w.settle();
+    expect(w.of('cookie-facts')[0]).toMatchObject({ role: 'iframe', trustedDomains: 'accessor' });
+    let ran = 0;
+    const list: unknown[] = ['https://a.example', { toString: () => (ran++, 'https://b.example') }];
+    Object.defineProperty(list, 2, { enumerable: true, get: () => (ran++, 'https://c.example') });
+    const slice = Array.prototype.slice;
+    Array.prototype.slice = () => { throw new Error('slice replaced'); };
+    try {
+      expect(trustedStrings(list)).toEqual(['https://a.example', '[unnamed]', 'accessor']);
+    } finally {
+      Array.prototype.slice = slice;
+    }
+    expect(ran).toBe(0);
   });
 
   it('an iframe without TRUSTED_DOMAINS becomes one when its parent sends it a request', async () => {

@@ -27,12 +27,12 @@ function pageWindow(config?: object) {
 function hook(win: any) {
   const clock = new FakeClock();
   const batches: HookMessage[] = [];
-  installHook(win, { now: clock.now, setTimer: clock.setTimer, clearTimer: clock.clearTimer, send: (message) => batches.push(structuredClone(message)) });
+  const handle = installHook(win, { now: clock.now, setTimer: clock.setTimer, clearTimer: clock.clearTimer, send: (message) => batches.push(structuredClone(message)) });
   const statuses = (): HookStatus[] => {
     clock.advance(BATCH_INTERVAL_MS);
     return batches.flatMap((b) => (b.type === 'emit' ? [b.record] : 'json' in b ? JSON.parse(b.json) as CaptureRecord[] : b.records)).filter((r) => r.t === 'status').map((r) => (r as { status: HookStatus }).status);
   };
-  return { clock, statuses, status: () => statuses().at(-1)! };
+  return { clock, handle, statuses, status: () => statuses().at(-1)! };
 }
 
 describe('chat facts in the hook status', () => {
@@ -41,6 +41,18 @@ describe('chat facts in the hook status', () => {
     const status = hook(win).status();
     expect(status.chat).toMatchObject({ getSessionData: 'function', setSessionData: 'undefined', webchatAsyncEnabled: true });
     expect(status.transport?.asyncEnabled).toBe(true);
+  });
+
+  it('never runs a getter the page puts on _genesys itself (in place of the hook\'s accessor): no facts, nothing run', () => {
+    const { win } = pageWindow();
+    const h = hook(win);
+    let ran = 0;
+    Object.defineProperty(win, '_genesys', { configurable: true, get: () => (ran++, { widgets: { webchat: {} } }) });
+    Object.defineProperty(win, 'Storage', { configurable: true, get: () => (ran++, undefined) });
+    h.handle.emit({ t: 'note' }); // any record makes a batch, and each batch checks again
+    h.clock.advance(1000);
+    expect(h.status().chat).toBeUndefined();
+    expect(ran).toBe(0);
   });
 
   it('never runs a getter of the config: an accessor is reported as such', () => {

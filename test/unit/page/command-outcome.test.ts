@@ -105,4 +105,39 @@ describe('the page cannot tell the tap is there', () => {
     expect(custom.command()).toBe(thenable);
     expect(thenCalls).toBe(0);
   });
+
+  it('a promise whose constructor or species the page redefined as a getter (which `then` would read) is left alone: no getter runs', () => {
+    const t = setup();
+    let reads = 0;
+    const spy = { configurable: true, get: () => (reads++, Promise) };
+    const own = Promise.resolve(1);
+    Object.defineProperty(own, 'constructor', spy);
+    const iface = { command: (p: Promise<unknown>) => p, namespace: () => 'Native' };
+    t.win._genesys = { widgets: { bus: iface } };
+    expect(iface.command(own)).toBe(own); // not watched: returned as it is, shown as pending
+
+    const inherited = Promise.resolve(2);
+    const constructorDesc = Object.getOwnPropertyDescriptor(Promise.prototype, 'constructor')!;
+    Object.defineProperty(Promise.prototype, 'constructor', spy);
+    let returned: unknown;
+    try {
+      returned = iface.command(inherited);
+    } finally {
+      Object.defineProperty(Promise.prototype, 'constructor', constructorDesc);
+    }
+    expect(returned).toBe(inherited);
+
+    const species = Promise.resolve(3);
+    const speciesDesc = Object.getOwnPropertyDescriptor(Promise, Symbol.species)!;
+    Object.defineProperty(Promise, Symbol.species, spy);
+    try {
+      returned = iface.command(species);
+    } finally {
+      Object.defineProperty(Promise, Symbol.species, speciesDesc);
+    }
+    expect(returned).toBe(species);
+    expect(reads).toBe(0);
+    expect(t.of('command')).toHaveLength(3);
+    expect(t.of('outcome')).toEqual([]);
+  });
 });

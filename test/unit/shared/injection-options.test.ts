@@ -132,9 +132,7 @@ describe('finalize options: wrong shapes are refused with a reason', () => {
     const huge = new Array(200_000).fill('Finalizing');
     let reads = 0;
     const counted = new Proxy(huge, { get: (target, key, receiver) => { if (key !== 'length') reads++; return Reflect.get(target, key, receiver); } });
-    const started = performance.now();
     expect(reasonOf(parseFinalizeOptions({ ...VALID, states: counted }))).toMatch(/not a list of 200000 entries/);
-    expect(performance.now() - started).toBeLessThan(50);
     expect(reads).toBe(0);
     expect(parseFinalizeOptions({ ...VALID, states: new Array(MAX_STATE_ENTRIES + 1).fill('Completed') }).ok).toBe(false);
     // A sparse list of a huge length is no different.

@@ -1,11 +1,12 @@
 // Rules over the Bus rows: commands that never settle because their name does not exist,
 // commands the bus rejected or a `before` hook cancelled, registrations the bus refused.
 import { PENDING_WARN_MS, type BusRow } from '../../bus/bus-model';
-import { textOf } from '../../text/bounded';
-import { maskString } from '../../text/secrets';
+import { clipText, textOf } from '../../text/bounded';
+import { maskSecrets, maskString } from '../../text/secrets';
 import { plural } from '../../text/summary';
 import type { CommandRecord, PluginRecord } from '../../../shared/protocol';
 import { busEvidence, finding, groupBy, outcomeOf, type FindingContext, type Rule } from '../context';
+import { beforeHookSnippet, commandSnippet } from '../snippets';
 
 /** Commands every plugin has, registered by the bus itself. */
 const BUILT_IN_COMMANDS = ['COMMANDS', 'EVENTS', 'LOAD'];
@@ -62,8 +63,13 @@ export function editDistance(a: string, b: string): number {
   return rows[s.length]![t.length]!;
 }
 
+/** Characters of a command name closestCommand compares at most. */
+const TYPO_NAME_MAX = 200;
+
 /** The registered command name closest to `name`, when one is close enough to be a typo. */
 export function closestCommand(name: string, registry: Registry): string | undefined {
+  // The distance costs the product of the lengths: a page's megabyte-long name is no typo.
+  if (name.length > TYPO_NAME_MAX) return undefined;
   const plugin = name.slice(0, name.indexOf('.'));
   let best: { name: string; d: number } | undefined;
   for (const [owner, set] of registry.commands) {
@@ -99,28 +105,33 @@ export const unknownCommand: Rule = ({ bus, now }) => {
       why: `${plugin} registered no command of that name. The bus neither runs nor rejects such a call: it stays pending forever and nothing is logged.`,
       evidence: rows.map((r) => busEvidence(r, `${r.name} from ${r.source}: still pending`)),
       fix: suggestion
-        ? { text: `Call ${suggestion} instead.`, snippet: `CXBus.command('${suggestion}'${argsOf(rows[0]!)});` }
+        ? { text: `Call ${suggestion} instead.`, snippet: commandSnippet(suggestion, (rows[0]!.record as CommandRecord).options) }
         : { text: `Call one of the commands ${plugin} registers (the Bus tab lists its registerCommand rows), or check that the plugin that owns it is loaded.` },
+      quotes: [name, suggestion, plugin, ...sourcesOf(rows)],
     });
   });
 };
 
-/** The options of a command as source text for the snippet, when it had any. */
-function argsOf(row: BusRow): string {
-  const options = (row.record as CommandRecord).options;
-  if (options === null || typeof options !== 'object' || Object.keys(options).length === 0) return '';
-  const text = row.summary;
-  return text && text !== '{}' ? `, ${text}` : '';
-}
+/** The command names a registration row lists. */
+const namesOf = (r: PluginRecord): string[] => (Array.isArray(r.names) ? r.names.filter((n): n is string => typeof n === 'string') : []);
 
+/** The page's names of who sent the commands, for the Markdown to quote. */
+const sourcesOf = (rows: readonly BusRow[]): string[] => [...new Set(rows.map((r) => r.source))];
+
+/** Characters of a rejection's reason in a title. */
+const REASON_MAX = 300;
+
+/** The reason the bus gave, secrets masked (an object's secret keys, and in text: a JSON object
+ *  in a message, `key=value`, headers, JWTs) before it is cut to length. */
 function reasonOf(row: BusRow): string {
   const value = outcomeOf(row)?.value;
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const v = value as Record<string, unknown>;
     if (v.$cx === 'undefined') return '(no reason given)';
-    if (typeof v.message === 'string') return maskString(v.message);
+    if (typeof v.message === 'string') return clipText(maskString(v.message), REASON_MAX);
   }
-  return maskString(textOf(value ?? null).slice(0, 300));
+  const masked = maskSecrets(value ?? null, { maxDepth: 8, maxNodes: 200 }).value;
+  return clipText(maskString(textOf(masked)), REASON_MAX);
 }
 
 const pageCommand = (row: BusRow) => !WIDGETS_PLUGINS.has(row.source);
@@ -153,6 +164,7 @@ export const commandRejected: Rule = (ctx) => {
       why: `The bus refused ${plural(rows.length, 'call')} of ${name} from ${[...new Set(rows.map((r) => r.source))].join(', ')}; what the page meant to do did not happen.`,
       evidence: rows.map((r) => busEvidence(r, `${r.name} from ${r.source}: rejected, ${reason}`)),
       fix: { text: rejectionFix(reason, name) },
+      quotes: [name, reason, ...sourcesOf(rows)],
     });
   });
 };
@@ -176,8 +188,9 @@ export const commandCancelled: Rule = (ctx) => {
     evidence: rows.map((r) => busEvidence(r, `${r.name} from ${r.source}: cancelled by a before hook`)),
     fix: {
       text: 'A before hook must return the options object (changed or not). Return it on every path.',
-      snippet: `bus.before('${name}', function (options) {\n  // ... adjust options ...\n  return options;\n});`,
+      snippet: beforeHookSnippet(name),
     },
+    quotes: [name, ...sourcesOf(rows)],
   }));
 };
 
@@ -198,6 +211,7 @@ export const registrationRefused: Rule = ({ bus }) => {
           ? `Give the extension's plugin a name of its own (not ${plugin}), registered once.`
           : 'Register the plugin first and pass a function.',
       },
+      quotes: [plugin, String(action), ...rows.flatMap((r) => namesOf(r.record as PluginRecord))],
     });
   });
 };
@@ -221,6 +235,7 @@ export const commandNeverSettled: Rule = ({ bus, now }) => {
       why: `${plural(rows.length, 'call')} of ${name} got neither a resolve nor a reject after ${NEVER_SETTLED_MS / 1000} s: ${plugin} may not have called ready() (the bus holds commands for it until then), or its handler forgets to settle the deferred. Code waiting on it waits forever.`,
       evidence: rows.map((r) => busEvidence(r, `${r.name} from ${r.source}: still pending`)),
       fix: { text: `If ${plugin} is your own plugin, call its ready() once it is set up, and make its handler call e.deferred.resolve() or e.deferred.reject() on every path.` },
+      quotes: [name, plugin, ...sourcesOf(rows)],
     });
   });
 };

@@ -69,7 +69,7 @@ export const captureIncomplete: Rule = (ctx) => {
         rule: 'capture-incomplete', severity: 'info', key: `capture-incomplete:${text}`,
         title: 'CX Lens does not see all of the bus',
         why: `${text}. Findings drawn from the bus may miss what those calls did.`,
-        evidence: [], seen: time,
+        evidence: [], seen: time, quotes: [text],
         fix: { text: 'Open DevTools and reload the page, so that CX Lens is in place before the page creates its bus.' },
       }));
     }

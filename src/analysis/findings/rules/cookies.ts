@@ -21,6 +21,18 @@ function violationEvidence(v: Violation): Evidence {
 /** The page's replies from the cookie iframe, newest last. */
 const replies = (ctx: FindingContext) => ctx.cookieSync.log.filter((e) => e.seenIn === 'page' && e.type === 'reply');
 
+/** The page's and the cookie iframe's own strings the cookie findings quote: origins, the
+ *  iframe's URL, TRUSTED_DOMAINS entries, the ids and outcomes of replies. */
+function cookieQuotes(ctx: FindingContext, entries: readonly LogEntry[] = [], ...more: (string | undefined)[]): string[] {
+  const { facts } = ctx.cookieSync;
+  const list = facts.iframe?.trustedDomains;
+  const trusted = Array.isArray(list) ? list.filter((e): e is string => typeof e === 'string') : [];
+  return [
+    String(facts.pageOrigin ?? ''), facts.iframe?.url ?? '', ...trusted, ...more.map((m) => m ?? ''),
+    ...entries.flatMap((e) => [e.id ?? '', e.outcome ?? '']),
+  ];
+}
+
 /** TRUSTED_DOMAINS entries that are valid origins, as the iframe reported them. */
 function validEntries(ctx: FindingContext): string[] {
   const list = ctx.cookieSync.facts.iframe?.trustedDomains;
@@ -38,7 +50,7 @@ export const thirdPartyCookiesBlocked: Rule = (ctx) => {
     rule: 'third-party-cookies-blocked', severity: 'error', key: 'third-party-cookies-blocked',
     title: 'Third-party cookies are blocked: the chat cannot follow the customer to your other sites',
     why: verdict.reason,
-    evidence, seen: ctx.now,
+    evidence, seen: ctx.now, quotes: cookieQuotes(ctx, replies(ctx)),
     fix: {
       text: 'The cookie iframe needs third-party cookies, which Chromium blocks by default and Firefox does not support. Tell customers to allow them for the iframe\'s site, or keep the chat on one site (one domain for every page with the chat).',
     },
@@ -55,6 +67,7 @@ export const pageOriginUntrusted: Rule = (ctx) => {
     title: `${facts.pageOrigin} is not in the cookie iframe's TRUSTED_DOMAINS`,
     why: verdict.state === 'untrusted' ? verdict.reason : notTrusted[0]!.message,
     evidence: [...notTrusted.map(violationEvidence), ...refusals], seen: ctx.now,
+    quotes: cookieQuotes(ctx, replies(ctx), ...notTrusted.map((v) => v.subject)),
     fix: {
       text: `Add this page's exact origin (scheme, host and port) to TRUSTED_DOMAINS in the iframe's page.`,
       snippet: trustedDomainsSnippet([...validEntries(ctx), facts.pageOrigin]),
@@ -70,7 +83,7 @@ export const lateLoad: Rule = (ctx) => {
     rule: 'late-load', severity: 'error', key: 'late-load',
     title: 'The session reached the page after Widgets looked for it',
     why: `${verdict.reason.split('. Wait')[0]}: the chat was not restored on this page.`,
-    evidence: loads.slice(-3), seen: facts.widgetsLookedAt ?? ctx.now,
+    evidence: loads.slice(-3), seen: facts.widgetsLookedAt ?? ctx.now, quotes: cookieQuotes(ctx, replies(ctx)),
     fix: {
       text: 'Load Widgets only when loadCookie() has finished (its callback or promise), or use the provider\'s Widgets extension, which waits for it.',
       snippet: `cookieProvider.loadCookie().then(function () {\n  // only now: the session cookie is on this page\n  CXBus.loadPlugin('widgets-core');\n});`,
@@ -86,7 +99,7 @@ export const outOfSync: Rule = (ctx) => {
     rule: 'out-of-sync', severity: 'warning', key: 'out-of-sync',
     title: 'The page and the cookie iframe hold different chat sessions',
     why: verdict.reason,
-    evidence, seen: ctx.now,
+    evidence, seen: ctx.now, quotes: cookieQuotes(ctx, replies(ctx)),
     fix: {
       text: 'Save the session to the iframe whenever Widgets stores it: call saveCookie() from getSessionData (Widgets calls it after every new message), not only once on WebChat.started.',
     },
@@ -105,7 +118,7 @@ export const cookieIframeNotLoaded: Rule = (ctx) => {
     rule: 'cookie-iframe-not-loaded', severity: 'error', key: `cookie-iframe-not-loaded:${facts.iframe.url}`,
     title: 'The cookie iframe did not load',
     why: `${verdict.reason} Without it no session is saved or loaded across sites.`,
-    evidence: [], seen: ctx.now,
+    evidence: [], seen: ctx.now, quotes: cookieQuotes(ctx),
     fix: { text: 'Open the iframe URL in a tab: it must be served (https in production) and allowed by the page\'s Content-Security-Policy frame-src.' },
   })];
 };
@@ -152,7 +165,7 @@ export const cookieViolations: Rule = (ctx) => {
     const severity: Severity = v.severity;
     return [finding({
       rule, severity, key: `${rule}:${v.subject}`, title: text.title(v), why: `${v.message} ${text.why}`,
-      evidence: [violationEvidence(v)], seen: ctx.now, fix: text.fix(v, ctx),
+      evidence: [violationEvidence(v)], seen: ctx.now, fix: text.fix(v, ctx), quotes: cookieQuotes(ctx, [], v.subject),
     })];
   });
 };

@@ -2,7 +2,7 @@
 // into the page, with the page's own error.
 import type { InjectRecord } from '../../../shared/protocol';
 import { textOf } from '../../text/bounded';
-import { finding, groupBy, type Rule } from '../context';
+import { earliest, finding, groupBy, type Rule } from '../context';
 
 const FEATURE_NAMES: Record<string, string> = {
   finalize: 'the finalize handler',
@@ -41,7 +41,7 @@ export const injectionFailed: Rule = ({ injection }) => {
       rule: 'injection-failed', severity: 'error', key: `injection-failed:${key}`,
       title: `CX Lens could not inject ${name}: ${message}`,
       why: `The switch is on but ${name} is not running in the page, so what it would fix is still broken there.`,
-      evidence: [], seen: Math.min(...list.map((f) => f.time)),
+      evidence: [], seen: earliest(list.map((f) => f.time)), quotes: [message, feature],
       fix: { text: fixFor(message) },
     });
   });

@@ -2,7 +2,7 @@
 // or came back as another session, a session the server lost, chat API errors.
 import type { BusRow } from '../../bus/bus-model';
 import { plural } from '../../text/summary';
-import { busEvidence, finding, groupBy, label, type FindingContext, type Rule } from '../context';
+import { busEvidence, earliest, finding, groupBy, label, type FindingContext, type Rule } from '../context';
 
 /** How far around a WebChatService.restored event its transcript response may finish. */
 const RESTORE_WINDOW_MS = 10_000;
@@ -26,6 +26,7 @@ export const restoreFailed: Rule = ({ bus, timeline }) => {
       title: `The chat could not be restored (${plural(failed.length, 'time')})`,
       why: 'Widgets tried to bring back the saved chat and the server answered with an error or no session: the customer lost the conversation.',
       evidence: failed.map((r) => busEvidence(r, `WebChatService.restoreFailed ${r.summary}`)),
+      quotes: failed.map((r) => r.summary),
       fix: {
         text: 'In async mode setSessionData must return what getSessionData stored (a JSON string or an object with the token), and the server must still know that session. Look at the restore request and its answer in the Network panel.',
       },
@@ -55,6 +56,7 @@ export const restoreFailed: Rule = ({ bus, timeline }) => {
       evidence: list.map((s) => busEvidence(s.row, `WebChatService.restored: session ${to}, expected ${from}`)),
       fix: { text: 'The restore must send the saved token (x-nexus-client-key) and the server must answer the same session: check what setSessionData returns and the POST to dataURL that follows.' },
       sessionId: to,
+      quotes: [from, to],
     }));
   }
   return out;
@@ -68,6 +70,7 @@ export const sessionLost: Rule = ({ bus }) => {
     title: `The server lost the chat session (${plural(lost.length, 'time')})`,
     why: 'The chat API answered INVALID_SESSION or 404 (or 401 while restoring): Widgets deleted its cookies and ended the chat for the customer.',
     evidence: lost.map((r) => busEvidence(r)),
+    quotes: lost.map((r) => r.summary),
     fix: { text: 'Check that every page uses the same dataURL and API key, that the session has not expired server-side, and that a restore sends the token of a live session.' },
   })];
 };
@@ -80,6 +83,7 @@ export const chatApiError: Rule = ({ bus, timeline }) => {
     title: `WebChatService reported an error (${plural(rows.length, 'time')})`,
     why: `A chat API call failed: ${label(summary)}. Messages may be missing or not sent.`,
     evidence: rows.map((r) => busEvidence(r)),
+    quotes: [summary, label(summary)],
     fix: { text: 'Open the failed request in the Network panel: its status and body say what the server refused (an expired API key, a wrong dataURL, a rate limit).' },
   }));
   const statusProblems = timeline.problems.filter((p) => p.code === 'error-status');
@@ -88,7 +92,7 @@ export const chatApiError: Rule = ({ bus, timeline }) => {
       rule: 'chat-api-error', severity: 'warning', key: `chat-api-error:network:${message}`,
       title: `The chat API answered ${message}`,
       why: `${plural(list.length, 'messages request')} came back with an error envelope instead of messages.`,
-      evidence: [], seen: Math.min(...list.map((p) => p.seenAt)),
+      evidence: [], seen: earliest(list.map((p) => p.seenAt)), quotes: [message],
       fix: { text: 'Look at the response in the Network panel; INVALID_SESSION means the session is gone (Widgets ends the chat).' },
     }));
   }
@@ -109,6 +113,7 @@ export const chatDisconnected: Rule = ({ bus, now }) => {
     title: 'The chat lost its connection to the server and has not reconnected',
     why: 'A poll failed with no response at all (HTTP status 0: offline, blocked by CORS or a proxy, server down); the customer sees no new messages until a poll succeeds.',
     evidence: open.map((r) => busEvidence(r)),
+    quotes: open.map((r) => r.summary),
     fix: { text: 'Open the failed poll in the Network panel: a CORS error means the chat API does not allow this page\'s origin; otherwise check the network path to dataURL.' },
   })];
 };

@@ -23,22 +23,48 @@ const finalizeFix = {
   action: { id: 'finalize-on' as const, label: 'Switch on the finalize handler' },
 };
 
-export const noFinalizeReaction: Rule = ({ timeline }) =>
+/** The same fix where the page's commands are not visible: whether the page reacts is not known. */
+const unseenFinalizeFix = {
+  ...finalizeFix,
+  text: 'Open the page with CX Lens (or save a CX Lens recording of it): it shows whether the page reacts. If it does not, subscribe to WebChatService.messageReceived and, on Finalizing or Completed, inject a closing notice (async chat) or end the chat, or switch on CX Lens\'s finalize handler to try it.',
+};
+
+/** Whether the page's reaction to this state cannot be seen: no bus was tapped and the state
+ *  came from the network only (a HAR holds the chat API's responses, never the page's commands). */
+const reactionUnseen = (busTapped: boolean, row: StateRow): boolean => !busTapped && !row.sources.includes('bus');
+
+export const noFinalizeReaction: Rule = ({ timeline, busTapped }) =>
   timeline.sessions.flatMap((session) => {
     const states: StateRow[] = [];
     for (const g of session.segments) for (const r of g.rows) if (r.kind === 'state' && r.reaction?.kind === 'none') states.push(r);
     if (!states.length) return [];
+    const seen = states.filter((s) => !reactionUnseen(busTapped, s));
+    const names = (rows: StateRow[]) => [...new Set(rows.map((s) => s.state))].join(', ');
+    const where = sessionLabel(session.sessionId);
+    const evidence = states.map((s) => stateEvidence(s, reactionUnseen(busTapped, s)
+      ? `${s.state} in ${where}: the page's commands are not visible (no bus tapped), so its reaction cannot be seen`
+      : `${s.state} in ${where}: no WebChat.injectMessage or WebChat.endChat within 3 s`));
+    const common = {
+      rule: 'no-finalize-reaction', key: `no-finalize-reaction:${sessionKey(session.sessionId)}`, evidence,
+      sessionId: session.sessionId, quotes: [...states.map((s) => s.state), session.sessionId],
+    };
+    if (!seen.length) {
+      return [finding({
+        ...common, severity: 'info',
+        title: `The page's reaction to ${plural(states.length, 'end of segment')} (${names(states)}) cannot be seen: no bus was tapped`,
+        why: 'CX Lens sees the page\'s reaction (WebChat.injectMessage or WebChat.endChat) on the bus, and this source has none (a HAR holds the chat API\'s responses, not the page\'s commands). Should nothing react, the widget stays open after Finalizing or Completed, and a customer\'s "thank you" opens a new segment that an agent must handle for nothing.',
+        fix: unseenFinalizeFix,
+      })];
+    }
     return [finding({
-      rule: 'no-finalize-reaction', severity: 'warning', key: `no-finalize-reaction:${sessionKey(session.sessionId)}`,
-      title: `Nothing reacted to ${plural(states.length, 'end of segment')} (${[...new Set(states.map((s) => s.state))].join(', ')})`,
+      ...common, severity: 'warning',
+      title: `Nothing reacted to ${plural(seen.length, 'end of segment')} (${names(seen)})`,
       why: 'After Finalizing or Completed the widget stays open: a customer\'s "thank you" opens a new segment that an agent must handle for nothing.',
-      evidence: states.map((s) => stateEvidence(s, `${s.state} in ${sessionLabel(session.sessionId)}: no WebChat.injectMessage or WebChat.endChat within 3 s`)),
       fix: finalizeFix,
-      sessionId: session.sessionId,
     })];
   });
 
-export const segmentAfterFinalize: Rule = ({ timeline }) =>
+export const segmentAfterFinalize: Rule = ({ timeline, busTapped }) =>
   timeline.sessions.flatMap((session) => {
     if (!session.flags.length) return [];
     const wanted = new Set(session.flags.flatMap((f) => [f.messageKey, f.afterStateKey]));
@@ -53,6 +79,11 @@ export const segmentAfterFinalize: Rule = ({ timeline }) =>
       const state = rows.get(flag.afterStateKey);
       return state?.kind === 'state' && state.reaction?.kind === 'inject';
     });
+    // Without the page's commands (a HAR), whether it notified the customer is not known.
+    const unseen = session.flags.every((flag) => {
+      const state = rows.get(flag.afterStateKey);
+      return state?.kind === 'state' && reactionUnseen(busTapped, state);
+    });
     return [finding({
       rule: 'segment-after-finalize', severity: 'warning', key: `segment-after-finalize:${sessionKey(session.sessionId)}`,
       title: `The customer wrote after the segment ended: ${plural(session.flags.length, 'new segment')} opened`,
@@ -60,8 +91,9 @@ export const segmentAfterFinalize: Rule = ({ timeline }) =>
       evidence,
       fix: notified
         ? { text: 'The page injected its closing notice and the customer still wrote. If that happens often, end the chat instead of notifying (WebChat.endChat, or the handler\'s "always end" behaviour), or word the notice so no reply is expected.' }
-        : finalizeFix,
+        : unseen ? unseenFinalizeFix : finalizeFix,
       sessionId: session.sessionId,
+      quotes: [...session.flags.map((f) => f.afterState), session.sessionId],
     })];
   });
 
@@ -81,6 +113,7 @@ export const finalizeReactionFailed: Rule = ({ timeline, now }) =>
       title: `${command} sent after the segment ended did not work`,
       why: `The page reacted to ${rows[0]!.state}, but the bus ${rows[0]!.reaction!.outcome === 'pending' ? 'never settled' : rows[0]!.reaction!.outcome} the command: the customer sees no notice and the chat stays open.`,
       evidence: rows.map((r) => stateEvidence(r, `${r.state}: ${command} by ${r.reaction!.commander ?? '?'} → ${r.reaction!.outcome}`)),
+      quotes: [command, ...rows.flatMap((r) => [r.state, r.reaction!.commander]), session.sessionId],
       fix: {
         text: command === 'WebChat.injectMessage'
           ? 'WebChat.injectMessage needs the WebChat plugin ready and an open chat window; send it with {type: "text", text}. Look at the command\'s row for the reason the bus gave.'
@@ -94,7 +127,9 @@ function groupByCommand(rows: StateRow[]): Map<string, StateRow[]> {
   const out = new Map<string, StateRow[]>();
   for (const r of rows) {
     const c = r.reaction!.command ?? '?';
-    out.set(c, [...(out.get(c) ?? []), r]);
+    const list = out.get(c);
+    if (list) list.push(r);
+    else out.set(c, [r]);
   }
   return out;
 }
@@ -106,13 +141,16 @@ export const malformedResponse: Rule = ({ timeline }) => {
   const byReason = new Map<string, typeof items>();
   for (const item of items) {
     const reason = item.title.replace(/\[\d+\]/g, '[n]');
-    byReason.set(reason, [...(byReason.get(reason) ?? []), item]);
+    const list = byReason.get(reason);
+    if (list) list.push(item);
+    else byReason.set(reason, [item]);
   }
   return [...byReason].map(([reason, list]) => finding({
     rule: 'malformed-response', severity: 'error', key: `malformed-response:${reason}`,
     title: `${plural(list.length, 'chat API response')} the Widgets transport cannot read`,
     why: `${list[0]!.title.replace(/^Malformed chat API response: /, '')}. The real transport throws on it, so the messages it carries never reach the widget.`,
     evidence: list.map((i) => ({ tab: 'states' as const, key: i.key, label: label(`${i.url ?? ''} ${i.title}`), time: i.time })),
+    quotes: list.map((i) => i.url),
     fix: {
       text: 'The server (or a proxy in front of it) must answer {status:{code:"SUCCESS"}, data:{messages:[…], lastDeliveredIndex, chatEnded}, operationId, referenceId}: every item of data.messages a message with from.type.',
     },

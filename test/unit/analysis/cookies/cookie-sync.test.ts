@@ -191,4 +191,17 @@ describe('buildCookieSync', () => {
     expect(rows.trusted).toContain(CUT_DEPTH);
     expect(rows.trusted!.length).toBeLessThan(1000);
   });
+  it('cookie expiries and times no Date holds (±1e300, NaN, Infinity) are said, not thrown on', () => {
+    for (const far of [1e300, -1e300, NaN, Infinity, -Infinity, 8.64e15 + 1]) {
+      const entries = healthy();
+      entries[0] = ['ifr', { ...facts('iframe', [cookie(`cx-lens-cookie.${NAME}`, 'aaaa1111', 'bbbb0000', far)], { trustedDomains: [A] }), time: far }];
+      entries[6] = ['top', { ...reply(530, 's-1', { result: { saved: true, expires: far } }), time: far }];
+      const sync = buildCookieSync(store(entries), ctx({ now: far }));
+      const rows = Object.fromEntries(sync.rows.map((r) => [r.key, r.value]));
+      expect(rows['iframe-cookie']).toBe(`present, 40 chars, #bbbb0000 (session #aaaa1111), expires at ${String(far)} (not a date)`);
+      expect(rows['last-save']).toBe('saved at --:--:--.---');
+    }
+    const ok = buildCookieSync(store(healthy()), ctx());
+    expect(Object.fromEntries(ok.rows.map((r) => [r.key, r.value]))['iframe-cookie']).toContain(`expires ${new Date(4e12).toISOString()}`);
+  });
 });

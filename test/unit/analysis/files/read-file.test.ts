@@ -24,3 +24,16 @@ describe('readFileText', () => {
     expect(pauses).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('readFileText at once', () => {
+  it('without a pause, a file that has text() is read by it (one string, no slices to join)', async () => {
+    let sliced = 0;
+    const file: FileLike = { name: 'f.json', size: 4, slice: () => { sliced++; throw new Error('sliced'); }, text: async () => '{"a"' };
+    expect(await readFileText(file)).toBe('{"a"');
+    expect(sliced).toBe(0);
+    // With a pause (the panel's own thread), it reads in slices to let the UI breathe.
+    const blob = new Blob(['{"b":1}']);
+    const both: FileLike = { name: 'g.json', size: blob.size, slice: (a, b) => blob.slice(a, b), text: async () => { throw new Error('text'); } };
+    expect(await readFileText(both, async () => {})).toBe('{"b":1}');
+  });
+});

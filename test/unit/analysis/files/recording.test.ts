@@ -7,7 +7,8 @@ import { buildRecording, recordingJson, RECORDING_FORMAT, RECORDING_VERSION, typ
 import { OpenError, parseFile } from '../../../../src/analysis/files/parse';
 import { loadFile } from '../../../../src/analysis/files/load';
 import { harChatEntries } from '../../../../src/analysis/files/har';
-import { pollResponseBody, stateMessage } from '../../fakes/chat-api';
+import { LARGE, largePollBody, pollResponseBody, stateMessage } from '../../fakes/chat-api';
+import { runRules } from '../../../../src/analysis/findings/engine';
 import { busRows, cookieVerdict, injectionOf, realText, timelineOf } from './helpers';
 import { connected, ev } from '../fixtures';
 
@@ -129,7 +130,9 @@ describe('a HAR file', () => {
       null, 'junk', { request: null },
       chat, base64,
     ];
-    expect(harChatEntries(JSON.parse(har(entries))).entries).toEqual([chat, base64]);
+    // The base64 body comes decoded: parsing (in the parse worker) decodes it, not the panel's thread.
+    const decoded = { ...base64, response: { ...base64.response, content: { text: atob(base64.response!.content!.text!) } } };
+    expect(harChatEntries(JSON.parse(har(entries))).entries).toEqual([chat, decoded]);
     const file = parseFile(har(entries), 'customer.har');
     expect(file).toMatchObject({ kind: 'har', page: 'https://shop.example.com/help', time: T0 + 1100, records: [] });
     const models = await loadFile(file);
@@ -178,6 +181,47 @@ describe('a file that cannot be opened says why', () => {
     const text = realText('real-sync-end');
     for (const cut of [text.length - 5, Math.floor(text.length / 2), 100]) {
       expect(message(text.slice(0, cut), 'real.json')).toMatch(/^real\.json ends before its JSON does: the file is cut off/);
+    }
+  });
+});
+
+describe('large and extreme files', () => {
+  const har = (entries: unknown[]) => JSON.stringify({ log: { version: '1.2', pages: [{ title: 'https://shop.example.com/help' }], entries } });
+
+  it('a HAR with a 200,000-item chat response (as base64) opens: States lists its items, every rule runs', async () => {
+    const body = largePollBody(LARGE, { lastDeliveredIndex: '1-0', chatEnded: false });
+    const entry = harEntry(`${API}/s1/messages`, Buffer.from(body).toString('base64'));
+    entry.response!.content!.encoding = 'base64';
+    const file = parseFile(har([entry]), 'big.har');
+    // Decoded while parsing (in the parse worker for the panel), not when the panel loads it.
+    expect(file.harEntries[0]!.response!.content).toEqual({ text: body, encoding: undefined });
+    const models = await loadFile(file);
+    const t = models.states.timeline(file.clock);
+    expect(t.problems).toHaveLength(LARGE);
+    const { findings, failed } = runRules(models, file.clock);
+    expect(failed).toEqual([]);
+    expect(findings.map((f) => f.rule)).toEqual(['malformed-response']);
+  }, 60_000);
+
+  it("a file's times and counts of ±1e300, Infinity (1e400) and NaN open and are judged without throwing", async () => {
+    const frame = { docId: 'a', frameId: 0, url: 'https://shop.example/', origin: 'https://shop.example', top: true, seenAt: 1 };
+    for (const far of ['1e300', '-1e300', '1e400', '-1e400', '"NaN"']) {
+      const records = [
+        `{"docId":"a","record":{"t":"cookie-facts","seq":1,"time":${far},"role":"page","url":"https://shop.example/","origin":"https://shop.example","cookies":[{"name":"s","length":${far},"value":"v","session":"x","expires":${far}}],"cookiesLeftOut":${far}}}`,
+        `{"docId":"a","record":{"t":"channel-gap","seq":2,"time":1,"channel":${far},"other":${far},"from":${far},"to":${far},"origins":[{"origin":"o","count":${far}}]}}`,
+        `{"docId":"a","record":{"t":"command","seq":3,"time":${far},"id":1,"name":"WebChat.open","commander":"x","options":{}}}`,
+      ];
+      const text = `{"format":"cx-lens-recording","version":1,"savedAt":${far},"page":"","frames":[${JSON.stringify({ frame, gone: false, dropped: 0 })}],` +
+        `"records":[${records.join(',')}],"network":[{"url":"${API}/s1/messages","time":${far},"body":${JSON.stringify(pollResponseBody([stateMessage('Finalizing', 'f', '1', 'x')]))}}],"injection":{"settings":{}}}`;
+      const file = parseFile(text, 'far.json');
+      const models = await loadFile(file);
+      const { failed } = runRules(models, file.clock);
+      expect(failed).toEqual([]);
+      cookieVerdict(models, file.clock);
+      timelineOf(models, file.clock);
+      const harFile = parseFile(har([{ ...harEntry(`${API}/s1/messages`, pollResponseBody([stateMessage('Completed', 'c', '1', 'x')])), time: JSON.parse(far === '"NaN"' ? '0' : far.replace('1e400', '1e308')) }]), 'far.har');
+      expect(Number.isFinite(harFile.time) && Math.abs(harFile.time) <= 8.64e15).toBe(true);
+      expect(runRules(await loadFile(harFile), harFile.clock).failed).toEqual([]);
     }
   });
 });

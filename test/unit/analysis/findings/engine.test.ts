@@ -1,9 +1,12 @@
 // The engine: every rule over one context, sorted by severity, one finding per key, records the
 // page made never counted, a rule that throws not taking the others down.
 import { describe, expect, it, vi } from 'vitest';
-import { computeFindings, RULES } from '../../../../src/analysis/findings/engine';
+import { computeFindings, RULES, runRules } from '../../../../src/analysis/findings/engine';
+import { malformedResponse } from '../../../../src/analysis/findings/rules/states';
+import { sessionLost } from '../../../../src/analysis/findings/rules/session';
+import { LARGE, largePollBody } from '../../fakes/chat-api';
 import type { InjectRecord } from '../../../../src/shared/protocol';
-import { T0, cmd, ev, out, pageMade, plugin, received, registrations, started, stateAt, status, tab, textAt } from './helpers';
+import { T0, cmd, ev, out, pageMade, plugin, received, registrations, response, started, stateAt, status, tab, textAt } from './helpers';
 
 /** A log where many rules fire: a lost session, a misspelt command, a missing reaction, a rejection. */
 function troubled() {
@@ -58,4 +61,83 @@ describe('computeFindings', () => {
       spy.mockRestore();
     }
   });
+});
+
+describe('runRules: a rule that fails is said, never "nothing is wrong"', () => {
+  /** A registered command that never settles: command-never-settled, read from the Bus rows only. */
+  const neverSettles = () => [...registrations(), cmd(100, 7, 'WebChat.open')];
+
+  it('a rule that throws is listed with its error; the others are still reported', () => {
+    const t = troubled();
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const rules = RULES as ((...args: unknown[]) => unknown)[];
+    const saved = rules[0]!;
+    rules[0] = () => {
+      throw new RangeError('Maximum call stack size exceeded');
+    };
+    try {
+      const { findings, failed } = runRules(t.models, T0 + 20_000);
+      expect(failed).toEqual([{ rule: 'rule 1', error: 'RangeError: Maximum call stack size exceeded' }]);
+      expect(findings.map((f) => f.rule)).toContain('unknown-command');
+    } finally {
+      rules[0] = saved;
+      spy.mockRestore();
+    }
+  });
+
+  it('names a failing rule by its name, and a rule that returns no list fails too', () => {
+    const t = tab();
+    t.feed(...neverSettles());
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const rules = RULES as unknown[];
+    const i = RULES.indexOf(malformedResponse);
+    const j = RULES.indexOf(sessionLost);
+    rules[j] = () => null;
+    try {
+      // The rule's own function, made to fail by its input: its name survives a minified build.
+      const broken = { ...t.models, states: { ...t.models.states, timeline: () => ({ ...t.models.states.timeline(T0), responses: null }) } } as never;
+      const { findings, failed } = runRules(broken, T0 + 60_000);
+      expect(failed.map((f) => f.rule)).toEqual(expect.arrayContaining(['malformed-response', `rule ${j + 1}`]));
+      expect(failed.find((f) => f.rule === `rule ${j + 1}`)!.error).toBe('TypeError: the rule returned no list');
+      expect(i).toBeGreaterThanOrEqual(0);
+      expect(findings.map((f) => f.rule)).toContain('command-never-settled');
+    } finally {
+      rules[j] = sessionLost;
+      spy.mockRestore();
+    }
+  });
+
+  it('a part of the context that cannot be built fails the rules that read it; the others go on', () => {
+    const t = tab();
+    t.feed(...neverSettles());
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const broken = { ...t.models, states: { ...t.models.states, timeline: () => { throw new RangeError('Maximum call stack size exceeded'); } } } as never;
+      const { findings, failed } = runRules(broken, T0 + 60_000);
+      expect(failed.map((f) => f.rule)).toEqual(expect.arrayContaining(['no-finalize-reaction', 'segment-after-finalize', 'malformed-response', 'chat-api-error']));
+      expect(failed[0]!.error).toBe('ContextUnavailable: the States timeline could not be computed (RangeError: Maximum call stack size exceeded)');
+      expect(failed.map((f) => f.rule)).not.toContain('command-never-settled');
+      expect(findings.map((f) => f.rule)).toEqual(['command-never-settled']);
+      // computeFindings gives the findings alone.
+      expect(computeFindings(broken, T0 + 60_000).map((f) => f.rule)).toEqual(['command-never-settled']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('a live chat API response of 200,000 items: every rule runs, and a command that never settles afterwards is reported', () => {
+    const t = tab();
+    t.network(response(0, largePollBody()));
+    t.network(response(10, largePollBody(LARGE, { lastDeliveredIndex: '1-0', chatEnded: false })));
+    t.feed(...neverSettles());
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const { findings, failed } = runRules(t.models, T0 + 60_000);
+      expect(failed).toEqual([]);
+      expect(findings.map((f) => f.rule).sort()).toEqual(['command-never-settled', 'malformed-response']);
+      expect(errors).not.toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
+    }
+  }, 60_000);
 });

@@ -1,7 +1,7 @@
 // The Findings tab's live state: throttled recomputation, first sighting kept, counts, clear.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FindingsModel } from '../../../../src/analysis/findings/findings-model';
-import { computeFindings } from '../../../../src/analysis/findings/engine';
+import { computeFindings, runRules } from '../../../../src/analysis/findings/engine';
 import { T0, cmd, out, registrations, started, received, stateAt, tab } from './helpers';
 
 function counted(t: ReturnType<typeof tab>) {
@@ -99,5 +99,39 @@ describe('FindingsModel on a log that is costly to compute', () => {
     expect(calls).toBe(2);
     model.current(T0 + 3000);
     expect(calls).toBe(3);
+  });
+});
+
+describe('FindingsModel: rules that fail', () => {
+  it('keeps the rules that failed with the findings of the others, and bumps its version when that changes', () => {
+    const t = tab();
+    t.feed(...registrations(), cmd(100, 1, 'WebChat.opne'));
+    let broken = true;
+    const model = new FindingsModel(t.models, {
+      timer: () => 0,
+      compute: (m, now) => {
+        const result = runRules(m, now);
+        return broken ? { findings: result.findings, failed: [{ rule: 'malformed-response', error: 'RangeError: Maximum call stack size exceeded' }] } : result;
+      },
+    });
+    expect(model.current(T0 + 10_000).map((f) => f.rule)).toEqual(['unknown-command']);
+    expect(model.failed(T0 + 10_000)).toEqual([{ rule: 'malformed-response', error: 'RangeError: Maximum call stack size exceeded' }]);
+    const version = model.version;
+    broken = false;
+    expect(model.refresh(T0 + 10_000).map((f) => f.rule)).toEqual(['unknown-command']);
+    expect(model.failed(T0 + 10_000)).toEqual([]);
+    expect(model.version).toBe(version + 1);
+  });
+
+  it('by default runs the engine, which says which rules failed', () => {
+    const t = tab();
+    const model = new FindingsModel({ ...t.models, states: { ...t.models.states, timeline: () => { throw new RangeError('deep'); } } } as never);
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(model.current(T0)).toEqual([]);
+      expect(model.failed(T0).map((f) => f.rule)).toContain('no-finalize-reaction');
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -25,7 +25,7 @@ describe('the Findings view logic', () => {
 
   it('keeps the tab usable when a rule throws: the error with the last findings', () => {
     const ok = shownFindings({ current: () => [f('b', 'warning', 1), f('a', 'error', 1)] }, 1000);
-    expect(ok).toEqual({ findings: [expect.objectContaining({ key: 'a' }), expect.objectContaining({ key: 'b' })], error: null });
+    expect(ok).toEqual({ findings: [expect.objectContaining({ key: 'a' }), expect.objectContaining({ key: 'b' })], error: null, failed: [] });
     const failed = shownFindings({ current: () => { throw new Error('rule broke'); } }, 2000, ok.findings);
     expect(failed.error).toBe('rule broke');
     expect(failed.findings.map((x) => x.key)).toEqual(['a', 'b']);

@@ -181,3 +181,29 @@ describe('layoutChart: large logs', () => {
     expect(layout.bands[0]!.title).toContain('50 segments');
   });
 });
+
+describe('layoutChart: extreme sessions', () => {
+  it('100,000 segments (an Active each): the bands end at the next start in one pass, not a search per segment', () => {
+    const segments: Segment['rows'][] = [];
+    for (let i = 0; i < 100_000; i++) segments.push(i % 10 === 3 ? [] : [st(`a${i}`, 'Active', i * 10)]);
+    const layout = layoutChart({ session: session(...segments), width: 1000, now: NOW });
+    expect(layout.bands.length).toBeGreaterThan(0);
+    expect(layout.bands.length).toBeLessThanOrEqual(100_000);
+    // The bands tile the plot: each ends where the next one starts, the last at the plot's right
+    // (at least 1 px wide).
+    layout.bands.slice(0, -1).forEach((band, i) => expect(band.x + band.width).toBeCloseTo(Math.max(band.x + 1, layout.bands[i + 1]!.x), 5));
+    const last = layout.bands.at(-1)!;
+    expect(last.x + last.width).toBeCloseTo(Math.max(layout.plot.right, last.x + 1), 5);
+    expect(layout.bins.filter((b) => b.lane === 'states').reduce((n, b) => n + b.count, 0)).toBe(90_000);
+  }, 30_000);
+
+  it('times of ±1e300 and the largest numbers lay out without throwing; no bin is lost to a NaN position', () => {
+    for (const far of [1e300, -1e300, Number.MAX_VALUE, -Number.MAX_VALUE]) {
+      const rows = [st('a', 'Active', 0), { ...st('f', 'Finalizing', 0, { kind: 'none' }), seenAt: far }, { ...msg('c', 'customer', 0), seenAt: far }];
+      const layout = layoutChart({ session: session(rows), width: 800, now: NOW });
+      expect(layout.states).toHaveLength(2);
+      const binnedMany = layoutChart({ session: session(rows.concat(Array.from({ length: 50 }, (_, i) => ({ ...st(`x${i}`, 'Active', i), seenAt: i % 2 ? far : -far })))), width: 800, now: NOW, laneCap: 5 });
+      expect(binnedMany.bins.filter((b) => b.lane === 'states').reduce((n, b) => n + b.count, 0)).toBe(52);
+    }
+  });
+});

@@ -2,10 +2,11 @@
 // ChatNetworkEntry items in the store.
 import { describe, expect, it } from 'vitest';
 import {
-  ChatNetworkStore, collect, decodeBody, isChatMessagesResponse, toChatEntry, type HarEntryLike,
+  ChatNetworkStore, LIVE_BODY_MAX_CHARS, base64Bytes, collect, decodeBody, isChatMessagesResponse, readBody, toChatEntry, type HarEntryLike,
 } from '../../../../src/analysis/states/network';
 import { buildTimeline } from '../../../../src/analysis/states/timeline';
-import { pollResponseBody, stateMessage } from '../../fakes/chat-api';
+import { createTabModels } from '../../../../src/analysis/store/tab-models';
+import { LARGE, largePollBody, pollResponseBody, stateMessage } from '../../fakes/chat-api';
 
 const API = 'https://api.example.com/nexus/v3/chat/sessions';
 const T0 = Date.parse('2024-05-01T10:00:00.000Z');
@@ -69,5 +70,55 @@ describe('network source', () => {
     const entry = har(`${API}/s1/messages`, null, { getContent: undefined, response: { status: 200, content: { text: btoa(pollResponseBody([state('Finalizing', 'x')])), encoding: 'base64' } } });
     collect(store, entry);
     expect(buildTimeline({ records: [], network: store.entries }, T0).sessions[0]!.segments[0]!.rows).toMatchObject([{ state: 'Finalizing', sourceLabel: 'network' }]);
+  });
+});
+
+describe('network source: large and extreme responses', () => {
+  it('a live 200,000-item response (0.4 MB) goes into the store and the States timeline, its items as problems', () => {
+    const models = createTabModels({ now: () => T0 + 60_000 });
+    collect(models.states.network, har(`${API}/s1/messages`, largePollBody()));
+    expect(models.states.network.entries).toHaveLength(1);
+    const t = models.states.timeline(T0 + 60_000);
+    expect(t.problems).toHaveLength(LARGE);
+    expect(t.responses).toHaveLength(1);
+  });
+
+  it('a live body larger than the panel reads is not decoded on its thread: marked too large, with its size', () => {
+    const store = new ChatNetworkStore();
+    const body = btoa(pollResponseBody([state('Finalizing', 'big')]));
+    let decoded = false;
+    const entry = har(`${API}/s1/messages`, null, { getContent: (cb) => ((decoded = true), cb(body, 'base64')) });
+    collect(store, entry, 100);
+    expect(decoded).toBe(true); // read from DevTools, never decoded
+    expect(store.entries[0]).toMatchObject({ body: null, bodyUnread: `the response body (${Math.ceil(body.length / 1024)} KB of base64) is too large to read in the panel, which reads up to 1 KB of a live response` });
+    const t = buildTimeline({ records: [], network: store.entries }, T0);
+    expect(t.problems).toMatchObject([{ code: 'no-body', message: store.entries[0]!.bodyUnread }]);
+    // The default cap: 16 MB.
+    expect(LIVE_BODY_MAX_CHARS).toBe(16 * 1024 * 1024);
+    expect(readBody('x'.repeat(LIVE_BODY_MAX_CHARS + 1), undefined).unread).toMatch(/^the response body \(16 MB\) is too large/);
+    expect(readBody('{}', 'base64')).toEqual({ body: null });
+    expect(readBody(btoa('{}'), 'base64')).toEqual({ body: '{}' });
+  });
+
+  it('decodes base64 a slice at a time, as Node decodes it, and refuses what is no base64', () => {
+    const bytes = new Uint8Array(3 * (1 << 20) + 7).map((_, i) => (i * 7919) % 256);
+    const b64 = Buffer.from(bytes).toString('base64');
+    // (Compared as Buffers: toEqual walks a typed array item by item.)
+    const same = (decoded: Uint8Array | null) => decoded !== null && Buffer.from(decoded).equals(Buffer.from(bytes));
+    expect(same(base64Bytes(b64))).toBe(true);
+    expect(same(base64Bytes(b64.replace(/(.{76})/g, '$1\n')))).toBe(true); // MIME line breaks
+    expect(same(base64Bytes(b64.replace(/=+$/, '')))).toBe(true); // no padding
+    expect(base64Bytes('')).toEqual(new Uint8Array(0));
+    expect(base64Bytes('%%%')).toBeNull();
+    expect(base64Bytes(`${'A'.repeat(1 << 20)}%`)).toBeNull();
+    const text = 'é'.repeat(1_000_000);
+    expect(decodeBody(Buffer.from(text).toString('base64'), 'base64')).toBe(text);
+  });
+
+  it('times of a HAR entry that no Date holds: the response is timed from its start', () => {
+    for (const time of [1e300, -1e300, Infinity, NaN, Number.MAX_VALUE, 8.64e15]) {
+      expect(toChatEntry(har(`${API}/s1/messages`, null, { time }), '{}').time).toBe(T0);
+    }
+    expect(toChatEntry(har(`${API}/s1/messages`, null, { startedDateTime: '+275760-09-13T00:00:00.001Z' }), '{}').time).toBeGreaterThan(0);
   });
 });

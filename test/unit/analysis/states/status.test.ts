@@ -38,3 +38,17 @@ describe('problem list', () => {
     expect(items[1]!.title).toContain('unknown interaction state "Parked"');
   });
 });
+
+describe('problem list: large input', () => {
+  it('2,000 malformed responses of 100 bad items each are listed in one pass over their 200,000 problems', () => {
+    const url = `${API}/s1/messages`;
+    const bad = { lastDeliveredIndex: '1-0', chatEnded: false };
+    const network = Array.from({ length: 2000 }, (_, i) => ({ url, method: 'GET', status: 200, time: T0 + i, body: pollResponseBody(new Array(100).fill(bad)) }));
+    const timeline = buildTimeline({ records: [], network }, T0 + 10_000);
+    expect(timeline.problems).toHaveLength(200_000);
+    const items = problemItems(timeline);
+    expect(items).toHaveLength(2000);
+    expect(items.every((i) => i.code === 'malformed-response' && i.detail.length === 99)).toBe(true);
+    expect(items.map((i) => i.time)).toEqual(network.map((n) => n.time));
+  }, 60_000);
+});

@@ -3,6 +3,7 @@ import { buildTimeline, REACTION_WINDOW_MS, type StateRow, type Timeline } from 
 import { buildSyntheticMessageReceived } from '../../../../src/page/inject/states-synthetic';
 import type { CaptureRecord, Copied } from '../../../../src/shared/protocol';
 import type { ChatNetworkEntry } from '../../../../src/shared/interaction-states';
+import { LARGE, largePollBody } from '../../fakes/chat-api';
 
 const SESSION = 'sess-1';
 const URL_POLL = `https://api.example.com/nexus/v3/chat/sessions/${SESSION}/messages?operationId=o`;
@@ -173,5 +174,67 @@ describe('buildTimeline: bad input', () => {
     expect(t.responses.map((r) => [r.sessionId, r.malformed !== null, r.states])).toEqual([[SESSION, true, 1], [SESSION, true, 0]]);
     expect(t.problems.map((p) => p.code)).toEqual(['not-a-message', 'invalid-json']);
     expect(stateRows(t).map((r) => r.state)).toEqual(['Finalizing']);
+  });
+});
+
+describe('buildTimeline: large and extreme input', () => {
+  it('a response of 200,000 items (0.4 MB) is read, not a stack overflow: each item a problem, in one pass', () => {
+    const body = largePollBody();
+    expect(body.length).toBeLessThan(500_000);
+    const t = buildTimeline({ records: [], network: [{ url: URL_POLL, time: T0, body }] }, LATER);
+    expect(t.problems).toHaveLength(LARGE);
+    expect(t.problems[LARGE - 1]!.where).toBe(`data.messages[${LARGE - 1}]`);
+    expect(t.responses).toHaveLength(1);
+    // On the bus too: a messageReceived event with as many items.
+    const bus = buildTimeline({ records: [received(0, new Array(LARGE).fill(0))] }, LATER);
+    expect(bus.problems).toHaveLength(LARGE);
+  });
+
+  it('50,000 messages of one index, each with its own id, merge in linear time (each lookup reads one candidate, not all)', () => {
+    const n = 50_000;
+    const sameIndex = Array.from({ length: n }, (_, i) => ({ ...text('Agent', 0, `a${i}`), index: '7' }));
+    // And the same messages on the bus, without their ids: each merges with the first of its index.
+    const t = buildTimeline({ records: [received(5, [onBus({ ...text('Agent', 0), index: '7' })])], network: [poll(0, sameIndex)] }, LATER);
+    const rows = t.sessions[0]!.segments.flatMap((g) => g.rows);
+    expect(rows).toHaveLength(n);
+    expect(rows[0]).toMatchObject({ id: 'a0', sourceLabel: 'bus network' });
+  });
+
+  it('each Finalizing finds its reaction among thousands of commands (sorted, found by halving)', () => {
+    const states = Array.from({ length: 10_000 }, (_, i) => received(i * 10_000, [onBus(state(i % 2 ? 'Finalizing' : 'Active', i * 10_000, `s${i}`))]));
+    // A command 30 ms after every other Finalizing, and a flood of them long after.
+    const commands = [
+      ...Array.from({ length: 2500 }, (_, i) => command((4 * i + 1) * 10_000 + 30, 'WebChat.endChat', i)),
+      ...Array.from({ length: 20_000 }, (_, i) => command(200_000_000 + i, 'WebChat.injectMessage', 10_000 + i)),
+    ];
+    const t = buildTimeline({ records: [...states, ...commands] }, T0 + 300_000_000);
+    const finalizing = stateRows(t).filter((r) => r.state === 'Finalizing');
+    expect(t.sessions[0]!.segments).toHaveLength(5000);
+    expect(finalizing).toHaveLength(5000);
+    finalizing.forEach((r, i) => expect(r.reaction).toMatchObject(i % 2 ? { kind: 'none' } : { kind: 'end', afterMs: 30 }));
+  });
+
+  it('indexes of millions of digits are ordered by their value in linear time (BigInt of each took seconds)', () => {
+    const long = '9'.repeat(6_000_000);
+    const t = buildTimeline({ records: [], network: [poll(0, [
+      { ...state('Completed', 0, 'b'), utcTime: undefined, index: `1${long}` },
+      { ...state('Active', 0, 'a'), utcTime: undefined, index: long },
+      { ...state('Finalizing', 0, 'c'), utcTime: undefined, index: `0${long}0` },
+      { ...state('Active', 0, 'd'), utcTime: undefined, index: `00${long}` },
+    ])] }, LATER);
+    expect(stateRows(t).map((r) => r.key)).toEqual(['a', 'd', 'b', 'c']);
+  }, 60_000);
+
+  it('times of ±1e300, NaN and Infinity build a timeline: nothing throws, and the order is kept', () => {
+    for (const time of [1e300, -1e300, NaN, Infinity, -Infinity, Number.MAX_VALUE]) {
+      const records: CaptureRecord[] = [
+        { ...received(0, [onBus(state('Finalizing', 0, 'f'))]), time },
+        { ...command(0, 'WebChat.endChat', 1), time },
+        { ...outcome(0, 1, 'resolved'), time },
+      ];
+      const network = [{ ...poll(0, [{ ...state('Completed', 0, 'c'), utcTime: 'nope' }]), time }];
+      const t = buildTimeline({ records, network }, time);
+      expect(stateRows(t).map((r) => r.state).sort()).toEqual(['Completed', 'Finalizing']);
+    }
   });
 });

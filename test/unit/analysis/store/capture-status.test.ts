@@ -61,9 +61,42 @@ describe('captureStatus', () => {
   });
 });
 
+describe('a frame whose hook could not record everything', () => {
+  it('shows that frame as partial, with the number missed and why, never as captured whole', () => {
+    const m = createTabModels();
+    connected(m.store, 'a');
+    m.store.feed.frame(frame('i', false, 'http://127.0.0.1:8761/frame.html'));
+    m.store.feed.records('a', [status({ cxbus: 'tapped', plugins: ['App'] }), ev('App.ready')], 0);
+    m.store.feed.records('i', [status({ cxbus: 'tapped', unrecorded: { count: 3, reason: 'recording an event: TypeError: push refused' } })], 0);
+    const s = statusOf(m, Date.now());
+    expect(s.state).toBe('capturing');
+    expect(s.message).toContain('top frame localhost:8760, iframe 127.0.0.1:8761 (partial: 3 records not recorded (recording an event: TypeError: push refused))');
+    expect(s.frames.map((f) => [f.top, f.unrecorded])).toEqual([[true, 0], [false, 3]]);
+    expect(s.losses.notRecorded).toBe(3);
+    expect(lossText(s.losses)).toContain('3 not recorded by the hook');
+    expect(lossText(lossesOf({ dropped: 0, tooLarge: 0, lost: 0, status: { cxbus: 'tapped', quickBus: false, plugins: [], problems: [], unrecorded: { count: 3, reason: 'x' } } })))
+      .toBe('3 lost: 3 not recorded by the hook');
+  });
+
+  it('a frame that recorded nothing at all but says it missed records is listed as partial too', () => {
+    const m = createTabModels();
+    connected(m.store, 'a');
+    m.store.feed.frame(frame('i', false, 'http://127.0.0.1:8761/frame.html'));
+    m.store.feed.records('a', [status({ cxbus: 'tapped' })], 0);
+    m.store.feed.records('i', [status({ cxbus: 'absent', unrecorded: { count: 1, reason: 'x' } })], 0);
+    expect(statusOf(m, Date.now()).message).toContain('iframe 127.0.0.1:8761 (partial: 1 record not recorded (x))');
+  });
+
+  it('takes the count from the page as data: a count that is no positive number is none', () => {
+    for (const unrecorded of [{ count: -4, reason: 'x' }, { count: 0, reason: 'x' }, { count: 'many', reason: 'x' }, { count: Infinity, reason: 'x' }]) {
+      expect(lossesOf({ dropped: 0, tooLarge: 0, lost: 0, status: { cxbus: 'tapped', quickBus: false, plugins: [], problems: [], unrecorded: unrecorded as never } }).notRecorded).toBe(0);
+    }
+  });
+});
+
 describe('losses by reason', () => {
   it('names each reason: buffer full as far as the gaps show it, too large as the relay counts it, the rest as missing', () => {
-    expect(lossesOf({ dropped: 0, tooLarge: 0, lost: 0 })).toEqual({ bufferFull: 0, tooLarge: 0, other: 0, total: 0 });
+    expect(lossesOf({ dropped: 0, tooLarge: 0, lost: 0 })).toEqual({ notRecorded: 0, bufferFull: 0, tooLarge: 0, other: 0, total: 0 });
     expect(lossText(lossesOf({ dropped: 0, tooLarge: 0, lost: 0 }))).toBe('');
     // Too large before the panel saw a gap (no later record yet): counted at once.
     expect(lossText(lossesOf({ dropped: 0, tooLarge: 8, lost: 0 }))).toBe('8 lost: 8 too large to send');
@@ -71,7 +104,7 @@ describe('losses by reason', () => {
     expect(lossesOf({ dropped: 500, tooLarge: 0, lost: 300 })).toMatchObject({ bufferFull: 300, total: 300 });
     expect(lossText(lossesOf({ dropped: 10, tooLarge: 2, lost: 15 }))).toBe('15 lost: 10 page buffer full, 2 too large to send, 3 missing');
     // Gaps of page-made records the relay did not keep (their own budget) are no loss.
-    expect(lossesOf({ dropped: 0, tooLarge: 0, lost: 4000, pageMadeDropped: 4000 })).toEqual({ bufferFull: 0, tooLarge: 0, other: 0, total: 0 });
+    expect(lossesOf({ dropped: 0, tooLarge: 0, lost: 4000, pageMadeDropped: 4000 })).toEqual({ notRecorded: 0, bufferFull: 0, tooLarge: 0, other: 0, total: 0 });
     expect(lossText(lossesOf({ dropped: 10, tooLarge: 2, lost: 4015, pageMadeDropped: 4000 }))).toBe('15 lost: 10 page buffer full, 2 too large to send, 3 missing');
   });
 });

@@ -21,7 +21,9 @@ import { buildCookieSync } from '../../../../src/analysis/cookies/cookie-sync';
 import { describeInjectRecord, finalizeStatus, latestInject } from '../../../../src/analysis/injection/status';
 import { problemItems, reactionText } from '../../../../src/analysis/states/status';
 import { captureStatus, lossText } from '../../../../src/analysis/store/capture-status';
-import { computeFindings } from '../../../../src/analysis/findings/engine';
+import { runRules } from '../../../../src/analysis/findings/engine';
+import { layoutChart } from '../../../../src/analysis/states/chart-model';
+import { collect, type HarEntryLike } from '../../../../src/analysis/states/network';
 import { recordingJson } from '../../../../src/analysis/files/format';
 import type { Copied, FrameInfo, InjectRecord, PanelToWorker, WorkerToPanel } from '../../../../src/shared/protocol';
 
@@ -48,6 +50,37 @@ const deepText = (levels: number, kind: string): string => {
 const deepValue = fc.record({ levels: fc.constantFrom(70, 1000, 10_000), kind: fc.constantFrom('array', 'object', 'escaped') })
   .map(({ levels, kind }) => `@@deep@@${levels}@@${kind}@@`);
 
+/** Placeholders for arrays of a few hundred thousand items (a 0.4 MB chat response of 200,000
+ *  items once overflowed `push(...items)`), written out as text: `0`s, helper objects, or state
+ *  messages that each open a segment. */
+const LARGE_ARRAY = /"@@large@@(\d+)@@(zero|helper|state)@@"/g;
+const LARGE_ITEM: Record<string, (i: number) => string> = {
+  zero: () => '0',
+  helper: () => '{"lastDeliveredIndex":"1-0","chatEnded":false}',
+  state: (i) => `{"type":"System","from":{"type":"System"},"event":"InteractionStateChange","data":{"interactionState":"${i % 2 ? 'Finalizing' : 'Active'}"},"id":"s${i}","index":"${i}"}`,
+};
+const largeText = (items: number, kind: string): string => `[${Array.from({ length: items }, (_, i) => LARGE_ITEM[kind]!(i)).join(',')}]`;
+const largeArray = fc.record({ items: fc.constantFrom(1000, 200_000), kind: fc.constantFrom('zero', 'helper', 'state') })
+  .map(({ items, kind }) => `@@large@@${items}@@${kind}@@`);
+
+/** Numbers a page or a file can write: ±1e300, the largest, the smallest, and (as text, no
+ *  JSON.stringify writes them) 1e400 and -1e400, which JSON.parse makes ±Infinity. */
+const EXTREME_NUMBER = /"@@number@@(-?1e400)@@"/g;
+const finiteExtreme = fc.constantFrom(1e300, -1e300, Number.MAX_VALUE, -Number.MAX_VALUE, 5e-324, 8.64e15 + 1, -8.64e15 - 1);
+const extremeNumber = fc.oneof(finiteExtreme, fc.constantFrom('@@number@@1e400@@', '@@number@@-1e400@@'));
+
+/** What the generated input held, over a whole fuzz run: the test checks that each kind came. */
+const written = { large: 0, infinite: 0, extreme: 0 };
+
+/** The JSON text of a value with every placeholder written out. */
+const writeOut = (json: string): string => {
+  if (/1e\+300|1\.7976931348623157e\+308/.test(json)) written.extreme++;
+  return json
+    .replace(DEEP, (_m, levels: string, kind: string) => deepText(Number(levels), kind))
+    .replace(LARGE_ARRAY, (_m, items: string, kind: string) => (items === '200000' && written.large++, largeText(Number(items), kind)))
+    .replace(EXTREME_NUMBER, (_m, n: string) => (written.infinite++, n));
+};
+
 const MARKERS = ['cycle', 'function', 'dom', 'jquery', 'window', 'string', 'array', 'object', 'depth', 'budget', 'threw',
   'undefined', 'number', 'bigint', 'symbol', 'date', 'regexp', 'error', 'map', 'set', 'escaped', 'too-large'];
 const KEYS = ['name', 'value', 'items', 'entries', 'length', 'keys', 'size', 'head', 'path', 'message', 'stack', 'token', 'type',
@@ -59,6 +92,7 @@ const anyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => (
     { maxDepth: 3, depthSize: 'small' },
     { weight: 6, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
     { weight: 2, arbitrary: fc.constantFrom(42, -1, 0, 1e308, 'x', '', true, false, null, [], {}, 'eyJhbGciOi.eyJzdWIiOi.sig', 'cx-lens-cookie/reply') },
+    { weight: 1, arbitrary: extremeNumber },
     { weight: 1, arbitrary: deepValue },
     // Huge strings: rare, but megabytes.
     { weight: 1, arbitrary: fc.constantFrom(100_000, 1_000_000).chain((n) => fc.constantFrom('x', 'eyJ', ' \n', 'A.b').map((s) => s.repeat(Math.ceil(n / s.length)))) },
@@ -77,7 +111,14 @@ const name = fc.oneof(fc.constantFrom(
   'WebChatService.endChat', 'WebChat.open', 'WebChatService.asyncRestore', 'App.ready', 'constructor', '__proto__',
 ), str);
 const origin = fc.constantFrom('http://localhost:8760', 'http://[::1]:8780', 'https://a.test', 'null', '', 'not an origin');
-const time = fc.oneof(fc.integer({ min: NOW - 10_000, max: NOW + 10_000 }), fc.constantFrom(0, -1, Number.MAX_SAFE_INTEGER));
+/** A time a record's field may hold (a finite number: the door refuses ±Infinity there). */
+const time = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: NOW - 10_000, max: NOW + 10_000 }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -1, Number.MAX_SAFE_INTEGER) },
+  { weight: 1, arbitrary: finiteExtreme },
+);
+/** A record's own time: also 1e400 (Infinity once parsed), which makes the record malformed. */
+const recordTime = fc.oneof({ weight: 20, arbitrary: time }, { weight: 1, arbitrary: fc.constantFrom('@@number@@1e400@@', '@@number@@-1e400@@') });
 const id = fc.integer({ min: 0, max: 5 });
 const chatMessage = fc.record({
   id: fc.oneof(fc.string({ maxLength: 4 }), anyValue), index: fc.oneof(fc.integer({ min: 0, max: 9 }), anyValue),
@@ -85,7 +126,12 @@ const chatMessage = fc.record({
   from: fc.record({ type: fc.constantFrom('Agent', 'Client', 'External') }),
   text: fc.constantFrom('Finalizing', 'Completed', 'Active', 'hi'), utcTime: fc.constantFrom('2026-11-28T12:00:00.000Z', 'nope'),
 }, { requiredKeys: [] });
-const eventData = fc.oneof(anyValue, fc.record({ data: fc.record({ id: fc.string({ maxLength: 4 }), messages: fc.array(chatMessage, { maxLength: 3 }) }, { requiredKeys: [] }) }));
+const eventData = fc.oneof(
+  { weight: 10, arbitrary: anyValue },
+  { weight: 10, arbitrary: fc.record({ data: fc.record({ id: fc.string({ maxLength: 4 }), messages: fc.array(chatMessage, { maxLength: 3 }) }, { requiredKeys: [] }) }) },
+  // A messageReceived payload whose originalMessages is a large array: read by the States timeline.
+  { weight: 1, arbitrary: largeArray.map((list) => ({ originalMessages: list, messages: [], sessionData: { sessionId: 's1' } })) },
+);
 
 /** A record of each kind, as the hook (or the relay) writes it: it has its kind's shape. */
 const validByKind: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
@@ -114,7 +160,7 @@ const validByKind: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
     trustedDomains: fc.oneof(fc.constant(null), str, fc.array(fc.oneof(origin, str), { maxLength: 4 })),
     provider: fc.record({ cookieProvider: fc.boolean(), extension: fc.boolean(), injected: fc.boolean() }),
     frames: fc.array(fc.record({ url: str, origin }), { maxLength: 3 }),
-    cookies: fc.array(fc.record({ name: fc.constantFrom('sess', 'cx-lens-cookie.sess', 'x'), length: fc.nat(), value: str, session: str, expires: fc.oneof(fc.constant(null), time) }, { requiredKeys: ['name', 'length', 'value', 'session'] }), { maxLength: 3 }),
+    cookies: fc.array(fc.record({ name: fc.constantFrom('sess', 'cx-lens-cookie.sess', 'x'), length: fc.oneof(fc.nat(), finiteExtreme), value: str, session: str, expires: fc.oneof(fc.constant(null), time) }, { requiredKeys: ['name', 'length', 'value', 'session'] }), { maxLength: 3 }),
     cookiesLeftOut: fc.nat(), cookiesUnreadable: fc.boolean(),
   }, { requiredKeys: ['role', 'url', 'origin', 'cookies'] }),
   malformed: fc.record({ reason: str, value: anyValue }),
@@ -124,7 +170,7 @@ const KINDS = Object.keys(validByKind);
 type Made = { entry: unknown; valid: boolean; docId: 'top' | 'ifr' };
 
 const pageMade = fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: anyValue });
-const base = fc.record({ time, truncated: fc.option(fc.boolean(), { nil: undefined }), pageMade });
+const base = fc.record({ time: recordTime, truncated: fc.option(fc.boolean(), { nil: undefined }), pageMade });
 const withBase = (fields: Record<string, unknown>, b: { time: unknown; truncated?: boolean; pageMade?: unknown }, t: string) => {
   const out: Record<string, unknown> = { t, time: b.time, ...fields };
   if (b.truncated !== undefined) out.truncated = b.truncated;
@@ -135,7 +181,7 @@ const withBase = (fields: Record<string, unknown>, b: { time: unknown; truncated
 /** A valid record (its kind's shape; pageMade may be forged to anything, which breaks it). */
 const validRecord = fc.constantFrom(...KINDS).chain((t) => fc.tuple(validByKind[t]!, base).map(([fields, b]) => {
   const entry = withBase(fields, b, t);
-  return { entry, valid: b.pageMade === undefined || b.pageMade === true };
+  return { entry, valid: (b.pageMade === undefined || b.pageMade === true) && typeof b.time === 'number' };
 }));
 /** A valid record with one field the views read replaced by any value (most are wrong types). */
 const brokenRecord = fc.constantFrom(...KINDS).chain((t) => fc.tuple(validByKind[t]!, base, fc.constantFrom(...Object.keys(RECORD_SHAPES[t]!), 'seq', 'time', 'truncated'), anyValue)
@@ -152,6 +198,23 @@ const made: fc.Arbitrary<Made> = fc.tuple(
   fc.constantFrom('top' as const, 'ifr' as const),
 ).map(([m, docId]) => ({ ...m, docId }));
 
+/** A chat API response as chrome.devtools.network hands it: any duration (±1e300, Infinity), the
+ *  body small or large, plain or base64, JSON or not. */
+const chatResponse: fc.Arbitrary<HarEntryLike> = fc.record({
+  time: fc.oneof(fc.integer({ min: 0, max: 5000 }), extremeNumber, fc.constant(NaN)),
+  messages: fc.oneof(fc.array(chatMessage, { maxLength: 3 }), largeArray, anyValue),
+  base64: fc.boolean(),
+  json: fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+}).map(({ time, messages, base64, json }) => {
+  const text = json ? writeOut(JSON.stringify({ status: { code: 'SUCCESS' }, data: { messages } })) : '{"status":';
+  return {
+    startedDateTime: new Date(NOW - 5000).toISOString(),
+    time: typeof time === 'number' ? time : time === '@@number@@1e400@@' ? Infinity : -Infinity,
+    request: { method: 'GET', url: 'https://api.example.com/nexus/v3/chat/sessions/s1/messages' },
+    response: { status: 200, content: base64 ? { text: Buffer.from(text).toString('base64'), encoding: 'base64' } : { text } },
+  };
+});
+
 // ------------------------------------------------------------------------------------------
 // The panel
 
@@ -167,7 +230,7 @@ class FakePort implements FeedPort {
 
 /** The JSON text of a batch, deep placeholders written out. */
 function batchJson(entries: readonly unknown[]): string {
-  return `[${entries.map((e) => (JSON.stringify(e) ?? 'null').replace(DEEP, (_m, levels: string, kind: string) => deepText(Number(levels), kind))).join(',')}]`;
+  return `[${entries.map((e) => writeOut(JSON.stringify(e) ?? 'null')).join(',')}]`;
 }
 
 interface Tab {
@@ -264,7 +327,9 @@ function runViews(tab: Tab, filters: readonly string[]): void {
   latestInject(injection.records, 'top', 'cookie-provider');
   for (const { record } of injection.records) describeInjectRecord(record as InjectRecord);
   lossText(captureStatus(store, bus, NOW).losses);
-  computeFindings(models, NOW);
+  const { findings, failed } = runRules(models, NOW);
+  expect(failed).toEqual([]);
+  for (const session of timeline.sessions) layoutChart({ session, findings, width: 800, now: NOW });
   for (const keepSecrets of [false, true]) JSON.parse(recordingJson(models, { keepSecrets, savedAt: NOW, lensVersion: '0.0.0', bufferCap: null, rowCap: 100_000 }));
 }
 
@@ -313,14 +378,17 @@ describe('the panel door, fuzzed', () => {
   const property = fc.property(
     fc.array(fc.array(made, { minLength: 6, maxLength: 14 }), { minLength: 3, maxLength: 3 }),
     fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }),
-    (batches, words) => {
+    fc.array(chatResponse, { maxLength: 2 }),
+    (batches, words, responses) => {
       const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
       const tab = openTab();
       const fed = new Map<string, Made>();
       const filters = ['', 'kind:event', '-kind:plugin outcome:pending', 'x', 'webchat', ...words];
       try {
-        // In three deliveries: the views must keep updating after each.
-        for (const batch of batches) {
+        // In three deliveries: the views must keep updating after each. The chat API responses
+        // come in with the first, through the live network path (collect: decoding, the cap).
+        for (const [i, batch] of batches.entries()) {
+          if (i === 0) for (const response of responses) collect(tab.models.states.network, response);
           for (const [key, m] of deliver(tab, batch)) fed.set(key, m);
           runViews(tab, filters);
         }
@@ -344,6 +412,7 @@ describe('the panel door, fuzzed', () => {
 
   it(`takes ≥ 1,000 generated records with 0 exceptions, each shown or marked (seed ${SEED})`, () => {
     records = 0;
+    written.large = written.infinite = written.extreme = 0;
     try {
       fc.assert(property, { seed: SEED, numRuns: RUNS, endOnFailure: true });
     } catch (error) {
@@ -351,5 +420,9 @@ describe('the panel door, fuzzed', () => {
       throw error;
     }
     expect(records).toBeGreaterThanOrEqual(1000);
+    // Arrays of 200,000 items, ±1e300 and the largest number, and ±1e400 (Infinity) all came.
+    expect(written.large).toBeGreaterThan(0);
+    expect(written.extreme).toBeGreaterThan(0);
+    expect(written.infinite).toBeGreaterThan(0);
   }, 300_000);
 });

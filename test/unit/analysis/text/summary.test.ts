@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatDuration, isMarker, markerLabel, summarize, SUMMARY_MAX } from '../../../../src/analysis/text/summary';
+import { MAX_DATE_MS, formatClock, formatCount, formatDuration, isDateTime, isMarker, isoTime, markerLabel, summarize, SUMMARY_MAX } from '../../../../src/analysis/text/summary';
 import type { Copied, CopyMarker } from '../../../../src/shared/protocol';
 import { MASK } from '../../../../src/analysis/text/secrets';
 import { deepValue } from '../fixtures';
@@ -86,5 +86,23 @@ describe('formatting', () => {
     expect(formatDuration(450)).toBe('450 ms');
     expect(formatDuration(5200)).toBe('5.2 s');
     expect(formatDuration(125_000)).toBe('2 min');
+  });
+});
+
+describe('times and durations no Date holds', () => {
+  it('formatClock, isoTime and formatDuration say so instead of throwing or printing NaN', () => {
+    for (const ms of [1e300, -1e300, NaN, Infinity, -Infinity, MAX_DATE_MS + 1, -MAX_DATE_MS - 1]) {
+      expect(formatClock(ms)).toBe('--:--:--.---');
+      expect(isoTime(ms)).toBe('an invalid time');
+      expect(isDateTime(ms)).toBe(false);
+    }
+    expect(isoTime(MAX_DATE_MS)).toBe('+275760-09-13T00:00:00.000Z');
+    expect(isDateTime(0)).toBe(true);
+    expect(formatDuration(NaN)).toBe('0 ms');
+    expect(formatDuration(Infinity)).toBe('forever');
+    expect(formatDuration(-1e300)).toBe('0 ms');
+    expect(formatDuration(1e300)).toMatch(/ h$/);
+    expect(formatCount(1e300)).toMatch(/^1,000,000/);
+    expect(formatCount(NaN)).toBe('NaN');
   });
 });

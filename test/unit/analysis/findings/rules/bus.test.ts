@@ -11,7 +11,7 @@ describe('unknown-command', () => {
     const f = t.one('unknown-command', T0 + 6000);
     expect(f.severity).toBe('error');
     expect(f.title).toContain('WebChat.open');
-    expect(f.fix.snippet).toBe("CXBus.command('WebChat.open');");
+    expect(f.fix.snippet).toBe('CXBus.command("WebChat.open");');
     expect(f.evidence[0]).toMatchObject({ tab: 'bus', time: T0 + 100 });
     expect(t.models.bus.rows.some((r) => String(r.key) === f.evidence[0]!.key && r.kind === 'command')).toBe(true);
   });
@@ -49,6 +49,24 @@ describe('command-rejected', () => {
     expect(f.title).toContain('Could not load plugin file');
     expect(f.evidence).toHaveLength(2);
     expect(f.fix.text).toContain('pluginsPath');
+  });
+
+  it('masks secrets of the reason in the title, the evidence and the key: an object, or JSON in a message or a string', () => {
+    const secrets = { apiKey: 'k-live-123', password: 'hunter2', authorization: 'Basic dXNlcjpwYXNzd29yZA==' };
+    const json = JSON.stringify(secrets);
+    const t = tab();
+    t.feed(
+      cmd(100, 1, 'RT.a', 'CXBus'), out(120, 1, 'rejected', json),
+      cmd(200, 2, 'RT.b', 'CXBus'), out(220, 2, 'rejected', { message: `Refused: ${json}` }),
+      cmd(300, 3, 'RT.c', 'CXBus'), out(320, 3, 'rejected', { reason: secrets }),
+      cmd(400, 4, 'RT.d', 'CXBus'), out(420, 4, 'rejected', 'Authorization: Bearer abc.def-123_XYZ; see https://x.test/?access_token=tok123&apikey=k99'),
+    );
+    const found = t.findings(T0 + 1000).filter((f) => f.rule === 'command-rejected');
+    expect(found).toHaveLength(4);
+    const shown = JSON.stringify(found.map((f) => [f.key, f.title, f.why, f.fix.text, f.evidence.map((e) => e.label), f.quotes]));
+    for (const secret of ['k-live-123', 'hunter2', 'dXNlcjpwYXNzd29yZA', 'abc.def-123_XYZ', 'tok123', 'k99']) expect(shown).not.toContain(secret);
+    expect(found.find((f) => f.title.startsWith('RT.a'))!.title).toBe('RT.a was rejected: {"apiKey":"•••• (masked)","password":"•••• (masked)","authorization":"•••• (masked)"}');
+    expect(found.find((f) => f.title.startsWith('RT.d'))!.title).toBe('RT.d was rejected: Authorization: Bearer •••• (masked); see https://x.test/?access_token=•••• (masked)&apikey=•••• (masked)');
   });
 
   it('is silent on resolved commands and on Widgets\' own routine refusals', () => {

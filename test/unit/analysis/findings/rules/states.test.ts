@@ -41,6 +41,34 @@ describe('no-finalize-reaction', () => {
     t.feed(started(10), pageMade(received(1000, [stateAt('Finalizing', 1000)])));
     expect(t.rules(T0 + 10_000)).toEqual([]);
   });
+
+  it('from the network alone (a HAR: no bus tapped), says the reaction cannot be seen, never that nothing reacted', () => {
+    const t = tab();
+    t.network(
+      response(1000, { status: { code: 'SUCCESS' }, data: { messages: [stateAt('Finalizing', 1000, 'fin')] } }),
+      response(4000, { status: { code: 'SUCCESS' }, data: { messages: [textAt('Customer', 4000, 'thanks', 'thx')] } }),
+    );
+    const f = t.one('no-finalize-reaction', T0 + 10_000);
+    expect(f.severity).toBe('info');
+    expect(f.title).toBe('The page\'s reaction to 1 end of segment (Finalizing) cannot be seen: no bus was tapped');
+    expect(f.evidence).toEqual([expect.objectContaining({ tab: 'states', key: 'fin' })]);
+    const texts = [f.title, f.why, f.fix.text, ...f.evidence.map((e) => e.label)].join('\n');
+    expect(texts).not.toMatch(/nothing reacted|no WebChat\.injectMessage or WebChat\.endChat within/i);
+    expect(f.evidence[0]!.label).toContain('its reaction cannot be seen');
+    // The customer's message after it is a fact of the network; the fix does not assume no handler.
+    const after = t.one('segment-after-finalize', T0 + 10_000);
+    expect(after.fix.text).toMatch(/^Open the page with CX Lens .* it shows whether the page reacts/);
+  });
+
+  it('with a tapped bus, a state seen only on the network is still judged: its commands would be visible', () => {
+    const t = tab();
+    t.feed(status(0, { cxbus: 'tapped' }));
+    t.network(response(1000, { status: { code: 'SUCCESS' }, data: { messages: [stateAt('Completed', 1000, 'done')] } }));
+    const f = t.one('no-finalize-reaction', T0 + 10_000);
+    expect(f.severity).toBe('warning');
+    expect(f.title).toBe('Nothing reacted to 1 end of segment (Completed)');
+    expect(f.evidence[0]!.label).toContain('no WebChat.injectMessage or WebChat.endChat within 3 s');
+  });
 });
 
 describe('segment-after-finalize', () => {

@@ -1,0 +1,36 @@
+// document.open() erases every event listener of the window and the document, in every world
+// (HTML's document open steps), and empties the document: after it, the page hook would stop
+// answering CX Lens's scripts and the channel hook would stop seeing messages, without a word.
+// This watches the document's own children (its root element parsed, or removed by a rewrite: a
+// record or two per load) so that the hook can put its listeners back and say the document was
+// rewritten. Runs in page code: natives are taken at load, and nothing here throws into the page.
+
+const MutationObserverNative = typeof MutationObserver === 'function' ? MutationObserver : undefined;
+const observeNative = MutationObserverNative?.prototype.observe;
+const rootOf = typeof Document === 'function' ? Object.getOwnPropertyDescriptor(Document.prototype, 'documentElement')?.get : undefined;
+
+/** Calls `onChange(rewritten)` after each change of `doc`'s own children; `rewritten` is true
+ *  when the root element the document had was taken away (document.open(), or a page removing
+ *  it). Returns false when the window cannot be watched. */
+export function watchDocumentRewrites(doc: Document, onChange: (rewritten: boolean) => void): boolean {
+  if (!MutationObserverNative || !observeNative || !rootOf) return false;
+  const { apply } = Reflect;
+  let root: unknown;
+  try {
+    root = apply(rootOf, doc, []);
+    const observer = new MutationObserverNative(() => {
+      try {
+        const now: unknown = apply(rootOf, doc, []);
+        const rewritten = root != null && now !== root;
+        root = now;
+        onChange(rewritten);
+      } catch {
+        /* never throw into the page */
+      }
+    });
+    apply(observeNative, observer, [doc, { childList: true }]);
+    return true;
+  } catch {
+    return false;
+  }
+}
