@@ -1,6 +1,7 @@
 // The findings of the models shown, for the Findings tab and the count on its button. One
 // FindingsModel per models (live, or a file's), shared by both: it recomputes only when the store
 // changed or the clock may have changed a finding, and keeps each finding's first sighting.
+import { useEffect, useState } from 'preact/hooks';
 import type { TabModels } from '../../src/analysis/store/tab-models';
 import { useModel, useNow } from './store';
 import { FindingsModel } from '../../src/analysis/findings/findings-model';
@@ -50,12 +51,39 @@ export function unknownText(shown: ShownFindings): string | null {
 }
 
 const lastShown = new WeakMap<FindingsModel, Finding[]>();
+/** The latest clock any user of a model rendered with: its users never go back in time, so one
+ *  that renders later gets the same (cached) findings rather than recomputing with an older clock. */
+const latestNow = new WeakMap<FindingsModel, number>();
+/** The components that show a model's findings (the Findings tab, the count on its button). */
+const usersOf = new WeakMap<FindingsModel, Set<(version: number) => void>>();
+function users(model: FindingsModel): Set<(version: number) => void> {
+  let set = usersOf.get(model);
+  if (!set) usersOf.set(model, (set = new Set()));
+  return set;
+}
 
+/** The findings of `models`, for every component that shows them. Findings can change with the
+ *  clock alone (a reaction window ends), and each component has its own clock tick: when one of
+ *  them sees the list change, the others render it too, so that the count on the tab's button never
+ *  lags the list it counts. */
 export function useFindings(models: TabModels): ShownFindings {
   useModel(models.store);
-  const now = useNow(1000);
   const model = findingsModelOf(models);
+  const now = Math.max(useNow(1000), latestNow.get(model) ?? -Infinity);
+  latestNow.set(model, now);
+  const [, rendered] = useState(model.version);
+  useEffect(() => {
+    const set = users(model);
+    set.add(rendered);
+    return () => {
+      set.delete(rendered);
+    };
+  }, [model]);
   const shown = shownFindings(model, now, lastShown.get(model));
   if (!shown.error) lastShown.set(model, shown.findings);
+  const version = model.version;
+  useEffect(() => {
+    for (const render of users(model)) render(version);
+  }, [model, version]);
   return shown;
 }

@@ -28,24 +28,35 @@ for (let i = 0; i < 5; i++) child.publish('e' + i, { i });</script>`;
  *  document's commit and CX Lens's document_start scripts, take the hook's port, hand the relay
  *  a port of its own, and send a forged record through it. */
 const ATTACK = `
-window.attack = (getWindow, getDocument, first) => new Promise((resolve) => {
+window.attack = (getWindow, getDocument, first, mode = 'own-port') => new Promise((resolve) => {
   let armed = false;
   const arm = (w) => {
     armed = true;
+    let stolen = null;
     // The hook's offer: taken, so that the hook stops offering and the relay never sees it.
     w.addEventListener('cx-lens-hook-offer', (e) => {
       if (e.ports[0] && !e.ports[0].__own) {
-        window.stolenPorts = (window.stolenPorts || 0) + 1;
+        stolen = e.ports[0];
         e.preventDefault();
         e.stopImmediatePropagation();
       }
     }, true);
-    // The relay's ask: answered with a port of the page's own, and a forged record through it.
+    // The relay's ask: answered with a port of the page's own, and a forged record through it; or,
+    // man in the middle, every batch of the hook's port passed on with its events renamed.
     w.addEventListener('cx-lens-relay-ask', () => {
       const own = new MessageChannel();
       own.port2.__own = true;
       w.dispatchEvent(new MessageEvent('cx-lens-hook-offer', { ports: [own.port2], cancelable: true }));
-      own.port1.postMessage({ type: 'batch', records: [{ t: 'event', seq: 0, time: Date.now(), name: 'Forged.viaOwnPort', publisher: 'Forged', via: 'publish', data: {} }] });
+      if (mode === 'mitm' && stolen) {
+        stolen.onmessage = (m) => {
+          const batch = m.data;
+          const records = 'json' in batch ? JSON.parse(batch.json) : batch.records;
+          for (const r of records) if (r.t === 'event') r.name = 'Child.tampered';
+          own.port1.postMessage({ type: 'batch', records });
+        };
+      } else {
+        own.port1.postMessage({ type: 'batch', records: [{ t: 'event', seq: 0, time: Date.now(), name: 'Forged.viaOwnPort', publisher: 'Forged', via: 'publish', data: {} }] });
+      }
     }, true);
   };
   const started = Date.now();
@@ -142,6 +153,26 @@ describe('a page that reaches a frame before CX Lens starts in it', () => {
     expect(status).toMatch(/iframe 127\.0\.0\.1:\d+ \(a same-origin parent page could reach this frame/);
     expect(status).not.toMatch(/localhost/);
     expect((await captureStatus(panel)).text).not.toMatch(/Forged/);
+  });
+
+  it('a man in the middle of a same-origin iframe\'s hand-over: its rewritten events are page-made', async () => {
+    const { page } = await openPage(lens.browser, `${A}/top.html`);
+    pages.push(page);
+    const armed = await page.evaluate(async () => {
+      const f = document.createElement('iframe');
+      document.body.append(f);
+      const first = f.contentDocument;
+      f.src = '/slow-child.html?name=Mitm';
+      return (window as any).attack(() => f.contentWindow, () => f.contentDocument, first, 'mitm');
+    });
+    const slow = await childFrame(page, '/slow-child.html?name=Mitm');
+    const kept = await waitFor(async () => {
+      const k = await keptRecords(page, slow).catch(() => null);
+      return k && names(k.pageMade).some((n) => n.startsWith('Mitm.') || n === 'Child.tampered') ? k : null;
+    }, 'the iframe\'s events, page-made');
+    expect(kept.genuine).toEqual([]);
+    if (armed) expect(names(kept.pageMade)).toContain('Child.tampered');
+    expect(await inRelayWorld(page, 'globalThis.cxLensRelay.contested', slow)).toMatch(/same-origin parent/);
   });
 
   it('a popup opened by a page of its origin, attacked: contested, every record page-made', async () => {
