@@ -9,26 +9,43 @@ const MutationObserverNative = typeof MutationObserver === 'function' ? Mutation
 const observeNative = MutationObserverNative?.prototype.observe;
 const rootOf = typeof Document === 'function' ? Object.getOwnPropertyDescriptor(Document.prototype, 'documentElement')?.get : undefined;
 
+/** The callbacks of each watched document: the bus tap's and the channel hook's share one observer.
+ *  Read and written only while the hooks install, at document_start. */
+const watchers = new WeakMap<Document, ((rewritten: boolean) => void)[]>();
+
 /** Calls `onChange(rewritten)` after each change of `doc`'s own children; `rewritten` is true
  *  when the root element the document had was taken away (document.open(), or a page removing
- *  it). Returns false when the window cannot be watched. */
+ *  it). One observer per document, whoever asks. Returns false when the window cannot be watched. */
 export function watchDocumentRewrites(doc: Document, onChange: (rewritten: boolean) => void): boolean {
   if (!MutationObserverNative || !observeNative || !rootOf) return false;
   const { apply } = Reflect;
-  let root: unknown;
   try {
-    root = apply(rootOf, doc, []);
+    const known = watchers.get(doc);
+    if (known) {
+      known[known.length] = onChange;
+      return true;
+    }
+    const callbacks = [onChange];
+    let root: unknown = apply(rootOf, doc, []);
     const observer = new MutationObserverNative(() => {
+      let rewritten = false;
       try {
         const now: unknown = apply(rootOf, doc, []);
-        const rewritten = root != null && now !== root;
+        rewritten = root != null && now !== root;
         root = now;
-        onChange(rewritten);
       } catch {
         /* never throw into the page */
       }
+      for (let i = 0; i < callbacks.length; i++) {
+        try {
+          callbacks[i]!(rewritten);
+        } catch {
+          /* the others still run */
+        }
+      }
     });
     apply(observeNative, observer, [doc, { childList: true }]);
+    watchers.set(doc, callbacks);
     return true;
   } catch {
     return false;
