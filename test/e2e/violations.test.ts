@@ -3,7 +3,7 @@
 // Default profile (third-party cookies blocked): none of this needs the iframe's cookie.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../demo/server/index.mjs';
-import { CHANNEL_BURST, OTHER_BURST } from '../../src/page/channel-tap';
+import { CHANNEL_BURST, CHANNEL_PER_SECOND, OTHER_BURST, OTHER_PER_SECOND } from '../../src/page/channel-tap';
 import { launch, sleep, waitFor, type Lens } from '../support/harness';
 import { channelRows, facts, openCookieSync, violations, waitForSync } from '../support/cookie-driver';
 
@@ -70,6 +70,7 @@ describe('violations', () => {
     await waitForSync(panel, 'blocked'); // the provider's hello and load went through
     const before = await channelRows(panel);
     const K = 3000;
+    const floodStarted = Date.now();
     const sendMs = await page.evaluate((k) => {
       const frame = document.querySelector('iframe')!;
       const target = frame.contentWindow!;
@@ -108,9 +109,13 @@ describe('violations', () => {
     await page.click('[data-testid="cookie-test-button"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="cookie-test"]')?.textContent === 'disabled', { timeout: 15_000 });
     await waitForTotal(before.length + 4 * K + 2);
+    const elapsedSeconds = (Date.now() - floodStarted) / 1000;
     expect(last.skipped).toBeGreaterThan(3 * K);
-    // The rate limit kept what was recorded small: bursts plus the refill over a few seconds.
-    expect(last.logged).toBeLessThan(before.length + 2 * (CHANNEL_BURST + OTHER_BURST) + 400);
+    // The rate limit kept what was recorded small: each of the two frames' buckets gives its burst plus
+    // what refilled while the flood ran (the refill depends on how slow this machine is, so it is measured
+    // rather than assumed), plus the two messages of the cookie test. Without the limit it would be ~4 K.
+    const refilled = Math.ceil(2 * (CHANNEL_PER_SECOND + OTHER_PER_SECOND) * elapsedSeconds);
+    expect(last.logged).toBeLessThanOrEqual(before.length + 2 * (CHANNEL_BURST + OTHER_BURST) + refilled + 2);
     const gap = await panel.$eval('[data-testid="channel-gap"]', (el) => (el as HTMLElement).innerText);
     expect(gap).toMatch(/messages not recorded/);
     expect(gap).toContain(demo.urls.domainA);
