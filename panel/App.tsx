@@ -1,7 +1,7 @@
 // The panel's frame: a tab bar (Bus plus the feature views, and the file actions: Open…, Save
 // recording), the banner of an open file, the active view, the status line. While a file is open
 // the views show its models instead of the live ones; the live models keep being fed.
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TabModels } from '../src/analysis/store/tab-models';
 import { StatusLine } from './components/StatusLine';
 import { ViewBoundary } from './components/ViewBoundary';
@@ -45,7 +45,10 @@ export function App({ models: live, env }: { models: TabModels; env: RecordingEn
     const saved = readSetting(TAB_KEY);
     return TABS.some((t) => t.id === saved) ? (saved as TabId) : 'bus';
   });
+  const tabRef = useRef(tab);
+  tabRef.current = tab;
   const choose = (id: TabId) => {
+    tabRef.current = id;
     setTab(id);
     writeSetting(TAB_KEY, id);
   };
@@ -54,6 +57,11 @@ export function App({ models: live, env }: { models: TabModels; env: RecordingEn
   const reveal = useMemo<Reveal>(() => (target) => {
     choose(target.tab);
     setRevealRequest((last) => ({ tab: target.tab, key: target.key, n: (last?.n ?? 0) + 1 }));
+    // The link that asked is now hidden: focus goes to the shown view, lest it fall to the page's body.
+    requestAnimationFrame(() => {
+      const view = document.getElementById(`view-${target.tab}`);
+      if (view && !view.contains(document.activeElement)) view.focus();
+    });
   }, []);
   const file = useOpenedFile();
   const shown = file.opened?.models ?? live;
@@ -65,6 +73,43 @@ export function App({ models: live, env }: { models: TabModels; env: RecordingEn
     const text = recordingJson(live, { keepSecrets, savedAt, lensVersion: env.lensVersion, bufferCap, rowCap: DEFAULT_ROW_CAP });
     downloadText(text, recordingFileName(live.store.liveTop()?.frame.url ?? '', savedAt));
   };
+
+  // WAI-ARIA tabs: arrows move between the tabs (and show the view), Home/End go to the ends.
+  const onTabKey = (e: KeyboardEvent) => {
+    const at = TABS.findIndex((t) => t.id === tab);
+    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: TABS.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    const next = TABS[(to + TABS.length) % TABS.length]!.id;
+    choose(next);
+    document.getElementById(`tab-${next}`)?.focus();
+  };
+
+  // The filter shortcut ("/" outside a text field, or Ctrl/Cmd+F): the shown view's filter, else the Bus's.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const typing = e.target instanceof HTMLElement && e.target.closest('input, textarea, select, [contenteditable="true"]') !== null;
+      const slash = e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey;
+      const find = e.key.toLowerCase() === 'f' && (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey;
+      if (!slash && !find) return;
+      const inView = (id: string) => document.querySelector<HTMLInputElement>(`#view-${id} input[type="search"]`);
+      const own = inView(tabRef.current);
+      if (!own && !inView('bus')) return;
+      e.preventDefault();
+      if (!own) choose('bus');
+      // The Bus view is shown (no longer hidden) only after this render.
+      requestAnimationFrame(() => {
+        const input = inView(own ? tabRef.current : 'bus');
+        input?.focus();
+        input?.select();
+      });
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, []);
+
+  // A button that goes away with what it closed hands focus to the shown view's tab.
+  const focusTab = () => requestAnimationFrame(() => document.getElementById(`tab-${tabRef.current}`)?.focus());
 
   const drop = (e: DragEvent) => {
     const dropped = e.dataTransfer?.files?.[0];
@@ -81,41 +126,51 @@ export function App({ models: live, env }: { models: TabModels; env: RecordingEn
       }}
       onDrop={drop}
     >
-      <nav class="tabs" role="tablist">
-        {TABS.map((t) => (
-          <button
-            type="button" role="tab" key={t.id} data-testid={`tab-${t.id}`} aria-selected={tab === t.id}
-            class={tab === t.id ? 'tab active' : 'tab'} onClick={() => choose(t.id)}
-          >
-            {t.title}
-            {t.id === 'findings' && <FindingsCount models={shown} />}
-          </button>
-        ))}
+      <header class="tabs">
+        <h1 class="visually-hidden">CX Lens</h1>
+        <div class="tablist" role="tablist" aria-label="Views" onKeyDown={onTabKey}>
+          {TABS.map((t) => (
+            <button
+              type="button" role="tab" key={t.id} id={`tab-${t.id}`} data-testid={`tab-${t.id}`} aria-selected={tab === t.id}
+              aria-controls={`view-${t.id}`} tabIndex={tab === t.id ? 0 : -1}
+              class={tab === t.id ? 'tab active' : 'tab'} onClick={() => choose(t.id)}
+            >
+              {t.title}
+              {t.id === 'findings' && <FindingsCount models={shown} />}
+            </button>
+          ))}
+        </div>
         <span class="tab-actions">
           {file.busy && <span class="muted" data-testid="open-busy">{file.busy}</span>}
           <OpenButton onFile={(f) => void file.open(f)} busy={file.busy !== null} />
           <SaveButton onSave={(keep) => void save(keep)} disabled={file.opened ? 'A file is open: go back to live to save the live tab' : null} />
         </span>
-      </nav>
-      {file.opened && <RecordingBanner file={file.opened.file} parsedIn={file.opened.parsedIn} onBack={file.back} />}
-      {file.error && <OpenErrorLine message={file.error} onDismiss={file.dismissError} />}
+      </header>
+      <main class="main">
+      {file.opened && <RecordingBanner file={file.opened.file} parsedIn={file.opened.parsedIn} onBack={() => { file.back(); focusTab(); }} />}
+      {file.error && <OpenErrorLine message={file.error} onDismiss={() => { file.dismissError(); focusTab(); }} />}
       {/* Views stay mounted so their state (filter, selection) survives a tab switch; a file
           gets views of its own (keyed), so no state of the live views leaks into it. */}
       <ShownFileContext.Provider value={shownFile}>
       <RevealContext.Provider value={reveal}>
       <RevealRequestContext.Provider value={revealRequest}>
         {TABS.map(({ id, View }) => (
-          <main key={`${id}-${file.opened?.id ?? 'live'}`} class="view" role="tabpanel" hidden={tab !== id} data-testid={`view-${id}`}>
+          <div
+            key={`${id}-${file.opened?.id ?? 'live'}`} id={`view-${id}`} class="view" role="tabpanel" aria-labelledby={`tab-${id}`} tabIndex={-1}
+            hidden={tab !== id} data-testid={`view-${id}`}
+          >
+            <h2 class="visually-hidden">{titleOf(id)}</h2>
             <ViewActiveContext.Provider value={tab === id}>
               <ViewBoundary what={`the ${titleOf(id)} view`}>
                 <View models={shown} />
               </ViewBoundary>
             </ViewActiveContext.Provider>
-          </main>
+          </div>
         ))}
       </RevealRequestContext.Provider>
       </RevealContext.Provider>
       </ShownFileContext.Provider>
+      </main>
       <Status models={live} />
     </div>
   );

@@ -23,6 +23,8 @@ interface Props {
   version: number;
   selectedKey: number | null;
   onSelect(row: Row): void;
+  /** Enter on the selected row: open its detail (focus the detail pane). */
+  onOpen(): void;
   now: number;
 }
 
@@ -57,7 +59,10 @@ export function scrollHandler(
   };
 }
 
-export function BusList({ bus, rows, version, selectedKey, onSelect, now }: Props) {
+/** The id of a row's element, for the grid's aria-activedescendant. */
+const rowId = (key: number) => `bus-row-${key}`;
+
+export function BusList({ bus, rows, version, selectedKey, onSelect, onOpen, now }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(400);
@@ -99,6 +104,11 @@ export function BusList({ bus, rows, version, selectedKey, onSelect, now }: Prop
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (!rows.length) return;
+    if (e.key === 'Enter' && selectedIndex >= 0) {
+      e.preventDefault();
+      onOpen();
+      return;
+    }
     const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 2);
     const from = selectedIndex < 0 ? (e.key === 'ArrowUp' ? rows.length : -1) : selectedIndex;
     const moves: Record<string, number> = {
@@ -115,23 +125,32 @@ export function BusList({ bus, rows, version, selectedKey, onSelect, now }: Prop
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
   const visible = rows.slice(first, last);
+  // The selected row, for screen readers, while it is rendered (the list is virtualized).
+  const active = selectedIndex >= first && selectedIndex < last ? rowId(selectedKey!) : undefined;
 
   return (
-    <div class="list" ref={scroller} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown} role="grid" aria-rowcount={rows.length} data-testid="bus-list">
-      <div class="row head" role="row">
-        <span class="c-time">Time</span>
-        <span class="c-kind">Kind</span>
-        <span class="c-name">Name</span>
-        <span class="c-source">By</span>
-        <span class="c-summary">Summary</span>
-        <span class="c-outcome">Outcome</span>
+    <div
+      class="list" ref={scroller} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown} role="grid" aria-label="Bus traffic"
+      aria-rowcount={rows.length + 1} aria-activedescendant={active} data-testid="bus-list"
+    >
+      <div class="row head" role="row" aria-rowindex={1}>
+        <span class="c-time" role="columnheader">Time</span>
+        <span class="c-kind" role="columnheader">Kind</span>
+        <span class="c-name" role="columnheader">Name</span>
+        <span class="c-source" role="columnheader">By</span>
+        <span class="c-summary" role="columnheader">Summary</span>
+        <span class="c-outcome" role="columnheader">Outcome</span>
       </div>
-      <div class="rows" style={{ height: `${total}px` }}>
+      <div class="rows" role="rowgroup" style={{ height: `${total}px` }}>
         {visible.map((row, i) => (
           <RowView key={row.key} bus={bus} row={row} index={first + i} selected={row.key === selectedKey} onSelect={onSelect} now={now} />
         ))}
       </div>
-      {rows.length === 0 && <div class="list-empty">No bus traffic{bus.counts.event + bus.counts.command + bus.counts.plugin + bus.counts.other + bus.pageMadeCount ? ' matches the filter' : ' yet'}.</div>}
+      {rows.length === 0 && (
+        <div class="list-empty" role="row">
+          <span role="gridcell">No bus traffic{bus.counts.event + bus.counts.command + bus.counts.plugin + bus.counts.other + bus.pageMadeCount ? ' matches the filter' : ' yet'}.</span>
+        </div>
+      )}
     </div>
   );
 }
@@ -142,9 +161,10 @@ function RowView({ bus, row, index, selected, onSelect, now }: { bus: BusModel; 
   const stripe = index % 2 ? ' alt' : '';
   if (row.kind === 'nav') {
     return (
-      <div class={`row nav${selected ? ' selected' : ''}`} style={style} data-testid="nav-separator" data-url={row.url} data-restored={row.restored ? 'true' : undefined} onClick={() => onSelect(row)} role="row">
-        <span class="c-time">{formatClock(row.time)}</span>
-        <span class="nav-text" title={row.url}>{row.restored ? `Back to ${row.url} (restored from the back/forward cache)` : `Navigated to ${row.url}`}</span>
+      <div class={`row nav${selected ? ' selected' : ''}`} style={style} data-testid="nav-separator" data-url={row.url} data-restored={row.restored ? 'true' : undefined} onClick={() => onSelect(row)}
+        role="row" id={rowId(row.key)} aria-rowindex={index + 2} aria-selected={selected}>
+        <span class="c-time" role="gridcell">{formatClock(row.time)}</span>
+        <span class="nav-text" role="gridcell" title={row.url}>{row.restored ? `Back to ${row.url} (restored from the back/forward cache)` : `Navigated to ${row.url}`}</span>
       </div>
     );
   }
@@ -156,6 +176,8 @@ function RowView({ bus, row, index, selected, onSelect, now }: { bus: BusModel; 
       class={`row k-${row.kind}${stripe}${row.pageMade ? ' page-made' : ''}${selected ? ' selected' : ''}${outcome ? ` o-${outcome}` : ''}${stale ? ' stale' : ''}`}
       style={style}
       role="row"
+      id={rowId(row.key)}
+      aria-rowindex={index + 2}
       aria-selected={selected}
       data-testid="bus-row"
       data-kind={row.kind}
@@ -166,18 +188,18 @@ function RowView({ bus, row, index, selected, onSelect, now }: { bus: BusModel; 
       data-page-made={row.pageMade ? 'true' : undefined}
       onClick={() => onSelect(row)}
     >
-      <span class="c-time">{formatClock(row.time)}</span>
-      <span class="c-kind">{row.kind === 'other' ? clip(String(row.record.t), 40) : row.kind}</span>
-      <span class="c-name" title={clip(row.name, TITLE_MAX)}>
+      <span class="c-time" role="gridcell">{formatClock(row.time)}</span>
+      <span class="c-kind" role="gridcell">{row.kind === 'other' ? clip(String(row.record.t), 40) : row.kind}</span>
+      <span class="c-name" role="gridcell" title={clip(row.name, TITLE_MAX)}>
         {row.pageMade && <span class="badge page-made" data-testid="page-made" title={PAGE_MADE_TITLE}>page-made</span>}
         {clip(row.name, CELL_MAX)}
       </span>
-      <span class="c-source" title={clip(row.source, TITLE_MAX)}>{clip(row.source, CELL_MAX)}</span>
-      <span class="c-summary" title={row.summary}>
+      <span class="c-source" role="gridcell" title={clip(row.source, TITLE_MAX)}>{clip(row.source, CELL_MAX)}</span>
+      <span class="c-summary" role="gridcell" title={row.summary}>
         {row.truncated && <span class="cut-mark" title="Payload cut or replaced by the page-side copier: see the detail pane">✂</span>}
         {row.summary}
       </span>
-      <span class="c-outcome">{outcome && <OutcomeCell outcome={outcome} pendingFor={pendingFor} stale={stale} row={row} />}</span>
+      <span class="c-outcome" role="gridcell">{outcome && <OutcomeCell outcome={outcome} pendingFor={pendingFor} stale={stale} row={row} />}</span>
     </div>
   );
 }

@@ -36,6 +36,7 @@ export function BusView({ models }: { models: TabModels }) {
     if (!row) return;
     if (!filter.empty && indexOfKey(rows, row.key) < 0) setFilterText('');
     setSelected(row);
+    requestAnimationFrame(() => focusIn('.list'));
   });
 
   const busRows = rows.reduce((n, r) => n + (r.kind === 'nav' ? 0 : 1), 0);
@@ -46,12 +47,27 @@ export function BusView({ models }: { models: TabModels }) {
     writeSetting(PRESERVE_LOG_KEY, on ? '1' : '0');
   };
 
+  // Keyboard: Enter on a row opens its detail, Escape there goes back to the list; from the
+  // filter, Enter or ArrowDown goes to the list.
+  const root = useRef<HTMLDivElement>(null);
+  const focusIn = (selector: string) => root.current?.querySelector<HTMLElement>(selector)?.focus();
+  const fromFilter = (e: KeyboardEvent) => {
+    if (e.key !== 'Enter' && e.key !== 'ArrowDown') return;
+    e.preventDefault();
+    focusIn('.list');
+  };
+  const backToList = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || !(e.target instanceof Element) || !e.target.closest('.detail')) return;
+    e.preventDefault();
+    focusIn('.list');
+  };
+
   // A file shown is read-only: its log is not cleared, and preserve log is the live tab's.
   const shownFile = useShownFile();
 
   return (
-    <div class="bus">
-      <div class="toolbar" role="toolbar">
+    <div class="bus" ref={root}>
+      <div class="toolbar" role="toolbar" aria-label="Bus">
         <button
           type="button" data-testid="pause" aria-pressed={bus.paused} class={bus.paused ? 'on' : ''}
           title={bus.paused ? 'Resume: add the rows that arrived while paused' : 'Pause: stop adding rows (records are kept)'}
@@ -73,7 +89,8 @@ export function BusView({ models }: { models: TabModels }) {
         <input
           type="search" class="filter" data-testid="filter" value={filterText} spellcheck={false}
           placeholder="Filter: text  kind:command  plugin:WebChat  outcome:pending  -kind:plugin"
-          aria-invalid={filter.errors.length > 0}
+          aria-invalid={filter.errors.length > 0} aria-label="Filter the bus rows" aria-keyshortcuts="/ Control+F Meta+F"
+          onKeyDown={fromFilter}
           onInput={(e) => setFilterText((e.target as HTMLInputElement).value)}
         />
         {bus.paused && (
@@ -98,8 +115,11 @@ export function BusView({ models }: { models: TabModels }) {
       {filter.errors.length > 0 && (
         <div class="filter-errors" data-testid="filter-errors">{filter.errors.join(' · ')}</div>
       )}
-      <div class="split">
-        <BusList bus={bus} rows={rows} version={version} selectedKey={selected?.key ?? null} onSelect={setSelected} now={now} />
+      <div class="split" onKeyDown={backToList}>
+        <BusList
+          bus={bus} rows={rows} version={version} selectedKey={selected?.key ?? null} onSelect={setSelected}
+          onOpen={() => focusIn('.detail')} now={now}
+        />
         <ViewBoundary what="this record" class="detail" resetKey={`${selected?.key}/${showSecrets}`}>
           <DetailPane row={selected} store={store} now={now} showSecrets={showSecrets} onShowSecrets={setShowSecrets} />
         </ViewBoundary>

@@ -36,7 +36,7 @@ export function rowJson(row: Row, store: TabStore, showSecrets: boolean): string
 export function DetailPane({ row, store, now, showSecrets, onShowSecrets }: Props) {
   const [copyState, setCopyState] = useState('');
   if (!row) {
-    return <div class="detail empty" data-testid="detail">Select a row to see its full record.</div>;
+    return <section class="detail empty" data-testid="detail" aria-label="Record detail" tabIndex={-1}>Select a row to see its full record.</section>;
   }
   const mask = (v: Copied) => (showSecrets ? { value: v, masked: 0 } : maskSecrets(v));
   const doc = store.docs.get(row.docId);
@@ -61,11 +61,11 @@ export function DetailPane({ row, store, now, showSecrets, onShowSecrets }: Prop
 
   if (row.kind === 'nav') {
     return (
-      <div class="detail" data-testid="detail">
+      <section class="detail" data-testid="detail" aria-label="Record detail" tabIndex={-1}>
         {header}
         <h2>Navigated</h2>
         <Fields items={[['URL', row.url], ['at', formatClock(row.time)]]} />
-      </div>
+      </section>
     );
   }
 
@@ -113,7 +113,7 @@ export function DetailPane({ row, store, now, showSecrets, onShowSecrets }: Prop
   if (row.truncated) fields.push(['truncated', 'yes: cut or replaced in the page (marked below)']);
 
   return (
-    <div class="detail" data-testid="detail" data-key={row.key}>
+    <section class="detail" data-testid="detail" data-key={row.key} aria-label="Record detail" tabIndex={-1}>
       {header}
       <h2 title={clip(row.name, 2000)}>
         {clip(row.name, 2000)} <span class={`badge kind-${row.kind}`}>{row.kind}</span>
@@ -122,7 +122,7 @@ export function DetailPane({ row, store, now, showSecrets, onShowSecrets }: Prop
       <Fields items={fields} />
       {sections}
       {masked > 0 && !showSecrets && <p class="hint" data-testid="masked-count">{plural(masked, 'secret')} masked</p>}
-    </div>
+    </section>
   );
 }
 

@@ -30,7 +30,7 @@ export function JsonTree({ value, openDepth: wanted = 2 }: Props) {
   const openDepth = openLevels(wanted);
   // A container's entries are listed directly: the section heading stands for the root.
   return (
-    <div class="json-tree" role="tree">
+    <div class="json-tree">
       {kids ? (
         <>
           {kids.note && <div class="j-row"><span class="j-marker j-cut">{kids.note}</span></div>}
@@ -64,7 +64,7 @@ function Node({ name, value, depth, openDepth }: { name: string | null; value: C
   const key = name === null ? null : <span class="j-key">{clipText(name, KEY_SHOWN)}</span>;
   if (node.kind !== 'branch') {
     return (
-      <div class="j-row" role="treeitem">
+      <div class="j-row">
         <span class="j-toggle" />
         {key}{key && <span class="j-colon">: </span>}
         {node.kind === 'cut' ? <span class="j-marker j-cut">{node.mark}</span> : <Leaf value={value} />}
@@ -73,9 +73,15 @@ function Node({ name, value, depth, openDepth }: { name: string | null; value: C
   }
   const kids = node.children;
   return (
-    <div class="j-node" role="treeitem" aria-expanded={open}>
+    <div class="j-node">
       <div class="j-row j-branch" onClick={() => setOpen(!open)}>
-        <span class="j-toggle">{open ? '▾' : '▸'}</span>
+        {/* The row opens on a click; the button is its keyboard (and screen reader) path. */}
+        <button
+          type="button" class="j-toggle" aria-expanded={open} aria-label={clipText(name ?? kids.caption, KEY_SHOWN)}
+          onClick={(e) => { e.stopPropagation(); setOpen(!open); }}
+        >
+          {open ? '▾' : '▸'}
+        </button>
         {key}{key && <span class="j-colon">: </span>}
         <span class="j-caption">{kids.caption}</span>
         {kids.note && <span class="j-marker j-cut"> {kids.note}</span>}

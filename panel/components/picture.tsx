@@ -34,7 +34,8 @@ interface RevealMarkProps {
   children: ComponentChildren;
 }
 
-/** An SVG group that opens its row: click, or Enter/Space when focused. */
+/** An SVG group that opens its row: click, or Enter/Space when focused; arrows (and Home/End)
+ *  move to the picture's other marks, in drawing order. */
 export function RevealMark({ target, reveal, title, attrs, children }: RevealMarkProps) {
   return (
     <g
@@ -44,6 +45,8 @@ export function RevealMark({ target, reveal, title, attrs, children }: RevealMar
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
           reveal(target);
+        } else if (moveInPicture(e.currentTarget as SVGElement, e.key)) {
+          e.preventDefault();
         }
       }}
     >
@@ -51,6 +54,16 @@ export function RevealMark({ target, reveal, title, attrs, children }: RevealMar
       {children}
     </g>
   );
+}
+
+function moveInPicture(from: SVGElement, key: string): boolean {
+  const marks = [...(from.ownerSVGElement?.querySelectorAll<SVGElement>('[tabindex]') ?? [])];
+  const at = marks.indexOf(from);
+  const step: Record<string, number> = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: marks.length - 1 };
+  const to = step[key];
+  if (to === undefined) return false;
+  marks[Math.max(0, Math.min(marks.length - 1, to))]?.focus();
+  return true;
 }
 
 /** The arrowhead markers of a picture, one a tone, for `marker-end: url(#<prefix>-<tone>)`. */

@@ -21,6 +21,22 @@ interface Props {
   onSelect(key: string | null): void;
 }
 
+/** A log row by keyboard: Enter or Space shows (or hides) its payload, arrows and Home/End move between rows. */
+function rowKey(e: KeyboardEvent, toggle: () => void): void {
+  const row = e.currentTarget as HTMLElement;
+  if (e.key === 'Enter' || e.key === ' ') {
+    e.preventDefault();
+    toggle();
+    return;
+  }
+  const rows = [...(row.parentElement?.children ?? [])] as HTMLElement[];
+  const at = rows.indexOf(row);
+  const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: rows.length - 1 }[e.key];
+  if (to === undefined) return;
+  e.preventDefault();
+  rows[Math.max(0, Math.min(rows.length - 1, to))]?.focus();
+}
+
 export function CookieChannelLog({ log, gaps, dropped, selected, onSelect }: Props) {
   const shown = log.length > SHOWN ? log.slice(log.length - SHOWN) : log;
   const chosen = selected ? log.find((e) => e.key === selected) : undefined;
@@ -40,7 +56,7 @@ export function CookieChannelLog({ log, gaps, dropped, selected, onSelect }: Pro
       {log.length === 0 ? (
         <p class="hint">No cross-frame messages yet. The hook records the cookie channel's messages and any cross-origin message between a frame and another, in every frame of the tab.</p>
       ) : (
-        <div class="channel-table-wrap">
+        <div class="channel-table-wrap" tabIndex={0} role="region" aria-label="Channel messages">
           <table class="channel-table">
             <thead>
               <tr><th>time</th><th>seen in</th><th>from → to</th><th>target</th><th>type</th><th>id</th><th>latency</th><th>result</th><th>payload (masked)</th></tr>
@@ -50,7 +66,9 @@ export function CookieChannelLog({ log, gaps, dropped, selected, onSelect }: Pro
                 <tr
                   key={e.key} data-testid="channel-row" data-type={cell(e.type)} data-seen-in={e.seenIn} data-direction={e.direction}
                   class={`${e.channel ? 'is-channel' : 'not-channel'}${e.key === selected ? ' selected' : ''}`}
+                  tabIndex={0} aria-current={e.key === selected || undefined}
                   onClick={() => onSelect(e.key === selected ? null : e.key)}
+                  onKeyDown={(ev) => rowKey(ev, () => onSelect(e.key === selected ? null : e.key))}
                 >
                   <td class="mono">{formatClock(e.time)}</td>
                   <td>{e.seenIn}{e.direction === 'out' ? ' (posted)' : ''}</td>

@@ -26,7 +26,7 @@ export function CookieSequence({ sync }: { sync: CookieSync }) {
     <section class="cookie-sequence" data-testid="cookie-sequence" aria-label="Channel sequence diagram" data-total={layout.total} data-drawn={layout.drawn} ref={ref}>
       <h3>Channel sequence</h3>
       <div class="seq-scroll">
-        <svg class="seq-head" width={layout.width} height={HEADER_H}>
+        <svg class="seq-head" width={layout.width} height={HEADER_H} role="group" aria-label="Lanes: the page, the cookie iframe and other origins">
           {layout.lanes.map((lane) => {
             const body = (
               <>
@@ -41,7 +41,7 @@ export function CookieSequence({ sync }: { sync: CookieSync }) {
           })}
         </svg>
         <div class="seq-body">
-          <svg width={layout.width} height={layout.height} role="img" aria-label="Messages between the page, the cookie iframe and other origins">
+          <svg width={layout.width} height={layout.height} role="group" aria-label="Messages between the page, the cookie iframe and other origins">
             <ArrowheadMarkers prefix={`${id}-seq`} tones={['normal', 'muted', 'error']} />
             {layout.lanes.map((lane) => (
               <line key={lane.key} class={`lifeline tone-${lane.tone}`} x1={lane.x} x2={lane.x} y1={0} y2={layout.height} />

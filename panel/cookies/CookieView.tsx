@@ -45,7 +45,7 @@ export function CookieView({ models }: { models: TabModels }) {
         injection={injection} detected={{ cookieName: sync.cookieName, iframeUrl: sync.iframeUrl }}
         record={topDocId ? cookies.injected.get(topDocId) : undefined}
       />
-      <div class="cookie-body">
+      <div class="cookie-body" tabIndex={0} aria-label="Cookie sync" role="region">
         <CookieStatus verdict={sync.verdict} />
         <div class="cookie-columns">
           <CookieFacts rows={sync.rows} />

@@ -22,7 +22,7 @@ export function CookieViolations({ violations, selected = null }: { violations: 
         <ul class="violation-list">
           {violations.map((v) => (
             <li key={v.key} class={`violation sev-${v.severity}${v.key === selected ? ' selected' : ''}`} data-testid="violation-row" data-rule={v.rule} data-severity={v.severity}
-              data-key={v.key} aria-selected={v.key === selected || undefined}
+              data-key={v.key} aria-current={v.key === selected || undefined}
               data-refused={v.refused === undefined ? undefined : String(v.refused)}>
               <span class="badge">{RULES[v.rule]}</span> <span class="violation-message">{v.message}</span>
               {v.count > 1 && <span class="count"> · {formatCount(v.count)} messages</span>}

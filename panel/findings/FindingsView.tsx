@@ -101,7 +101,7 @@ function FindingCard({ finding, models, readOnly }: { finding: Finding; models: 
       data-first-seen={f.firstSeen} data-last-seen={f.lastSeen} data-evidence={f.evidence.length}>
       <header class="finding-head">
         <SeverityIcon severity={f.severity} />
-        <span class="finding-title" data-testid="finding-title">{f.title}</span>
+        <h3 class="finding-title" data-testid="finding-title">{f.title}</h3>
       </header>
       <div class="finding-meta">
         <code class="finding-rule">{f.rule}</code>
@@ -140,7 +140,15 @@ function EvidenceList({ evidence }: { evidence: Evidence[] }) {
         ))}
       </ul>
       {evidence.length > shown.length && (
-        <button type="button" class="link" data-testid="evidence-more" onClick={() => setAll(true)}>
+        <button
+          type="button" class="link" data-testid="evidence-more"
+          onClick={(e) => {
+            // This button goes away: focus the first row it brought, not the page's body.
+            const list = (e.currentTarget as HTMLElement).previousElementSibling;
+            setAll(true);
+            requestAnimationFrame(() => list?.querySelectorAll<HTMLElement>('[data-testid="evidence-link"]')[EVIDENCE_SHOWN]?.focus());
+          }}
+        >
           show all {evidence.length} rows
         </button>
       )}
@@ -157,7 +165,7 @@ function FixBlock({ fix, models, readOnly }: { fix: Fix; models: TabModels; read
       <p>{fix.text}</p>
       {snippet !== undefined && (
         <div class="snippet">
-          <pre data-testid="fix-snippet"><code>{snippet}</code></pre>
+          <pre data-testid="fix-snippet" tabIndex={0} aria-label="Snippet"><code>{snippet}</code></pre>
           <button type="button" class="snippet-copy" data-testid="copy-snippet" onClick={() => void copyText(snippet).then(setCopied)}>
             {copied === null ? 'Copy' : copied ? 'Copied' : 'Copy refused'}
           </button>

@@ -1,6 +1,6 @@
 // The tab bar's file actions (Open…, Save recording with its small dialog), the banner of the
 // file shown, and the message of a file that could not be opened.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ParsedFile } from '../../src/analysis/files/parse';
 import { isDateTime } from '../../src/analysis/text/summary';
 
@@ -26,20 +26,36 @@ export function OpenButton({ onFile, busy }: { onFile: (file: File) => void; bus
 export function SaveButton({ onSave, disabled }: { onSave: (keepSecrets: boolean) => void; disabled: string | null }) {
   const [asking, setAsking] = useState(false);
   const [keepSecrets, setKeepSecrets] = useState(false);
+  const opener = useRef<HTMLButtonElement>(null);
+  const dialog = useRef<HTMLDivElement>(null);
+  // Focus goes into the dialog when it opens, and back to its button when it closes.
+  useEffect(() => {
+    if (asking) dialog.current?.querySelector<HTMLElement>('input, button')?.focus();
+  }, [asking]);
   const close = () => {
     setAsking(false);
     setKeepSecrets(false);
+    opener.current?.focus();
   };
   return (
     <span class="save-wrap">
       <button
-        type="button" class="file-action" data-testid="save-recording" disabled={disabled !== null} aria-expanded={asking}
+        ref={opener} type="button" class="file-action" data-testid="save-recording" disabled={disabled !== null} aria-expanded={asking}
         title={disabled ?? 'Save everything this tab captured as a recording file'} onClick={() => setAsking(!asking)}
       >
         ⤓ Save recording
       </button>
       {asking && (
-        <div class="save-dialog" role="dialog" aria-label="Save recording" data-testid="save-dialog">
+        <div
+          class="save-dialog" role="dialog" aria-label="Save recording" data-testid="save-dialog" ref={dialog}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              e.stopPropagation();
+              close();
+            }
+          }}
+        >
           <p>Saves the frames, every record, the chat API responses, the injection settings and the capture caps of this tab.</p>
           <label class="check">
             <input type="checkbox" data-testid="save-keep-secrets" checked={keepSecrets} onChange={(e) => setKeepSecrets((e.target as HTMLInputElement).checked)} />

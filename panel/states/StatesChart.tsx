@@ -57,7 +57,7 @@ export function StatesChart({ session, findings, width, now }: ChartProps) {
     <figure class="states-chart" data-testid="states-chart" data-session={session.sessionId ?? ''} data-total={layout.total} data-drawn={layout.drawn}>
       <div class="chart-scroll">
         <svg
-          width={layout.width} height={CHART_HEIGHT} viewBox={`0 0 ${layout.width} ${CHART_HEIGHT}`} role="img"
+          width={layout.width} height={CHART_HEIGHT} viewBox={`0 0 ${layout.width} ${CHART_HEIGHT}`} role="group"
           aria-label={`Timeline of chat session ${session.sessionId ?? '(not known yet)'}`}
         >
           <ArrowheadMarkers prefix={`${id}-arrow`} tones={['ok', 'warn', 'pending']} />

@@ -66,7 +66,7 @@ function SessionCard({ session, mode, busTapped, open, onToggle }: CardProps) {
   return (
     <section class="session" data-testid="states-session" data-session={id ?? ''}>
       <header class="session-head">
-        <span class="session-label">Chat session</span>
+        <h3 class="session-label">Chat session</h3>
         <code class="session-id" title={id ?? undefined}>{id ?? '(not known yet)'}</code>
         <span class={`mode mode-${mode}`} data-testid="session-mode" data-mode={mode} title={MODE_TITLE[mode]}>{MODE_LABEL[mode]}</span>
         <span class="session-counts">
@@ -109,7 +109,7 @@ function SegmentBlock({ segment, flag, busTapped, open, onToggle, sessionKey }: 
           </span>
         )}
       </div>
-      <div class="t-rows" role="table">
+      <div class="t-rows" role="treegrid" aria-label={`Segment ${segment.n}`}>
         {segment.rows.map((row) => {
           const key = `${sessionKey}\n${row.key}`;
           return <TimelineRowView key={key} row={row} busTapped={busTapped} expanded={open === key} onToggle={() => onToggle(key)} />;
@@ -135,23 +135,30 @@ function TimelineRowView({ row, busTapped, expanded, onToggle }: RowProps) {
     'aria-selected': selected || undefined,
     tabIndex: 0,
     'aria-expanded': expanded,
+    'aria-level': 1,
     'data-source': row.sourceLabel,
     'data-synthetic': row.synthetic ? 'true' : undefined,
     onClick: onToggle,
     onKeyDown: (e: KeyboardEvent) => {
-      if (e.key === 'Enter' || e.key === ' ') {
+      const row = e.currentTarget as HTMLElement;
+      if (e.key === 'Enter' || e.key === ' ' || (e.key === 'ArrowRight' && !expanded) || (e.key === 'ArrowLeft' && expanded)) {
         e.preventDefault();
         onToggle();
+      } else if (e.key === 'Escape' && expanded) {
+        e.preventDefault();
+        onToggle();
+      } else if (moveFocus(row, e.key)) {
+        e.preventDefault();
       }
     },
   };
   const time = (
-    <span class="t-time" role="cell" title={row.utcTime ? `server time ${row.utcTime}` : 'when CX Lens saw it'}>
+    <span class="t-time" role="gridcell" title={row.utcTime ? `server time ${row.utcTime}` : 'when CX Lens saw it'}>
       {formatClock(row.seenAt)}
     </span>
   );
   const sources = (
-    <span class="t-sources" role="cell" title={sourceTitle(row)}>
+    <span class="t-sources" role="gridcell" title={sourceTitle(row)}>
       {row.sources.map((s) => <span key={s} class={`src src-${s}`}>{s}</span>)}
     </span>
   );
@@ -161,7 +168,7 @@ function TimelineRowView({ row, busTapped, expanded, onToggle }: RowProps) {
       data-testid="state-row" data-state={row.state}
     >
       {time}
-      <span class="t-what" role="cell">
+      <span class="t-what" role="gridcell">
         <span class="state-pill">{row.state}</span>
         {!row.known && <span class="tag tag-warn" title="Not a state the Digital Channels guide names">unknown state</span>}
         {row.synthetic && <span class="tag tag-synthetic" title="Delivered by CX Lens Simulate, not by Digital Channels">synthetic</span>}
@@ -176,35 +183,49 @@ function TimelineRowView({ row, busTapped, expanded, onToggle }: RowProps) {
       data-testid="message-row" data-from={row.from} data-flagged={row.flagged ? 'true' : undefined}
     >
       {time}
-      <span class="t-what" role="cell">
+      <span class="t-what" role="gridcell">
         <span class="msg-from">{row.from === 'customer' ? 'Customer' : 'Agent'}</span>
         <span class="msg-text">{messageText(row)}</span>
         {row.flagged && <span class="tag tag-flag">⚑ opened a new segment</span>}
       </span>
       {sources}
-      <span class="t-reaction" role="cell" />
+      <span class="t-reaction" role="gridcell" />
     </div>
   );
   return (
     <>
       {line}
-      {expanded && <RawDetail raw={row.raw} />}
+      {expanded && (
+        <div role="row" aria-level={2}>
+          <div role="gridcell"><RawDetail raw={row.raw} /></div>
+        </div>
+      )}
     </>
   );
+}
+
+/** Up/Down, Home/End between the timeline's rows (of every session and segment). */
+function moveFocus(from: HTMLElement, key: string): boolean {
+  const rows = [...(from.closest('.states-body')?.querySelectorAll<HTMLElement>('.t-row') ?? [])];
+  const at = rows.indexOf(from);
+  const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: rows.length - 1 }[key];
+  const target = to === undefined ? undefined : rows[to];
+  target?.focus();
+  return to !== undefined;
 }
 
 function ReactionCell({ row, busTapped }: { row: StateRow; busTapped: boolean }) {
   const reaction = row.reaction;
   if (!reaction) {
     const why = row.history ? 'replayed from history: not a live change' : '';
-    return <span class="t-reaction muted" role="cell">{why}</span>;
+    return <span class="t-reaction muted" role="gridcell">{why}</span>;
   }
   // Without a tapped bus CX Lens sees no commands: "none" then means "cannot tell".
   const blind = !busTapped && row.sourceLabel === 'network';
   const title = [reaction.warning, blind ? 'No tapped bus on this page: CX Lens cannot see the page’s commands.' : '']
     .filter(Boolean).join(' ');
   return (
-    <span class={`t-reaction r-${reaction.kind}`} role="cell">
+    <span class={`t-reaction r-${reaction.kind}`} role="gridcell">
       <span data-testid="reaction" data-reaction={reaction.kind} title={title || undefined}>{reactionText(reaction)}</span>
       {blind && reaction.kind === 'none' && <span class="muted"> (no bus tapped: commands not visible)</span>}
     </span>
