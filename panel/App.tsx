@@ -96,6 +96,8 @@ export function App({ models: live, env }: { models: TabModels; env: RecordingEn
       const own = inView(tabRef.current);
       if (!own && !inView('bus')) return;
       e.preventDefault();
+      // Before DevTools' own listener, which forwards Ctrl/Cmd+F to DevTools' search.
+      e.stopPropagation();
       if (!own) choose('bus');
       // The Bus view is shown (no longer hidden) only after this render.
       requestAnimationFrame(() => {
@@ -104,8 +106,8 @@ export function App({ models: live, env }: { models: TabModels; env: RecordingEn
         input?.select();
       });
     };
-    addEventListener('keydown', onKey);
-    return () => removeEventListener('keydown', onKey);
+    document.addEventListener('keydown', onKey, true);
+    return () => document.removeEventListener('keydown', onKey, true);
   }, []);
 
   // A button that goes away with what it closed hands focus to the shown view's tab.

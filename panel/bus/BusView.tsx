@@ -59,6 +59,7 @@ export function BusView({ models }: { models: TabModels }) {
   const backToList = (e: KeyboardEvent) => {
     if (e.key !== 'Escape' || !(e.target instanceof Element) || !e.target.closest('.detail')) return;
     e.preventDefault();
+    e.stopPropagation(); // DevTools would take it (it toggles its drawer)
     focusIn('.list');
   };
 

@@ -36,10 +36,12 @@ interface RevealMarkProps {
 
 /** An SVG group that opens its row: click, or Enter/Space when focused; arrows (and Home/End)
  *  move to the picture's other marks, in drawing order. */
+// `tabindex` in lower case: on an SVG element Preact sets it as an attribute, and only the
+// lower-case attribute makes the mark focusable (a camel-case `tabIndex` attribute does nothing).
 export function RevealMark({ target, reveal, title, attrs, children }: RevealMarkProps) {
   return (
     <g
-      {...attrs} role="link" tabIndex={0} data-reveal-tab={target.tab} data-reveal-key={target.key}
+      {...attrs} role="link" tabindex={0} data-reveal-tab={target.tab} data-reveal-key={target.key}
       onClick={() => reveal(target)}
       onKeyDown={(e: KeyboardEvent) => {
         if (e.key === 'Enter' || e.key === ' ') {

@@ -146,6 +146,7 @@ function TimelineRowView({ row, busTapped, expanded, onToggle }: RowProps) {
         onToggle();
       } else if (e.key === 'Escape' && expanded) {
         e.preventDefault();
+        e.stopPropagation(); // DevTools would take it (it toggles its drawer)
         onToggle();
       } else if (moveFocus(row, e.key)) {
         e.preventDefault();
