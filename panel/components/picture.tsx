@@ -68,6 +68,22 @@ function moveInPicture(from: SVGElement, key: string): boolean {
   return true;
 }
 
+/** The focused mark's tooltip, shown under its picture: a tooltip appears on hover only, and a
+ *  keyboard user should read the same. Spread `handlers` on the picture's container. Hidden from
+ *  screen readers, which read the mark's title already. */
+export function useMarkCaption(): { handlers: { onFocusCapture(e: FocusEvent): void; onBlurCapture(): void }; caption: ComponentChildren } {
+  const [text, setText] = useState('');
+  const handlers = {
+    onFocusCapture: (e: FocusEvent) => {
+      const mark = e.target instanceof Element ? e.target.closest('[data-reveal-tab]') : null;
+      setText(mark?.querySelector(':scope > title')?.textContent ?? '');
+    },
+    onBlurCapture: () => setText(''),
+  };
+  const caption = text ? <p class="mark-caption" data-testid="mark-caption" aria-hidden="true">{text}</p> : null;
+  return { handlers, caption };
+}
+
 /** The arrowhead markers of a picture, one a tone, for `marker-end: url(#<prefix>-<tone>)`. */
 export function ArrowheadMarkers({ prefix, tones }: { prefix: string; tones: readonly string[] }) {
   return (

@@ -4,7 +4,7 @@
 import { useContext, useId, useMemo } from 'preact/hooks';
 import type { Reveal } from '../../src/analysis/reveal';
 import { RevealContext } from '../hooks/reveal';
-import { ArrowheadMarkers, RevealMark, useWidth } from '../components/picture';
+import { ArrowheadMarkers, RevealMark, useMarkCaption, useWidth } from '../components/picture';
 import type { CookieSync } from '../../src/analysis/cookies/cookie-sync';
 import { HEADER_H, layoutSequence, type SeqArrow } from '../../src/analysis/cookies/sequence-model';
 import './CookieSequence.css';
@@ -20,10 +20,11 @@ export function CookieSequence({ sync }: { sync: CookieSync }) {
     width: width - 2, gaps: sync.gaps, dropped: sync.logDropped,
   }), [sync, width]);
   const id = useId().replace(/[^a-zA-Z0-9_-]/g, '');
+  const { handlers, caption } = useMarkCaption();
   if (sync.log.length === 0) return <div ref={ref} />;
   const laneGap = layout.lanes.length > 1 ? layout.lanes[1]!.x - layout.lanes[0]!.x : layout.width;
   return (
-    <section class="cookie-sequence" data-testid="cookie-sequence" aria-label="Channel sequence diagram" data-total={layout.total} data-drawn={layout.drawn} ref={ref}>
+    <section {...handlers} class="cookie-sequence" data-testid="cookie-sequence" aria-label="Channel sequence diagram" data-total={layout.total} data-drawn={layout.drawn} ref={ref}>
       <h3>Channel sequence</h3>
       <div class="seq-scroll">
         <svg class="seq-head" width={layout.width} height={HEADER_H} role="group" aria-label="Lanes: the page, the cookie iframe and other origins">
@@ -50,6 +51,7 @@ export function CookieSequence({ sync }: { sync: CookieSync }) {
           </svg>
         </div>
       </div>
+      {caption}
       {layout.note && <p class="seq-note" data-testid="sequence-note">{layout.note}</p>}
     </section>
   );

@@ -1,6 +1,6 @@
 // The tab bar's file actions (Open…, Save recording with its small dialog), the banner of the
 // file shown, and the message of a file that could not be opened.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ParsedFile } from '../../src/analysis/files/parse';
 import { isDateTime } from '../../src/analysis/text/summary';
 
@@ -28,8 +28,8 @@ export function SaveButton({ onSave, disabled }: { onSave: (keepSecrets: boolean
   const [keepSecrets, setKeepSecrets] = useState(false);
   const opener = useRef<HTMLButtonElement>(null);
   const dialog = useRef<HTMLDivElement>(null);
-  // Focus goes into the dialog when it opens, and back to its button when it closes.
-  useEffect(() => {
+  // Focus goes into the dialog when it opens (before it is painted), and back to its button when it closes.
+  useLayoutEffect(() => {
     if (asking) dialog.current?.querySelector<HTMLElement>('input, button')?.focus();
   }, [asking]);
   const close = () => {

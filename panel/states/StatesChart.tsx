@@ -6,7 +6,7 @@ import type { Reveal } from '../../src/analysis/reveal';
 import { RevealContext } from '../hooks/reveal';
 import { findingsModelOf } from '../hooks/use-findings';
 import type { Finding } from '../../src/analysis/findings/types';
-import { ArrowheadMarkers, RevealMark as Mark, useWidth } from '../components/picture';
+import { ArrowheadMarkers, RevealMark as Mark, useMarkCaption, useWidth } from '../components/picture';
 import { CHART_HEIGHT, LANE_Y, layoutChart, type ChartLayout } from '../../src/analysis/states/chart-model';
 import type { SessionTimeline, Timeline } from '../../src/analysis/states/timeline';
 import './StatesChart.css';
@@ -53,8 +53,9 @@ export function StatesChart({ session, findings, width, now }: ChartProps) {
   const reveal = useContext(RevealContext);
   const layout = useMemo(() => layoutChart({ session, findings, width: width - 2, now }), [session, findings, width]); // a pending reaction rebuilds the session each second
   const id = useId().replace(/[^a-zA-Z0-9_-]/g, '');
+  const { handlers, caption } = useMarkCaption();
   return (
-    <figure class="states-chart" data-testid="states-chart" data-session={session.sessionId ?? ''} data-total={layout.total} data-drawn={layout.drawn}>
+    <figure {...handlers} class="states-chart" data-testid="states-chart" data-session={session.sessionId ?? ''} data-total={layout.total} data-drawn={layout.drawn}>
       <div class="chart-scroll">
         <svg
           width={layout.width} height={CHART_HEIGHT} viewBox={`0 0 ${layout.width} ${CHART_HEIGHT}`} role="group"
@@ -102,6 +103,7 @@ export function StatesChart({ session, findings, width, now }: ChartProps) {
           {layout.note && <text class="chart-note" data-testid="chart-note" x={layout.plot.left} y={LANE_Y.note}>{layout.note}</text>}
         </svg>
       </div>
+      {caption}
     </figure>
   );
 }

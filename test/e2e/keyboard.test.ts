@@ -216,6 +216,10 @@ describe('keyboard only', () => {
     await panel.waitForSelector('[data-testid="chart-state"]');
     await tabTo(panel, keys, '[data-testid="chart-state"]');
     const stateKey = await panel.evaluate(() => document.activeElement?.getAttribute('data-reveal-key'));
+    // Its tooltip, which only a mouse would see, is shown under the chart while it has focus.
+    const title = await panel.evaluate(() => document.activeElement?.querySelector(':scope > title')?.textContent);
+    expect(title).toBeTruthy();
+    expect(await panel.$eval('[data-testid="mark-caption"]', (el) => el.textContent)).toBe(title);
     await keys.press('Enter');
     await panel.waitForSelector(`[data-testid="state-row"][data-selected="true"][data-key="${stateKey}"]`);
     await keys.press('ArrowRight');
