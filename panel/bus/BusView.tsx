@@ -107,7 +107,7 @@ export function BusView({ models }: { models: TabModels }) {
       <div class="split">
         <BusList bus={bus} rows={rows} version={version} selectedKey={selected?.key ?? null} onSelect={setSelected} now={now} />
         <ViewBoundary what="this record" class="detail" resetKey={`${selected?.key}/${showSecrets}`}>
-          <DetailPane row={selected} store={store} now={now} showSecrets={showSecrets} onShowSecrets={setShowSecrets} />
+          <DetailPane row={selected} store={store} now={now} showSecrets={showSecrets} onShowSecrets={setShowSecrets} mutes={models.mutes} readOnly={shownFile ? READ_ONLY_TITLE : null} />
         </ViewBoundary>
       </div>
     </div>
