@@ -19,6 +19,7 @@
 //    service worker starts over those loads; gzip sizes of the page-side scripts.
 //    BENCH_ONLY=no-chat runs this part alone.
 // 5. Findings: time to compute every finding of a 100,000-record log, in Node (bench/findings.ts).
+// 6. Filter: time to filter 100,000 Bus rows with a compound filter, in Node (bench/filter.ts).
 import type { Browser, BrowserContext, Frame, Page, Target } from 'puppeteer-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import {
@@ -26,6 +27,7 @@ import {
 } from '../test/support';
 import { noChatBench, printNoChat } from './no-chat';
 import { benchFindings, printFindingsBench } from './findings';
+import { benchFilter, printFilterBench } from './filter';
 
 const N = 20_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -314,7 +316,7 @@ async function main() {
     const renderedAt = await rendered;
     const filters: Record<string, number> = {};
     // Each step changes the count, which is what the measurement waits for.
-    for (const text of ['Load.e7', 'kind:event plugin:Load row 9999', '', 'no such row anywhere', '-Load.e1', '']) {
+    for (const text of ['Load.e7', 'kind:event plugin:Load row 9999', '', 'no such row anywhere', '-Load.e1', '', 'Load.e7 OR /^load\\.e1\\d$/ OR data.j:/99$/ -data.text:"row 5"', '']) {
       filters[text || `(cleared ${Object.keys(filters).length})`] = await setFilter(panel, text);
     }
     const worker = await serviceWorker(lens.browser);
@@ -326,6 +328,7 @@ async function main() {
 
     // 5. Findings, in Node, once the browsers are idle.
     const findings = benchFindings();
+    const filter = benchFilter();
 
     const results = {
       date: new Date().toISOString(),
@@ -343,6 +346,7 @@ async function main() {
       panel: { rows: PANEL_ROWS, renderMs: renderedAt ? renderedAt - renderStart : null, filterMs: filters, heapMB: heap },
       noChat,
       findings,
+      filter,
     };
     mkdirSync('bench/results', { recursive: true });
     writeFileSync('bench/results/latest.json', JSON.stringify(results, null, 2));
@@ -352,6 +356,7 @@ async function main() {
     console.log(`  delivery   ${delivered} of ${N} reached the panel; the last showed ${results.delivery.lastShownAfterMs ?? 'never'} ms after the first publish`);
     console.log(`  panel      ${PANEL_ROWS} rows rendered in ${results.panel.renderMs ?? 'timeout'} ms; filter: ${Object.entries(filters).map(([k, v]) => `${k} ${fmt(v)} ms`).join(', ')}`);
     printFindingsBench(findings);
+    printFilterBench(filter);
     console.log(`  heap       worker ${heap.worker === null ? '?' : fmt(heap.worker)} MB, panel ${heap.panel === null ? '?' : fmt(heap.panel)} MB`);
     printNoChat(noChat);
     console.log('  (written to bench/results/latest.json)');

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TabModels } from '../../src/analysis/store/tab-models';
 import type { Row } from '../../src/analysis/bus/bus-model';
-import { FilteredRows, parseFilter } from '../../src/analysis/bus/filter';
+import { FILTER_HELP, FilteredRows, parseFilter, type ParsedFilter } from '../../src/analysis/bus/filter';
 import { formatCount } from '../../src/analysis/text/summary';
 import { BusList, indexOfKey } from './BusList';
 import { DetailPane } from './DetailPane';
@@ -22,7 +22,11 @@ export function BusView({ models }: { models: TabModels }) {
   const [filterText, setFilterText] = useState('');
   const [selected, setSelected] = useState<Row | null>(null);
   const [showSecrets, setShowSecrets] = useState(false);
-  const filter = useMemo(() => parseFilter(filterText), [filterText]);
+  const parsed = useMemo(() => parseFilter(filterText), [filterText]);
+  // A filter that does not parse (often half typed) leaves the last good one applied.
+  const lastGood = useRef<ParsedFilter>(parsed);
+  if (!parsed.error) lastGood.current = parsed;
+  const filter = parsed.error ? lastGood.current : parsed;
   const filtered = useRef(new FilteredRows());
   const rows = filtered.current.update(bus.rows, filter, bus.listVersion, bus.outcomeVersion);
 
@@ -89,8 +93,9 @@ export function BusView({ models }: { models: TabModels }) {
         </label>
         <input
           type="search" class="filter" data-testid="filter" value={filterText} spellcheck={false}
-          placeholder="Filter: text  kind:command  plugin:WebChat  outcome:pending  -kind:plugin"
-          aria-invalid={filter.errors.length > 0} aria-label="Filter the bus rows" aria-keyshortcuts="/ Control+F Meta+F"
+          placeholder="Filter: text  a OR b  /regex/  kind:command  data.message.type:Finalizing  -term"
+          title={FILTER_HELP} aria-invalid={parsed.error !== undefined} aria-describedby={parsed.error ? 'bus-filter-error' : undefined}
+          aria-label="Filter the bus rows" aria-keyshortcuts="/ Control+F Meta+F"
           onKeyDown={fromFilter}
           onInput={(e) => setFilterText((e.target as HTMLInputElement).value)}
         />
@@ -113,8 +118,10 @@ export function BusView({ models }: { models: TabModels }) {
           A HAR file holds network traffic only: no bus traffic (events, commands) to list. Its chat API responses are in the States tab.
         </div>
       )}
-      {filter.errors.length > 0 && (
-        <div class="filter-errors" data-testid="filter-errors">{filter.errors.join(' · ')}</div>
+      {parsed.error && (
+        <div class="filter-errors" id="bus-filter-error" data-testid="filter-errors" data-at={parsed.error.at} role="status">
+          {parsed.errors.join(' · ')}{filter.empty ? '' : ' (the last good filter still applies)'}
+        </div>
       )}
       <div class="split" onKeyDown={backToList}>
         <BusList
@@ -122,7 +129,7 @@ export function BusView({ models }: { models: TabModels }) {
           onOpen={() => focusIn('.detail')} now={now}
         />
         <ViewBoundary what="this record" class="detail" resetKey={`${selected?.key}/${showSecrets}`}>
-          <DetailPane row={selected} store={store} now={now} showSecrets={showSecrets} onShowSecrets={setShowSecrets} />
+          <DetailPane row={selected} store={store} now={now} showSecrets={showSecrets} onShowSecrets={setShowSecrets} mutes={models.mutes} readOnly={shownFile ? READ_ONLY_TITLE : null} />
         </ViewBoundary>
       </div>
     </div>

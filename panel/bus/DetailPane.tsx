@@ -10,6 +10,7 @@ import { formatClock, formatDuration, plural } from '../../src/analysis/text/sum
 import { copyText } from '../platform/clipboard';
 import { JsonTree } from '../components/JsonTree';
 import { PAGE_MADE_TITLE, clip } from './BusList';
+import type { MuteModel } from '../../src/analysis/bus/mutes';
 
 /** Characters a field shows (a page's name or source can be megabytes; Copy as JSON has it all). */
 const FIELD_MAX = 10_000;
@@ -20,6 +21,10 @@ interface Props {
   now: number;
   showSecrets: boolean;
   onShowSecrets(show: boolean): void;
+  /** The tab's mutes: an event row gets a Mute / Unmute button. */
+  mutes?: MuteModel;
+  /** Why the page cannot be acted on (a file is shown), or null. */
+  readOnly?: string | null;
 }
 
 /** The JSON "Copy as JSON" puts on the clipboard: the record, its outcome, and its frame.
@@ -33,7 +38,7 @@ export function rowJson(row: Row, store: TabStore, showSecrets: boolean): string
   return boundedStringify(shown, 2);
 }
 
-export function DetailPane({ row, store, now, showSecrets, onShowSecrets }: Props) {
+export function DetailPane({ row, store, now, showSecrets, onShowSecrets, mutes, readOnly = null }: Props) {
   const [copyState, setCopyState] = useState('');
   if (!row) {
     return <section class="detail empty" data-testid="detail" aria-label="Record detail" tabIndex={-1}>Select a row to see its full record.</section>;
@@ -55,6 +60,7 @@ export function DetailPane({ row, store, now, showSecrets, onShowSecrets }: Prop
         <input type="checkbox" data-testid="show-secrets" checked={showSecrets} onChange={(e) => onShowSecrets((e.target as HTMLInputElement).checked)} />
         Show secrets
       </label>
+      {row.kind === 'event' && mutes && <MuteButton name={row.name} mutes={mutes} readOnly={readOnly} />}
       <span class="copy-state" data-testid="copy-status" aria-live="polite">{copyState}</span>
     </div>
   );
@@ -123,6 +129,22 @@ export function DetailPane({ row, store, now, showSecrets, onShowSecrets }: Prop
       {sections}
       {masked > 0 && !showSecrets && <p class="hint" data-testid="masked-count">{plural(masked, 'secret')} masked</p>}
     </section>
+  );
+}
+
+/** Mutes the event's name in the inspected tab (its hooks stop copying it), or unmutes it. */
+function MuteButton({ name, mutes, readOnly }: { name: string; mutes: MuteModel; readOnly: string | null }) {
+  const muted = mutes.isMuted(name);
+  const title = readOnly ?? (muted
+    ? `Capture ${name} again in this tab`
+    : `Stop capturing ${name} in this tab, at the source: the page no longer copies it (counted as muted in the status line), across reloads, until unmuted`);
+  return (
+    <button
+      type="button" data-testid="mute-event" data-muted={muted ? 'true' : 'false'} disabled={readOnly !== null} title={title}
+      onClick={() => mutes.set(name, !muted)}
+    >
+      {muted ? 'Unmute this event' : 'Mute this event'}
+    </button>
   );
 }
 

@@ -5,6 +5,8 @@ import type { TabModels } from '../../src/analysis/store/tab-models';
 import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, MAX_BUFFER_CAP, MIN_BUFFER_CAP, bufferCapSetting } from '../../src/shared/buffer-cap';
 import { captureStatus, lossText, partialText } from '../../src/analysis/store/capture-status';
 import { formatCount, plural } from '../../src/analysis/text/summary';
+import { mutedOf } from '../../src/analysis/bus/mutes';
+import { READ_ONLY_TITLE, useShownFile } from '../recording/shown-file';
 
 export function StatusLine({ models, now }: { models: TabModels; now: number }) {
   const s = captureStatus(models.store, models.bus, now);
@@ -27,6 +29,7 @@ export function StatusLine({ models, now }: { models: TabModels; now: number }) 
           · {s.contested}
         </span>
       )}
+      <Mutes models={models} />
       {s.frames.length > 0 && (
         <details class="frames">
           <summary>{plural(s.frames.length, 'frame')}</summary>
@@ -49,6 +52,41 @@ export function StatusLine({ models, now }: { models: TabModels; now: number }) 
         </details>
       )}
     </footer>
+  );
+}
+
+/** Events skipped at the source because their name is muted (never a loss), the muted names and
+ *  their Unmute buttons. */
+function Mutes({ models }: { models: TabModels }) {
+  const readOnly = useShownFile() !== null;
+  const names = models.mutes.names;
+  const counted = mutedOf(models.store);
+  if (!names.length && !counted.total && !models.mutes.error) return null;
+  const countOf = (name: string) => counted.names.find((n) => n.name === name)?.count ?? 0;
+  // Names muted earlier in this document and unmuted since keep their count.
+  const shown = [...names, ...counted.names.map((n) => n.name).filter((n) => !names.includes(n))];
+  return (
+    <details class="mutes" data-testid="mutes" data-count={counted.total} data-names={names.length}>
+      <summary title="Events the page did not copy because you muted their name in this tab: not captured, not lost">
+        · {formatCount(counted.total)} muted
+      </summary>
+      {models.mutes.error && <div class="warn" role="alert" data-testid="mute-error">Mute refused: {models.mutes.error}</div>}
+      <ul>
+        {shown.map((name) => {
+          const muted = names.includes(name);
+          return (
+            <li key={name} data-testid="muted-name" data-name={name} data-count={countOf(name)}>
+              <span class="mono">{name}</span> · {formatCount(countOf(name))} skipped{muted ? '' : ' (unmuted)'}{' '}
+              {muted && (
+                <button type="button" data-testid="unmute" disabled={readOnly} title={readOnly ? READ_ONLY_TITLE : `Capture ${name} again in this tab`} onClick={() => models.mutes.set(name, false)}>
+                  Unmute<span class="mutes-hidden-name"> {name}</span>
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </details>
   );
 }
 

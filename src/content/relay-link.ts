@@ -5,6 +5,7 @@
 import { isTooLargeError, type RelayCore, type SendResult } from './relay-core';
 import { Backoff } from '../shared/backoff';
 import type { ContentToWorker, WorkerToContent } from '../shared/protocol';
+import { muteList } from '../shared/mutes';
 
 /** The part of a chrome.runtime.Port the link uses. */
 export interface LinkPort {
@@ -23,6 +24,8 @@ export interface LinkEnv {
   prerendering(): boolean;
   /** The hello of this document (its id, url, origin...), `restored` set by the link. */
   hello(): Extract<ContentToWorker, { type: 'hello' }>;
+  /** The tab's muted event names from the worker (checked), for the hook. */
+  mute?(names: string[]): void;
 }
 
 /**
@@ -159,6 +162,8 @@ export class RelayLink {
       this.relay.stream(message.since);
     } else if (message?.type === 'hold') {
       this.relay.hold(message.notDelivered);
+    } else if (message?.type === 'mute') {
+      this.env.mute?.(muteList(message.names));
     }
   }
 }

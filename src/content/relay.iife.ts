@@ -11,11 +11,13 @@ import { RelayLink, type LinkPort } from './relay-link';
 import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, MAX_BUFFER_CAP, bufferCapSetting } from '../shared/buffer-cap';
 import { PANELS_OPEN_KEY, anyPanelOpen } from '../shared/panels-open';
 import {
-  CONTENT_PORT, PANEL_OPEN_FLAG, PROTOCOL_VERSION, RELAY_GLOBAL, isHookMessage, isPageBatch, type WorkerToContent,
+  CONTENT_PORT, PANEL_OPEN_FLAG, PROTOCOL_VERSION, RELAY_GLOBAL, isHookMessage, isPageBatch, type HookControl, type WorkerToContent,
 } from '../shared/protocol';
 import { acceptPort, reportEventType, windowLinkEnv } from '../shared/hook-link';
 
 const docId = randomDocId(crypto);
+/** The hook's private port, once taken (the muted names go back on it). */
+let hookPortTaken: MessagePort | null = null;
 // Whether another page could have reached the hook's hand-over in this frame (hand-over.ts).
 const contested = contestedBy(frameLinksOf(window));
 // The report key: a secret of this document that the page never sees (it lives in this isolated
@@ -33,10 +35,20 @@ const link: RelayLink = new RelayLink(relay, {
     type: 'hello', v: PROTOCOL_VERSION, docId, url: location.href, origin: location.origin, top: window === window.top, timeOrigin: performance.timeOrigin,
     ...(contested ? { contested } : {}),
   }),
+  // The muted names go back to the hook on its private port: only this world holds it.
+  mute: (names) => {
+    const message: HookControl = { type: 'mute', names };
+    try {
+      hookPortTaken?.postMessage(message);
+    } catch {
+      /* the port is gone with its document */
+    }
+  },
 });
 
 // The hook's private port, taken at document_start before any page script runs.
 acceptPort(windowLinkEnv(window), (hookPort) => {
+  hookPortTaken = hookPort;
   hookPort.onmessage = (event) => {
     if (!isHookMessage(event.data)) return;
     relay.takeHookMessage(event.data);

@@ -44,6 +44,9 @@ const isArray = Array.isArray;
 const NativeMap = Map;
 const mapGet = Map.prototype.get;
 const mapSet = Map.prototype.set;
+const mapHas = Map.prototype.has;
+const mapForEach = Map.prototype.forEach;
+const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
 const stringIndexOf = String.prototype.indexOf;
 const objectPrototype = Object.prototype;
 const arrayPrototype = Array.prototype;
@@ -84,6 +87,11 @@ export class BusRecorder {
   missed = 0;
   firstMiss: { what: string; error: unknown } | null = null;
   private missedReason = '';
+  /** Muted event names (the panel asked): their events are counted here instead of copied. */
+  private muted: Map<string, true> | null = null;
+  /** Events skipped per muted name since the document started (also of names unmuted since). */
+  private readonly mutedCounts: Map<string, number> = new NativeMap();
+  private mutedStatusTimer = false;
 
   constructor(
     private readonly env: HookEnv,
@@ -111,11 +119,54 @@ export class BusRecorder {
     }
   }
 
+  /** The muted names, the whole list (the content script sends it over the private port). */
+  setMuted(names: string[]): void {
+    const muted: Map<string, true> = new NativeMap();
+    for (let i = 0; i < names.length; i++) apply(mapSet, muted, [names[i], true]);
+    this.muted = names.length ? muted : null;
+  }
+
+  /** Whether `name` is muted; if so, counts it (the status says so within MUTED_STATUS_MS). */
+  private skipMuted(name: string): boolean {
+    if (this.muted === null || !apply(mapHas, this.muted, [name])) return false;
+    const counts = this.mutedCounts;
+    if ((apply(mapSize, counts, []) as number) < MUTED_NAMES_COUNTED || apply(mapHas, counts, [name])) apply(mapSet, counts, [name, ((apply(mapGet, counts, [name]) as number | undefined) ?? 0) + 1]);
+    if (!this.mutedStatusTimer) {
+      // One status a second at most: a muted flood must not fill the relay's buffer with statuses.
+      this.mutedStatusTimer = true;
+      this.env.setTimer(() => {
+        this.mutedStatusTimer = false;
+        try {
+          this.statusChanged();
+        } catch {
+          /* the next change tries again */
+        }
+      }, MUTED_STATUS_MS);
+    }
+    return true;
+  }
+
+  /** The muted counts for the status, or undefined when none. */
+  mutedStatus(): { name: string; count: number }[] | undefined {
+    if (!apply(mapSize, this.mutedCounts, [])) return undefined;
+    const out: { name: string; count: number }[] = [];
+    apply(mapForEach, this.mutedCounts, [(count: number, name: string) => {
+      out[out.length] = { name, count };
+    }]);
+    return out;
+  }
+
   event(ns: string, ctx: BusContext, via: EventVia, evt: unknown, data: unknown): void {
     try {
       const raw = data !== undefined ? data : {}; // the bus defaults data to {}
+      const name = fullName(ns, evt);
+      if (this.skipMuted(name)) {
+        // Not copied; a sticky one is still kept by reference for a later subscriber's replay.
+        if (via === 'republish') apply(mapSet, ctx.sticky, [name, { publisher: ns, data: raw }]);
+        return;
+      }
       const record: Uncopied<EventRecord, 'data'> = {
-        t: 'event', seq: 0, time: this.now(), name: fullName(ns, evt), publisher: ns,
+        t: 'event', seq: 0, time: this.now(), name, publisher: ns,
         via: this.syntheticDepth > 0 ? 'synthetic' : via, data: snapshot(raw),
       };
       if (via === 'republish') apply(mapSet, ctx.sticky, [record.name, { publisher: ns, data: record.data }]);
@@ -187,7 +238,7 @@ export class BusRecorder {
       const sticky = action === 'subscribe' && ok
         ? (apply(mapGet, ctx.sticky, [names[0]]) as { publisher: string; data: unknown } | undefined)
         : undefined;
-      if (sticky) {
+      if (sticky && !this.skipMuted(names[0]!)) {
         // The bus hands a late subscriber the stored data of a republished event at once.
         const replay: Uncopied<EventRecord, 'data'> = {
           t: 'event', seq: 0, time: this.now(), name: names[0], publisher: sticky.publisher, via: 'replay', subscriber: ns, data: sticky.data,
@@ -208,8 +259,10 @@ export class BusRecorder {
   /** data(key, value) changed a value: the bus publishes `<P>.data.<key>`. */
   data(ns: string, key: unknown, last: unknown, value: unknown): void {
     try {
+      const name = `${ns}.data.${safeName(key).name}`;
+      if (this.skipMuted(name)) return;
       const record: Uncopied<EventRecord, 'data'> = {
-        t: 'event', seq: 0, time: this.now(), name: `${ns}.data.${safeName(key).name}`, publisher: ns, via: 'data',
+        t: 'event', seq: 0, time: this.now(), name, publisher: ns, via: 'data',
         data: { last: snapshot(last), value: snapshot(value) },
       };
       this.batcher.add(record);
@@ -374,6 +427,8 @@ export class BusRecorder {
       this.statusQueued = false;
       const status = this.readStatus();
       if (this.missed > 0) status.unrecorded = { count: this.missed, reason: this.missReason() };
+      const muted = this.mutedStatus();
+      if (muted) status.muted = muted;
       const json = stringify(status);
       if (json === this.lastStatus) return null;
       this.lastStatus = json;
@@ -403,6 +458,11 @@ function pluginRecord(time: number, action: PluginRecord['action'], plugin: stri
   if (truncated) record.truncated = true;
   return record;
 }
+
+/** How often at most a muted event's count changes the status (ms). */
+export const MUTED_STATUS_MS = 1000;
+/** Muted names counted per document at most (the panel mutes at most MUTE_MAX_NAMES at a time). */
+const MUTED_NAMES_COUNTED = 200;
 
 /** Plain objects with more keys than this are not snapshot at the call (copied at the flush only). */
 const SNAPSHOT_MAX_KEYS = 200;

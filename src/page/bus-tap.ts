@@ -7,6 +7,7 @@ import { append, contains, isObjectLike, markHookGetter, readData, type Fn, type
 import { PROTOCOL_VERSION, type HookStatus } from '../shared/protocol';
 import { answerRequests, hookHandleOf, type HookHandle } from '../shared/hook-handle';
 import { watchDocumentRewrites } from './rewrite-watch';
+import { muteList } from '../shared/mutes';
 
 // The hook's API in one import: the page hook entry and the tests use these.
 export { hookHandleOf, type HookHandle } from '../shared/hook-handle';
@@ -93,6 +94,10 @@ class BusTap {
       pluginInterface: (iface, name, ctx) => this.tapInterface(iface, name, ctx),
     });
     const recorder = this.recorder;
+    // The content script's messages on the private port: the muted names (never from the page).
+    env.onControl?.((data) => {
+      if (readData(data, 'type') === 'mute') recorder.setMuted(muteList(readData(data, 'names')));
+    });
     this.handle = Object.freeze({
       version: PROTOCOL_VERSION,
       interfaces: this.interfaces,

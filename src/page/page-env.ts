@@ -7,6 +7,9 @@ import { offerPort, windowLinkEnv } from '../shared/hook-link';
 
 export interface HookEnv extends Scheduler {
   send(message: HookMessage): void;
+  /** Registers the receiver of what the content script posts on the private port (HookControl,
+   *  unchecked). Absent where there is no port (tests). */
+  onControl?(listener: (data: unknown) => void): void;
 }
 
 /** A page busy for longer than this still gets its batch sent (ms after the batch was due). Long
@@ -17,7 +20,7 @@ export interface HookEnv extends Scheduler {
 export const IDLE_TIMEOUT_MS = 1000;
 
 /** The env of a real page: its timers and clock, taken before page scripts run, and `send`. */
-export function pageEnv(win: Window, send: (message: HookMessage) => void): HookEnv {
+export function pageEnv(win: Window, send: (message: HookMessage) => void, onControl?: HookEnv['onControl']): HookEnv {
   const { setTimeout, clearTimeout, requestIdleCallback, cancelIdleCallback } = win;
   const { apply } = Reflect;
   const now = Date.now;
@@ -42,6 +45,7 @@ export function pageEnv(win: Window, send: (message: HookMessage) => void): Hook
       if (timer.idle !== undefined) apply(cancelIdleCallback, win, [timer.idle]);
     },
     send,
+    ...(onControl ? { onControl } : {}),
   };
 }
 
@@ -56,11 +60,24 @@ export const UNTAKEN_PORT_MAX_MESSAGES = 100;
  * Natives are taken now, so a page that later replaces MessagePort.prototype.postMessage or
  * MessageChannel changes nothing.
  */
-export function hookPort(win: Window): (message: HookMessage) => void {
+export function hookPort(win: Window, onControl?: (data: unknown) => void): (message: HookMessage) => void {
   const { apply } = Reflect;
   const post = MessagePort.prototype.postMessage;
   const channel = new MessageChannel();
   const port = channel.port1;
+  if (onControl) {
+    // What the content script posts back (only it holds the other end). The event's data is read
+    // with the getter as it is now, so a page that later replaces MessageEvent.prototype.data
+    // cannot make up a message.
+    const readData = Object.getOwnPropertyDescriptor(MessageEvent.prototype, 'data')!.get!;
+    port.onmessage = (event) => {
+      try {
+        onControl(apply(readData, event, []));
+      } catch {
+        /* never into the page's event loop */
+      }
+    };
+  }
   const taken = offerPort(windowLinkEnv(win), channel.port2);
   let early = 0;
   return (message) => {

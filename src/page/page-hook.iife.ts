@@ -10,7 +10,12 @@ import { pageEnv } from './page-env';
 import { installChannelHook } from './channel-hook';
 
 try {
-  installHook(window, pageEnv(window, hookPort(window)));
+  // What the content script sends back on the private port (the muted names) goes to the hook.
+  let control: ((data: unknown) => void) | null = null;
+  const send = hookPort(window, (data) => control?.(data));
+  installHook(window, pageEnv(window, send, (listener) => {
+    control = listener;
+  }));
 } catch {
   // Never break the page, whatever it did to its window before we ran.
 }

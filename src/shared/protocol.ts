@@ -129,6 +129,9 @@ export type HookStatus = {
    *  built-in the page replaced got in the way. With the first failure's reason. Omitted while there
    *  is none; the panel then shows that frame's capture as partial. */
   unrecorded?: { count: number; reason: string };
+  /** Events of a muted name the hook did not copy (src/shared/mutes.ts), per name, since the
+   *  document started; omitted while there is none. Not lost: the panel asked for it. */
+  muted?: { name: string; count: number }[];
 };
 
 /** What the hook reads of the page's chat for the panel's findings. */
@@ -264,6 +267,10 @@ export type HookMessage =
    *  event instead, hook-link.ts reportEventType). */
   | { type: 'emit'; key: string | null; record: CaptureRecord };
 
+/** What the content script posts back on the hook's private port (the page cannot reach it): the
+ *  event names the hook skips from now on, the whole list each time (src/shared/mutes.ts). */
+export type HookControl = { type: 'mute'; names: string[] };
+
 /** Name of the content script's object on its isolated world's global (reachable only by CX Lens's
  *  own scripts and a debugger, never by the page): the document's report key, read by the service
  *  worker with scripting.executeScript before it calls an injected feature. */
@@ -307,7 +314,9 @@ export type WorkerToContent =
   /** No panel watches: keep buffering, send nothing. */
   /** Buffer only. `notDelivered`: the records after this seq reached no panel (the worker had none
    *  watching when they came), so the buffer counts them as dropped if it must let them go. */
-  | { type: 'hold'; notDelivered?: number };
+  | { type: 'hold'; notDelivered?: number }
+  /** The tab's muted event names, the whole list: sent after each hello and each change. */
+  | { type: 'mute'; names: string[] };
 
 // ---------------------------------------------------------------------------------------------
 // Hop 3: panel ⇄ service worker (port PANEL_PORT, one per open panel).
@@ -337,7 +346,10 @@ export type PanelToWorker =
    *  reloads and navigations of that tab until switched off. Only the panel can send this. */
   | { type: 'inject'; feature: InjectFeature; options: InjectOptions[InjectFeature] | null }
   /** Deliver a synthetic InteractionStateChange to the page's messageReceived subscribers. */
-  | { type: 'simulate'; state: string };
+  | { type: 'simulate'; state: string }
+  /** Mute (or unmute) an event name in the watched tab: its hooks stop copying it, across reloads,
+   *  until unmuted. Only the panel can send this. */
+  | { type: 'mute'; name: string; muted: boolean };
 
 export type WorkerToPanel =
   | { type: 'frame'; frame: FrameInfo }
@@ -347,7 +359,9 @@ export type WorkerToPanel =
   | { type: 'chunks'; docId: string; chunks: Chunk[]; dropped: number; tooLarge?: number; pageMadeDropped?: number; replay: boolean }
   | { type: 'error'; message: string }
   /** The tab's injection settings, sent on subscribe and after every change. */
-  | { type: 'injection'; settings: InjectionSettings; error?: { feature: InjectFeature | 'simulate'; message: string } };
+  | { type: 'injection'; settings: InjectionSettings; error?: { feature: InjectFeature | 'simulate'; message: string } }
+  /** The tab's muted event names, sent on subscribe and after every change (or a refused one: error). */
+  | { type: 'mutes'; names: string[]; error?: string };
 
 // ---------------------------------------------------------------------------------------------
 // Injection: packaged files run in the inspected page's main world (chrome.scripting).

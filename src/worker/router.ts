@@ -120,6 +120,13 @@ export class Router {
     return [...tabs].sort((a, b) => a - b);
   }
 
+  /** Sends a message to every relay of a tab, or to one document's. */
+  toContents(tabId: number, message: WorkerToContent, docId?: string): void {
+    for (const content of this.contentsOf(tabId)) {
+      if (docId === undefined || content.frame?.docId === docId) safePost(content.port, message);
+    }
+  }
+
   /** Sends a message to every panel watching a tab. */
   toPanels(tabId: number, message: WorkerToPanel): void {
     for (const panel of this.panelsOf(tabId)) safePost(panel.port, message);

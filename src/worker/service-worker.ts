@@ -14,6 +14,7 @@ import { callPageApi } from './page-functions';
 import { PageCalls, type ClaimMemory, type PageCallHost } from './page-calls';
 import { errorText } from '../shared/error-text';
 import { PANELS_OPEN_KEY } from '../shared/panels-open';
+import { MuteManager } from './mutes';
 
 /** Packaged file and page functions of each injectable feature. */
 const FEATURES = {
@@ -82,8 +83,21 @@ const host: InjectionHost = {
   },
 };
 const injection = new InjectionManager(host);
+const MUTES_KEY = 'mutes';
+const mutes = new MuteManager({
+  async load() {
+    return ((await browser.storage.session.get(MUTES_KEY))[MUTES_KEY] as Record<string, unknown> | undefined) ?? {};
+  },
+  async save(all) {
+    await browser.storage.session.set({ [MUTES_KEY]: all });
+  },
+});
 
 const router = new Router(Date.now, (tabId, frame) => {
+  // Every document of the tab (reloads, new frames) gets the tab's muted names after its hello.
+  mutes.names(tabId).then((names) => {
+    if (names.length) router.toContents(tabId, { type: 'mute', names }, frame.docId);
+  }, () => {});
   if (!frame.top) return;
   injection.documentStarted(tabId).then(async (failures) => {
     if (!failures.length) return;
@@ -112,10 +126,13 @@ browser.runtime.onConnect.addListener((port) => {
       if (msg.type === 'subscribe') {
         wakeTab(msg.tabId);
         injection.settings(msg.tabId).then((settings) => port.postMessage({ type: 'injection', settings }));
+        mutes.names(msg.tabId).then((names) => port.postMessage({ type: 'mutes', names }), () => {});
       } else if (msg.type === 'inject' && tabId !== undefined && isInjectFeature(msg.feature)) {
         setFeature(tabId, msg.feature, msg.options);
       } else if (msg.type === 'simulate' && tabId !== undefined) {
         simulate(tabId, String(msg.state));
+      } else if (msg.type === 'mute' && tabId !== undefined) {
+        setMute(tabId, msg.name, msg.muted === true);
       }
     });
     port.onDisconnect.addListener(() => {
@@ -130,7 +147,20 @@ browser.runtime.onConnect.addListener((port) => {
 browser.tabs.onRemoved.addListener((tabId) => {
   void injection.tabClosed(tabId);
   void pageCalls.tabClosed(tabId);
+  void mutes.tabClosed(tabId);
 });
+
+/** The panel's mute or unmute of an event name: to every relay of the tab (each hands it to its
+ *  hook) and every panel watching it. */
+async function setMute(tabId: number, name: unknown, muted: boolean): Promise<void> {
+  try {
+    const names = await mutes.set(tabId, name, muted);
+    router.toContents(tabId, { type: 'mute', names });
+    router.toPanels(tabId, { type: 'mutes', names });
+  } catch (error) {
+    router.toPanels(tabId, { type: 'mutes', names: await mutes.names(tabId).catch(() => []), error: errorText(error) });
+  }
+}
 
 /** The panel's switch: options to switch on (checked here, as everything a message carries), null
  *  to switch off. Options that are not valid are refused with the reason, nothing is stored. */

@@ -104,6 +104,19 @@ describe('CX Lens Bus panel', () => {
     await waitFor(async () => (await counts()).count === 1, 'one App.tick row');
   });
 
+  it('filters with OR, regular expressions and payload fields; a filter that does not parse keeps the last good one', async () => {
+    await setFilter('WebChat.opened OR options.form.firstname:ann');
+    await waitFor(async () => (await counts()).count === 2, 'the opened event and the open command');
+    await setFilter('/^app\\.tick$/ data.i:/^29\\d$/ -data.i:299');
+    await waitFor(async () => (await counts()).count === 9, 'App.tick 290..298');
+    expect(await panel.$eval('[data-testid="filter"]', (el) => el.getAttribute('title'))).toContain('a OR b');
+    await setFilter('/^app\\.tick$/ data.i:/^29\\d$/ -data.i:299 OR');
+    const error = await panel.waitForSelector('[data-testid="filter-errors"]');
+    expect(await error!.evaluate((el) => el.textContent)).toMatch(/Column 43: OR needs a term after it.*last good filter still applies/);
+    expect(await panel.$eval('[data-testid="filter"]', (el) => [el.getAttribute('aria-invalid'), el.getAttribute('aria-describedby')])).toEqual(['true', 'bus-filter-error']);
+    expect((await counts()).count).toBe(9);
+  });
+
   it('marks truncated payloads and shows markers in the detail pane', async () => {
     await setFilter('messageReceived');
     await waitFor(async () => (await counts()).count === 1, 'the truncated row');

@@ -24,6 +24,9 @@ export interface RecordingCaps {
   copy: { stringChars: number; arrayItems: number; objectKeys: number; depth: number; nodes: number };
   /** Rows the Bus list keeps. */
   rowCap: number;
+  /** Event names muted in the tab when saved: the hooks skipped their events (counted in the
+   *  frames' status records, `status.muted`). Absent from files of older versions of CX Lens. */
+  mutes: string[];
 }
 
 export interface RecordingFrame {
@@ -84,6 +87,7 @@ export function buildRecording(models: TabModels, options: SaveOptions): Recordi
       bufferCap: options.bufferCap,
       copy: { stringChars: MAX_STRING_CHARS, arrayItems: MAX_ARRAY_ITEMS, objectKeys: MAX_OBJECT_KEYS, depth: MAX_DEPTH, nodes: MAX_NODES },
       rowCap: options.rowCap,
+      mutes: [...models.mutes.names],
     },
     frames,
     records: store.records.map(({ docId, record }) => ({ docId, record: shown(record as unknown as Copied) as unknown as TabRecord['record'] })),

@@ -50,6 +50,7 @@ export async function loadFile(file: ParsedFile, options: LoadOptions = {}): Pro
   for (const entry of file.network) models.states.network.add(entry);
   // A file's bodies were decoded in the parse worker (har.ts) and are as large as the file allows.
   for (const entry of file.harEntries) collect(models.states.network, entry, Infinity);
+  if (file.mutes?.length) models.mutes.report(file.mutes);
   if (file.injection) {
     store.feed.injection({
       type: 'injection',

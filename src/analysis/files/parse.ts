@@ -2,6 +2,7 @@
 // HAR. Plain code without models or DOM, so that it runs in the parse worker (parse-worker.ts) as
 // well as in tests. Everything in a file is untrusted, like a page's records: each field is checked.
 import type { CaptureRecord, FrameInfo, InjectionSettings, WorkerToPanel } from '../../shared/protocol';
+import { muteList } from '../../shared/mutes';
 import { isInjectFeature, parseCookieProviderOptions, parseFinalizeOptions } from '../../shared/injection-options';
 import type { ChatNetworkEntry } from '../../shared/interaction-states';
 import { RECORDING_FORMAT, RECORDING_VERSION } from './format';
@@ -30,6 +31,8 @@ export interface ParsedFile {
   /** HAR entries that are chat API message responses, read by the live network path. */
   harEntries: HarEntryLike[];
   injection?: { settings: InjectionSettings; error?: InjectionError };
+  /** Event names muted when the recording was saved (caps.mutes; none in older files). */
+  mutes?: string[];
 }
 
 /** The worker's last injection error, as a recording holds it. */
@@ -103,6 +106,7 @@ function parseRecording(d: Record<string, unknown>, name: string): ParsedFile {
       settings: settingsOf(injection?.settings),
       ...(error ? { error } : {}),
     },
+    mutes: muteList((d.caps as Record<string, unknown> | undefined)?.mutes),
   };
 }
 

@@ -28,6 +28,8 @@ export interface FeedListener {
   connection(state: 'connected' | 'reconnecting', detail?: string): void;
   /** The tab's injection switches (and the last injection error), from the worker. */
   injection(message: Extract<WorkerToPanel, { type: 'injection' }>): void;
+  /** The tab's muted event names, from the worker. */
+  mutes?(message: Extract<WorkerToPanel, { type: 'mutes' }>): void;
 }
 
 /**
@@ -78,7 +80,7 @@ export class PanelFeed {
   }
 
   /** Asks the worker to switch an injection or simulate a state. false when not connected. */
-  send(message: Extract<PanelToWorker, { type: 'inject' | 'simulate' }>): boolean {
+  send(message: Extract<PanelToWorker, { type: 'inject' | 'simulate' | 'mute' }>): boolean {
     if (!this.port) return false;
     this.post(message);
     return true;
@@ -121,6 +123,9 @@ export class PanelFeed {
         break;
       case 'injection':
         this.listener.injection(message);
+        break;
+      case 'mutes':
+        this.listener.mutes?.(message);
         break;
       case 'error':
         this.listener.connection('reconnecting', message.message);

@@ -11,6 +11,7 @@ import { LARGE, largePollBody, pollResponseBody, stateMessage } from '../../fake
 import { runRules } from '../../../../src/analysis/findings/engine';
 import { busRows, cookieVerdict, injectionOf, realText, timelineOf } from './helpers';
 import { connected, ev } from '../fixtures';
+import { mutedOf } from '../../../../src/analysis/bus/mutes';
 
 const API = 'https://api.example.com/nexus/v3/chat/sessions';
 const T0 = Date.parse('2026-11-28T04:39:40.000Z');
@@ -61,7 +62,7 @@ describe('a recording', () => {
     const masked = buildRecording(models, SAVE);
     expect(masked).toMatchObject({
       format: RECORDING_FORMAT, version: RECORDING_VERSION, lensVersion: '1.2.3', savedAt: new Date(SAVE.savedAt).toISOString(), secretsMasked: true,
-      caps: { bufferCap: 5000, rowCap: 100_000, copy: { stringChars: 10_000, arrayItems: 1000, objectKeys: 1000, depth: 12, nodes: 20_000 } },
+      caps: { bufferCap: 5000, rowCap: 100_000, mutes: [], copy: { stringChars: 10_000, arrayItems: 1000, objectKeys: 1000, depth: 12, nodes: 20_000 } },
       frames: [{ frame: { docId: 'a', top: true }, gone: false, dropped: 0 }],
       injection: { settings: {} },
     });
@@ -69,6 +70,25 @@ describe('a recording', () => {
     const kept = recordingJson(models, { ...SAVE, keepSecrets: true });
     expect(kept).toContain('KEY-123');
     expect(JSON.parse(kept).secretsMasked).toBe(false);
+  });
+
+  it('carries the muted event names and the hooks\' muted counts; a file without them opens with none', async () => {
+    const models = createTabModels();
+    connected(models.store, 'a');
+    models.store.feed.mutes!({ type: 'mutes', names: ['WebChatService.typingStarted'] });
+    models.store.feed.records('a', [{ t: 'status', seq: 2, time: T0, status: { cxbus: 'tapped', quickBus: false, plugins: [], problems: [], muted: [{ name: 'WebChatService.typingStarted', count: 42 }] } }], 0);
+    const saved = buildRecording(models, SAVE);
+    expect(saved.caps.mutes).toEqual(['WebChatService.typingStarted']);
+    const opened = await loadFile(parseFile(JSON.stringify(saved), 'muted.json'));
+    expect(opened.mutes.names).toEqual(['WebChatService.typingStarted']);
+    expect(mutedOf(opened.store).total).toBe(42);
+    // Files of earlier versions have no caps.mutes; junk there is ignored.
+    for (const mutes of [undefined, 'x', [1, null]]) {
+      const old = { ...saved, caps: { ...saved.caps, mutes } };
+      const file = parseFile(JSON.stringify(old), 'old.json');
+      expect(file.mutes).toEqual([]);
+      expect((await loadFile(file)).mutes.names).toEqual([]);
+    }
   });
 
   it('keeps a navigated-away document gone and its records, without emptying the log', async () => {
