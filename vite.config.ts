@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import { crx } from '@crxjs/vite-plugin';
 import preact from '@preact/preset-vite';
 import manifest from './manifest.json' with { type: 'json' };
+import pkg from './package.json' with { type: 'json' };
 import { manifestFor } from './build/manifest';
 
 // CX_LENS_BROWSER=firefox (npm run build:firefox) builds the Firefox variant into dist-firefox/
@@ -14,7 +15,8 @@ export default defineConfig({
   plugins: [
     preact(),
     crx({
-      manifest: manifestFor(manifest, firefox ? 'firefox' : 'chrome') as Parameters<typeof crx>[0]['manifest'],
+      // package.json's version is the one version: the manifest's follows it.
+      manifest: manifestFor({ ...manifest, version: pkg.version }, firefox ? 'firefox' : 'chrome') as Parameters<typeof crx>[0]['manifest'],
       browser: firefox ? 'firefox' : 'chrome',
     }),
   ],

@@ -34,20 +34,6 @@ async function showTab(view: string): Promise<void> {
   expect(await panel.click(`[data-testid="tab-${view}"]`)).toBe(true);
 }
 
-/** The names of the Bus rows shown, top to bottom, for `filter`. */
-async function busRows(filter: string): Promise<string[]> {
-  return panel.eval((text: string) => {
-    const input = document.querySelector('[data-testid="filter"]') as HTMLInputElement;
-    if (input.value !== text) {
-      input.value = text;
-      input.dispatchEvent(new window.Event('input', { bubbles: true }));
-    }
-    return [...document.querySelectorAll('[data-testid="bus-row"]')]
-      .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
-      .map((el) => el.getAttribute('data-name') ?? '');
-  }, filter);
-}
-
 function syncVerdict(): Promise<{ state: string; reason: string }> {
   return panel.eval(() => {
     const el = document.querySelector('[data-testid="sync-status"]');
@@ -63,7 +49,7 @@ describe('CX Lens in Firefox', () => {
     await showTab('bus');
     // It is the bus's very first event: nothing was published before it.
     const events = await waitFor(async () => {
-      const rows = await busRows('kind:event');
+      const rows = await panel.busRows('kind:event');
       return rows.length > 0 ? rows : undefined;
     }, 'event rows in the Bus view');
     expect(events[0]).toBe('Inline.first');

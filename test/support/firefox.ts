@@ -105,16 +105,36 @@ export class FirefoxPanel {
     return answer.value as Awaited<T>;
   }
 
-  /** Polls `fn` in the panel until it returns a truthy value. */
+  /** Polls `fn` in the panel until it returns a truthy value. Until the panel has loaded the call
+   *  fails: it is tried again, and the last failure is in the error if it never works. */
   async waitFor<T, A extends unknown[]>(fn: (...args: A) => T, what: string, timeoutMs: number, ...args: A): Promise<NonNullable<Awaited<T>>> {
     const deadline = Date.now() + timeoutMs;
-    let last: Awaited<T> | undefined;
+    let last: string = 'nothing yet';
     while (Date.now() < deadline) {
-      last = await this.eval(fn, ...args).catch(() => undefined);
-      if (last) return last as NonNullable<Awaited<T>>;
+      try {
+        const value = await this.eval(fn, ...args);
+        if (value) return value as NonNullable<Awaited<T>>;
+        last = JSON.stringify(value);
+      } catch (error) {
+        last = (error as Error).message;
+      }
       await sleep(200);
     }
-    throw new Error(`timed out waiting in the Firefox panel for ${what}; last value: ${JSON.stringify(last)}`);
+    throw new Error(`timed out waiting in the Firefox panel for ${what}; last: ${last}`);
+  }
+
+  /** The names of the Bus rows shown for `filter` (typed into the Bus filter), top to bottom. */
+  busRows(filter: string): Promise<string[]> {
+    return this.eval((text: string) => {
+      const input = document.querySelector('[data-testid="filter"]') as HTMLInputElement;
+      if (input.value !== text) {
+        input.value = text;
+        input.dispatchEvent(new window.Event('input', { bubbles: true }));
+      }
+      return [...document.querySelectorAll('[data-testid="bus-row"]')]
+        .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+        .map((el) => el.getAttribute('data-name') ?? '');
+    }, filter);
   }
 
   /** Clicks the element that matches `selector`. */
@@ -144,7 +164,7 @@ const FRAME_SCRIPT = `(function (id, args) {
 /** Opens the DevTools toolbox for the lens's tab (already on the page under test) and selects the
  *  CX Lens panel. If the panel asks for access to the site (issue 19's banner), grants it, which
  *  reloads the page, and waits for capture to start. */
-export async function openFirefoxPanel(lens: FirefoxLens, timeoutMs = 30_000): Promise<FirefoxPanel> {
+export async function openFirefoxPanel(lens: FirefoxLens, timeoutMs = 60_000): Promise<FirefoxPanel> {
   await lens.page.bringToFront();
   const deadline = Date.now() + timeoutMs;
   await inChrome(lens.browser, `(async () => {
