@@ -24,6 +24,17 @@ export default defineConfig({
           hookTimeout: 90_000,
         },
       },
+      {
+        test: {
+          // The packages in release/ (npm run package), unpacked or installed, in Chromium, Firefox and Node.
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -16,7 +16,10 @@ function applyTheme(theme: string | undefined): void {
   document.documentElement.dataset.theme = theme === 'dark' ? 'dark' : 'light';
 }
 applyTheme(chrome.devtools.panels.themeName);
-chrome.devtools.panels.setThemeChangeHandler?.((theme) => applyTheme(theme));
+// Chrome calls a handler it is given; Firefox fires devtools.panels.onThemeChanged instead.
+const panels = chrome.devtools.panels as typeof chrome.devtools.panels & { onThemeChanged?: { addListener(fn: (theme: string) => void): void } };
+if (panels.setThemeChangeHandler) panels.setThemeChangeHandler((theme) => applyTheme(theme));
+else panels.onThemeChanged?.addListener((theme) => applyTheme(theme));
 
 const models = createTabModels({ preserveLog: readFlag(PRESERVE_LOG_KEY, false) });
 const feed = new PanelFeed(chrome.devtools.inspectedWindow.tabId, connectWorker, models.store.feed);

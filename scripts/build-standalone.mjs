@@ -14,7 +14,10 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = resolve(root, process.env.CX_LENS_DIST ?? 'dist');
+// The same files in the Firefox build (CX_LENS_BROWSER=firefox, see vite.config.ts).
+const outDir = resolve(root, process.env.CX_LENS_BROWSER === 'firefox'
+  ? (process.env.CX_LENS_FIREFOX_DIST ?? 'dist-firefox')
+  : (process.env.CX_LENS_DIST ?? 'dist'));
 
 /** entry (source) → output file name in dist/; `completion`: the file's value is the entry's
  *  default export. Entries that do not exist yet are skipped. */

@@ -113,7 +113,8 @@ export async function openLensPanel(devtools: Page, timeoutMs = 20_000): Promise
 }
 
 function findPanelFrame(devtools: Page): Frame | undefined {
-  return devtools.frames().find((f) => f.url().startsWith(`chrome-extension://${EXTENSION_ID}/panel/index.html`));
+  // Any extension's panel: a build without the manifest's key (the Chrome package) has another id.
+  return devtools.frames().find((f) => /^chrome-extension:\/\/[a-p]{32}\/panel\/index\.html/.test(f.url()));
 }
 
 export function sleep(ms: number): Promise<void> {

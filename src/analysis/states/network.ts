@@ -17,7 +17,7 @@ export interface HarEntryLike {
   time?: number;
   request?: { method?: string; url?: string };
   response?: { status?: number; content?: { text?: string; encoding?: string } };
-  getContent?(callback: (content: string | null, encoding: string) => void): void;
+  getContent?(callback: (content: string | null, encodingOrMimeType: string) => void): void;
 }
 
 /** A chat API messages GET that got a response: the only requests the timeline reads. A long
@@ -159,6 +159,8 @@ export function collect(store: ChatNetworkStore, entry: HarEntryLike, maxChars =
     return;
   }
   try {
+    // Chrome hands (content, encoding), Firefox (content, mimeType): only 'base64' is taken as an
+    // encoding, so a MIME type leaves the text as it is.
     entry.getContent((content, encoding) => store.add(toChatEntry(entry, readBody(content, encoding, maxChars))));
   } catch {
     store.add(toChatEntry(entry, null));

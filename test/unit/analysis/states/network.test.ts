@@ -59,6 +59,16 @@ describe('network source', () => {
     expect(store.entries.map((e) => e.url.split('?')[1])).toEqual(['index=4']);
   });
 
+  it("reads Firefox's getContent, whose second argument is the MIME type, as Chrome's plain text", () => {
+    const body = pollResponseBody([state('Finalizing', 'm1')]);
+    const firefox = new ChatNetworkStore();
+    collect(firefox, har(`${API}/s1/messages`, body, { getContent: (cb) => cb(body, 'application/json') }));
+    const chrome = new ChatNetworkStore();
+    collect(chrome, har(`${API}/s1/messages`, body));
+    expect(firefox.entries).toEqual(chrome.entries);
+    expect(firefox.entries[0]!.body).toBe(body);
+  });
+
   it('drops the oldest entries at its cap', () => {
     const store = new ChatNetworkStore(2);
     for (let i = 1; i <= 3; i++) collect(store, har(`${API}/s1/messages?index=${i}`, pollResponseBody([state('Active', `m${i}`)]), { time: i }));
