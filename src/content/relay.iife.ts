@@ -11,13 +11,16 @@ import { RelayLink, type LinkPort } from './relay-link';
 import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, MAX_BUFFER_CAP, bufferCapSetting } from '../shared/buffer-cap';
 import { PANELS_OPEN_KEY, anyPanelOpen } from '../shared/panels-open';
 import {
-  CONTENT_PORT, PANEL_OPEN_FLAG, PROTOCOL_VERSION, RELAY_GLOBAL, isHookMessage, isPageBatch, type WorkerToContent,
+  CONTENT_PORT, LATE_START_FLAG, PANEL_OPEN_FLAG, PROTOCOL_VERSION, RELAY_GLOBAL, isHookMessage, isPageBatch, type WorkerToContent,
 } from '../shared/protocol';
 import { acceptPort, reportEventType, windowLinkEnv } from '../shared/hook-link';
 
 const docId = randomDocId(crypto);
-// Whether another page could have reached the hook's hand-over in this frame (hand-over.ts).
-const contested = contestedBy(frameLinksOf(window));
+// Whether another page could have reached the hook's hand-over in this frame (hand-over.ts). A
+// relay the worker injected after the page's scripts ran (capture started without a reload, the
+// worker sets LATE_START_FLAG first) is contested too: the page could have been listening.
+const lateStart = (globalThis as unknown as Record<string, unknown>)[LATE_START_FLAG] === true;
+const contested = lateStart ? 'started after the page\'s own scripts (capture began without a reload)' : contestedBy(frameLinksOf(window));
 // The report key: a secret of this document that the page never sees (it lives in this isolated
 // world); the service worker reads it (scripting.executeScript in this world) and gives it to the
 // features it injects, whose inject records are genuine only with it.
@@ -67,6 +70,8 @@ Object.defineProperty(globalThis, RELAY_GLOBAL, {
     kept: () => relay.kept(),
     wake,
     panelOpen,
+    // Its site was switched off: drop what this document kept (the worker calls it).
+    stop: () => relay.stop(),
   }),
 });
 

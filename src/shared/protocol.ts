@@ -1,6 +1,7 @@
 // The CX Lens message protocol: every shape that crosses a hop (page → content script →
 // service worker → panel). Pure types and constants, no chrome.* imports. See docs/ARCHITECTURE.md.
 import type { InjectFeature, InjectOptions } from './injection-options';
+import type { SiteList, TabAccess } from './site-access';
 
 /** Bumped when any message shape below changes incompatibly. Every hop checks it. */
 export const PROTOCOL_VERSION = 1;
@@ -270,6 +271,8 @@ export type HookMessage =
 export const RELAY_GLOBAL = 'cxLensRelay';
 /** Set in the relay's isolated world by src/content/panel-open.ts: a panel is open somewhere. */
 export const PANEL_OPEN_FLAG = 'cxLensPanelOpen';
+/** Set by the worker in the relay's world before it injects the relay into a running page. */
+export const LATE_START_FLAG = 'cxLensLateStart';
 /** The id and file of that script while it is registered. */
 export const PANEL_OPEN_SCRIPT = { id: 'cx-lens-panel-open', file: 'panel-open.js' } as const;
 
@@ -337,7 +340,18 @@ export type PanelToWorker =
    *  reloads and navigations of that tab until switched off. Only the panel can send this. */
   | { type: 'inject'; feature: InjectFeature; options: InjectOptions[InjectFeature] | null }
   /** Deliver a synthetic InteractionStateChange to the page's messageReceived subscribers. */
-  | { type: 'simulate'; state: string };
+  | { type: 'simulate'; state: string }
+  /** Site access (src/shared/site-access.ts): switch capture on an origin on or off; `reload`:
+   *  then reload the watched tab, so that capture starts from its first event. The worker answers
+   *  every site message with `sites`. Only extension pages (the panel) can send it. */
+  | { type: 'site'; origin: string; on: boolean; reload?: boolean }
+  /** Capture on every site (CX Lens's behaviour before site access) or only on the listed ones. */
+  | { type: 'site-all'; on: boolean }
+  /** Start capturing the watched tab now, without a reload: the hook and relay are injected into
+   *  every frame that lacks them (their records are contested: the page ran first). */
+  | { type: 'site-start-now' }
+  /** Ask for the site list and the watched tab's access. */
+  | { type: 'sites-get' };
 
 export type WorkerToPanel =
   | { type: 'frame'; frame: FrameInfo }
@@ -347,7 +361,18 @@ export type WorkerToPanel =
   | { type: 'chunks'; docId: string; chunks: Chunk[]; dropped: number; tooLarge?: number; pageMadeDropped?: number; replay: boolean }
   | { type: 'error'; message: string }
   /** The tab's injection settings, sent on subscribe and after every change. */
-  | { type: 'injection'; settings: InjectionSettings; error?: { feature: InjectFeature | 'simulate'; message: string } };
+  | { type: 'injection'; settings: InjectionSettings; error?: { feature: InjectFeature | 'simulate'; message: string } }
+  /** The site list, and the watched tab's access (absent for a port that watches no tab). */
+  | { type: 'sites'; list: SiteList; tab?: TabAccess; note?: SiteNote };
+
+/** Why the site list changed, for the panel to say. */
+export type SiteNote =
+  /** Switching an injected feature on switched its tab's site on too (features report through
+   *  CX Lens's page scripts). */
+  | { kind: 'by-feature'; origin: string; feature: InjectFeature }
+  /** Capture started now without a reload: events before `at` (ms epoch) are missing. */
+  | { kind: 'started-now'; at: number; frames: number }
+  | { kind: 'failed'; message: string };
 
 // ---------------------------------------------------------------------------------------------
 // Injection: packaged files run in the inspected page's main world (chrome.scripting).

@@ -36,6 +36,21 @@ function relay(answers: (m: ContentToWorker) => SendResult = () => 'sent', cap =
 }
 
 describe('RelayCore', () => {
+  it('drops every kept record when its site is switched off, and keeps or sends nothing after', () => {
+    const { core, sent } = relay();
+    core.takeHookMessage(batch(3));
+    core.takePageBatch(pageBatch(2));
+    expect(core.kept().genuine).toHaveLength(1);
+    core.stop();
+    expect(core.kept()).toEqual({ genuine: [], pageMade: [] });
+    core.takeHookMessage(batch(2));
+    core.takeReport(JSON.stringify(inject()));
+    core.stream(0);
+    expect(core.isStreaming).toBe(false);
+    expect(core.kept()).toEqual({ genuine: [], pageMade: [] });
+    expect(sent).toEqual([]);
+  });
+
   it('streams live batches and marks them delivered only once sent', () => {
     let up = true;
     const { core, sent } = relay(() => (up ? 'sent' : 'failed'));
