@@ -58,6 +58,9 @@ export class RelayCore {
   /** Why another page could have reached the hook's hand-over in this frame (hand-over.ts), or
    *  null. A contested frame's records are all kept as page-made: none can be told from a forgery. */
   readonly contested: string | null;
+  /** Reports with the key are genuine even though the frame is contested: capture started late
+   *  (the hook's hand-over came after the page's scripts), but the report key is as secret as ever. */
+  private readonly reportsGenuine: boolean;
 
   constructor(
     private readonly docId: string,
@@ -66,8 +69,9 @@ export class RelayCore {
     private readonly post: Post,
     /** This document's report key: the worker passes it to the features it injects. */
     readonly reportKey: string,
-    options: { pageMade?: RecordBuffer; now?: () => number; contested?: string | null } = {},
+    options: { pageMade?: RecordBuffer; now?: () => number; contested?: string | null; reportsGenuine?: boolean } = {},
   ) {
+    this.reportsGenuine = options.reportsGenuine === true;
     this.pageMade = options.pageMade ?? new RecordBuffer(PAGE_MADE_CAP);
     this.contested = options.contested ?? null;
     this.now = options.now ?? Date.now;
@@ -126,7 +130,7 @@ export class RelayCore {
     } catch {
       return this.takePageMade(detail);
     }
-    if (!this.contested && typeof record === 'object' && record !== null && !Array.isArray(record) && (record as { t?: unknown }).t === 'inject') {
+    if ((!this.contested || this.reportsGenuine) && typeof record === 'object' && record !== null && !Array.isArray(record) && (record as { t?: unknown }).t === 'inject') {
       this.keep(encodeRecords([record as CaptureRecord]));
     } else {
       this.takePageMade([record]);

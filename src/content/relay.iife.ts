@@ -19,14 +19,18 @@ const docId = randomDocId(crypto);
 // Whether another page could have reached the hook's hand-over in this frame (hand-over.ts). A
 // relay the worker injected after the page's scripts ran (capture started without a reload, the
 // worker sets LATE_START_FLAG first) is contested too: the page could have been listening.
+// The injected features' reports stay genuine there: their key is as secret as in any page (the
+// features always run after the page's scripts).
 const lateStart = (globalThis as unknown as Record<string, unknown>)[LATE_START_FLAG] === true;
-const contested = lateStart ? 'started after the page\'s own scripts (capture began without a reload)' : contestedBy(frameLinksOf(window));
+const handOverContested = contestedBy(frameLinksOf(window));
+const contested = handOverContested ?? (lateStart ? 'started after the page\'s own scripts (capture began without a reload)' : null);
+const reportsGenuine = lateStart && handOverContested === null;
 // The report key: a secret of this document that the page never sees (it lives in this isolated
 // world); the service worker reads it (scripting.executeScript in this world) and gives it to the
 // features it injects, whose inject records are genuine only with it.
 // Until the panel's buffer setting is read (readSettings), the buffer may hold up to the largest
 // cap, so that a first burst is not cut to the default before the user's setting is known.
-const relay: RelayCore = new RelayCore(docId, new RecordBuffer(MAX_BUFFER_CAP), (message) => link.send(message), randomDocId(crypto), { contested });
+const relay: RelayCore = new RelayCore(docId, new RecordBuffer(MAX_BUFFER_CAP), (message) => link.send(message), randomDocId(crypto), { contested, reportsGenuine });
 // No port until a panel asks (see RelayLink): ordinary browsing starts no worker.
 const link: RelayLink = new RelayLink(relay, {
   connect: openPort,

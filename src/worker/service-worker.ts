@@ -216,6 +216,10 @@ const sites = new SiteRegistry(siteHost);
 sites.reconcile().catch(() => {
   /* the next change tries again */
 });
+// These wake the worker at install, update (which drops dynamic registrations in Chromium) and
+// browser start; the top-level reconcile above then runs.
+browser.runtime.onInstalled.addListener(() => {});
+browser.runtime.onStartup.addListener(() => {});
 
 /** How long after a top document says hello its tab's frames are probed. */
 const PROBE_DELAY_MS = 1500;

@@ -28,6 +28,8 @@ export interface FeedListener {
   connection(state: 'connected' | 'reconnecting', detail?: string): void;
   /** The tab's injection switches (and the last injection error), from the worker. */
   injection(message: Extract<WorkerToPanel, { type: 'injection' }>): void;
+  /** The site list and the tab's site access, from the worker. */
+  sites?(message: Extract<WorkerToPanel, { type: 'sites' }>): void;
 }
 
 /**
@@ -77,8 +79,9 @@ export class PanelFeed {
     return this.cursors[docId] ?? 0;
   }
 
-  /** Asks the worker to switch an injection or simulate a state. false when not connected. */
-  send(message: Extract<PanelToWorker, { type: 'inject' | 'simulate' }>): boolean {
+  /** Asks the worker to switch an injection, simulate a state or change site access. false when
+   *  not connected. */
+  send(message: Extract<PanelToWorker, { type: 'inject' | 'simulate' | 'site' | 'site-all' | 'site-start-now' | 'sites-get' }>): boolean {
     if (!this.port) return false;
     this.post(message);
     return true;
@@ -121,6 +124,9 @@ export class PanelFeed {
         break;
       case 'injection':
         this.listener.injection(message);
+        break;
+      case 'sites':
+        this.listener.sites?.(message);
         break;
       case 'error':
         this.listener.connection('reconnecting', message.message);

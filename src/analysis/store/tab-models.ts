@@ -5,6 +5,7 @@ import { BusModel } from '../bus/bus-model';
 import { StatesModel } from '../states/states-model';
 import { CookieSyncStore } from '../cookies/cookie-sync';
 import { InjectionModel } from '../injection/injection-model';
+import { SiteAccessModel } from '../injection/site-access';
 
 export interface TabModels {
   store: TabStore;
@@ -12,6 +13,8 @@ export interface TabModels {
   states: StatesModel;
   cookies: CookieSyncStore;
   injection: InjectionModel;
+  /** Site access: the worker's reports (live models only; a file's stay empty). */
+  sites: SiteAccessModel;
 }
 
 export interface TabModelsOptions extends TabStoreOptions {
@@ -30,11 +33,13 @@ export function createTabModels(options: TabModelsOptions = {}): TabModels {
     states: new StatesModel({ now: options.now, onChange: notify }),
     cookies: new CookieSyncStore(),
     injection: new InjectionModel(options.now),
+    sites: new SiteAccessModel(),
   };
   store.addView(models.bus);
   store.addView(models.states);
   store.addView(models.cookies);
   store.addView(models.injection);
   store.onInjectionReport((report) => models.injection.report(report));
+  store.onSitesReport((report) => models.sites.report(report));
   return models;
 }

@@ -73,6 +73,7 @@ export interface RecordView {
 }
 
 export type InjectionReport = Extract<WorkerToPanel, { type: 'injection' }>;
+export type SitesReport = Extract<WorkerToPanel, { type: 'sites' }>;
 
 export interface TabStoreOptions {
   /** Cap of `records` (all kinds, outcomes and statuses included), page-made ones not counted. */
@@ -117,6 +118,7 @@ export class TabStore {
   private readonly parked = new Map<string, DocState>();
   private readonly changeListeners = new Set<() => void>();
   private readonly injectionListeners = new Set<(report: InjectionReport) => void>();
+  private readonly sitesListeners = new Set<(report: SitesReport) => void>();
   private readonly recordCap: number;
   private readonly pageMadeCap: number;
   /** Page-made records in `records`. */
@@ -136,6 +138,10 @@ export class TabStore {
       connection: (state, detail) => this.onConnection(state, detail),
       injection: (report) => {
         for (const listener of this.injectionListeners) guard('an injection listener', () => listener(report));
+        this.notify();
+      },
+      sites: (report) => {
+        for (const listener of this.sitesListeners) guard('a site access listener', () => listener(report));
         this.notify();
       },
     };
@@ -166,6 +172,12 @@ export class TabStore {
   onInjectionReport(listener: (report: InjectionReport) => void): () => void {
     this.injectionListeners.add(listener);
     return () => this.injectionListeners.delete(listener);
+  }
+
+  /** The worker's report of the site list and the tab's site access (not a record). */
+  onSitesReport(listener: (report: SitesReport) => void): () => void {
+    this.sitesListeners.add(listener);
+    return () => this.sitesListeners.delete(listener);
   }
 
   /** Tells subscribers that something they show changed (a view model's own state, e.g. pause). */
