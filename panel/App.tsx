@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TabModels } from '../src/analysis/store/tab-models';
 import { StatusLine } from './components/StatusLine';
+import { SiteAccessBanner } from './components/SiteAccess';
 import { ViewBoundary } from './components/ViewBoundary';
 import { useModel, useNow, ViewActiveContext } from './hooks/store';
 import { BusView } from './bus/BusView';
@@ -151,6 +152,7 @@ export function App({ models: live, env }: { models: TabModels; env: RecordingEn
       <main class="main">
       {file.opened && <RecordingBanner file={file.opened.file} parsedIn={file.opened.parsedIn} onBack={() => { file.back(); focusTab(); }} />}
       {file.error && <OpenErrorLine message={file.error} onDismiss={() => { file.dismissError(); focusTab(); }} />}
+      {!file.opened && <SiteAccessBanner models={live} />}
       {/* Views stay mounted so their state (filter, selection) survives a tab switch; a file
           gets views of its own (keyed), so no state of the live views leaks into it. */}
       <ShownFileContext.Provider value={shownFile}>

@@ -25,6 +25,7 @@ const models = createTabModels({ preserveLog: readFlag(PRESERVE_LOG_KEY, false) 
 const feed = new PanelFeed(chrome.devtools.inspectedWindow.tabId, connectWorker, models.store.feed);
 models.injection.connectSender((message) => feed.send(message));
 models.mutes.connectSender((message) => feed.send(message));
+models.sites.connectSender((message) => feed.send(message));
 feed.start();
 const stopNetwork = startChatNetwork(models.states.network);
 addEventListener('pagehide', () => {

@@ -28,6 +28,10 @@ export const STANDALONE = [
   { entry: 'src/cookie/iframe.ts', out: 'iframe.min.js' },
   { entry: 'src/page/inject/cookie-provider-inject.ts', out: 'cookie-provider-inject.js', completion: true },
   { entry: 'src/content/panel-open.ts', out: 'panel-open.js', completion: true },
+  // Registered by the worker for the switched-on sites (src/worker/site-registry.ts): the page
+  // hook (main world; a classic script, so it runs synchronously at document_start) and the relay.
+  { entry: 'src/page/page-hook.iife.ts', out: 'page-hook.js', completion: false, bare: true, target: 'chrome116' },
+  { entry: 'src/content/relay.iife.ts', out: 'relay.js', completion: false, bare: true, target: 'chrome116' },
 ];
 const BUNDLE_NAME = '__cxLensStandalone';
 /** Static files copied as they are: source → dist path. */
@@ -35,7 +39,7 @@ export const STATIC = [
   { from: 'src/cookie/iframe.html', to: 'iframe.html' },
 ];
 
-for (const { entry, out, completion } of STANDALONE) {
+for (const { entry, out, completion, bare, target } of STANDALONE) {
   if (!existsSync(resolve(root, entry))) continue;
   await build({
     configFile: false,
@@ -44,13 +48,20 @@ for (const { entry, out, completion } of STANDALONE) {
     build: {
       outDir,
       emptyOutDir: false,
-      target: 'es2019',
-      minify: out.endsWith('.min.js') ? 'esbuild' : false,
+      target: target ?? 'es2019', // the extension's own scripts: what the extension's Chromium runs (manifest minimum_chrome_version)
+      minify: out.endsWith('.min.js') || bare ? 'esbuild' : false,
       lib: { entry: resolve(root, entry), formats: ['iife'], name: BUNDLE_NAME, fileName: () => out },
       rollupOptions: { output: { extend: !completion } },
     },
   });
   if (completion) returnCompletionValue(resolve(outDir, out));
+  if (bare) checkNoGlobal(resolve(outDir, out));
+}
+
+/** A script with no exports must leave no global behind (the page would see the hook's). */
+function checkNoGlobal(file) {
+  const code = readFileSync(file, 'utf8');
+  if (!/^\(function\(\) ?\{/.test(code)) throw new Error(`${file}: unexpected bundle shape; it may set a global`);
 }
 
 /** `var __cxLensStandalone = (function() {…return x;})();` → `(function() {…})();`: the IIFE's

@@ -10,6 +10,7 @@ import { useRef } from 'preact/hooks';
 import { describeInjectRecord, finalizeStatus } from '../../src/analysis/injection/status';
 import { inHiddenTab } from '../components/hidden-tab';
 import { useModel } from '../hooks/store';
+import { SitesList } from './SitesList';
 import './Injection.css';
 
 /** Activity rows listed, newest first. */
@@ -76,6 +77,7 @@ export function InjectionView({ models }: { models: TabModels }) {
           ))}
         </ol>
       )}
+      <SitesList sites={models.sites} />
     </div>
   );
 }

@@ -64,6 +64,14 @@ export class RecordBuffer {
     return true;
   }
 
+  /** Forgets every kept record (seq numbers go on). */
+  clear(): void {
+    this.chunks = [];
+    this.head = 0;
+    this.headCut = 0;
+    this.size = 0;
+  }
+
   /** Records up to seq were sent to a panel: losing them from the buffer later loses nothing. */
   delivered(seq: number): void {
     if (seq > this.deliveredUpTo) this.deliveredUpTo = seq;

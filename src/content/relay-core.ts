@@ -50,12 +50,17 @@ export class RelayCore {
   private pageMadeAllowance = PAGE_MADE_CAP;
   private pageMadeCheckedAt: number;
   private streaming = false;
+  /** Its site was switched off (stop()): nothing more is kept or sent. */
+  private stopped = false;
   /** Page-made records, in a budget of their own. */
   readonly pageMade: RecordBuffer;
   private readonly now: () => number;
   /** Why another page could have reached the hook's hand-over in this frame (hand-over.ts), or
    *  null. A contested frame's records are all kept as page-made: none can be told from a forgery. */
   readonly contested: string | null;
+  /** Reports with the key are genuine even though the frame is contested: capture started late
+   *  (the hook's hand-over came after the page's scripts), but the report key is as secret as ever. */
+  private readonly reportsGenuine: boolean;
 
   constructor(
     private readonly docId: string,
@@ -64,8 +69,9 @@ export class RelayCore {
     private readonly post: Post,
     /** This document's report key: the worker passes it to the features it injects. */
     readonly reportKey: string,
-    options: { pageMade?: RecordBuffer; now?: () => number; contested?: string | null } = {},
+    options: { pageMade?: RecordBuffer; now?: () => number; contested?: string | null; reportsGenuine?: boolean } = {},
   ) {
+    this.reportsGenuine = options.reportsGenuine === true;
     this.pageMade = options.pageMade ?? new RecordBuffer(PAGE_MADE_CAP);
     this.contested = options.contested ?? null;
     this.now = options.now ?? Date.now;
@@ -86,8 +92,18 @@ export class RelayCore {
     return this.pageMadeRefused + this.pageMade.dropped;
   }
 
+  /** The site was switched off: drop every kept record and keep nothing more (the next load of
+   *  the site runs no CX Lens script at all). */
+  stop(): void {
+    this.stopped = true;
+    this.streaming = false;
+    this.buffer.clear();
+    this.pageMade.clear();
+  }
+
   /** A message of the hook's private port. */
   takeHookMessage(message: HookMessage): void {
+    if (this.stopped) return;
     if (this.contested) {
       if (message.type === 'batch') this.takePageMade('json' in message ? message.json : message.records);
       else this.takePageMade([message.record]);
@@ -105,6 +121,7 @@ export class RelayCore {
    *  record, as JSON. Only a dispatcher that holds the report key can send it: genuine when it is
    *  an `inject` record, else page-made. */
   takeReport(detail: unknown): void {
+    if (this.stopped) return;
     if (typeof detail !== 'string') return this.takePageMade([detail]);
     if (detail.length > RECORD_MAX_CHARS) return this.refusePageMade(1); // no report of CX Lens is that large
     let record: unknown;
@@ -113,7 +130,7 @@ export class RelayCore {
     } catch {
       return this.takePageMade(detail);
     }
-    if (!this.contested && typeof record === 'object' && record !== null && !Array.isArray(record) && (record as { t?: unknown }).t === 'inject') {
+    if ((!this.contested || this.reportsGenuine) && typeof record === 'object' && record !== null && !Array.isArray(record) && (record as { t?: unknown }).t === 'inject') {
       this.keep(encodeRecords([record as CaptureRecord]));
     } else {
       this.takePageMade([record]);
@@ -130,7 +147,7 @@ export class RelayCore {
 
   /** Records the page made (or forged): marked pageMade and kept in their own budget. */
   takePageMade(records: unknown[] | string): void {
-    if (records.length === 0) return;
+    if (records.length === 0 || this.stopped) return;
     const piece = markPageMade(records);
     if (!piece) return this.refusePageMade(typeof records === 'string' ? 1 : records.length);
     if (piece.json.length > PAGE_MADE_MAX_CHARS || !this.allowPageMade(piece.count)) return this.refusePageMade(piece.count);
@@ -185,6 +202,7 @@ export class RelayCore {
 
   /** The worker asks for everything after `since`, then live records. */
   stream(since: number): void {
+    if (this.stopped) return;
     this.streaming = true;
     const kept = mergeBySeq(this.buffer.since(since), this.pageMade.since(since));
     for (const group of groups(kept)) {

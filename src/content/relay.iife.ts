@@ -11,21 +11,28 @@ import { RelayLink, type LinkPort } from './relay-link';
 import { BUFFER_CAP_KEY, DEFAULT_BUFFER_CAP, MAX_BUFFER_CAP, bufferCapSetting } from '../shared/buffer-cap';
 import { PANELS_OPEN_KEY, anyPanelOpen } from '../shared/panels-open';
 import {
-  CONTENT_PORT, PANEL_OPEN_FLAG, PROTOCOL_VERSION, RELAY_GLOBAL, isHookMessage, isPageBatch, type HookControl, type WorkerToContent,
+  CONTENT_PORT, LATE_START_FLAG, PANEL_OPEN_FLAG, PROTOCOL_VERSION, RELAY_GLOBAL, isHookMessage, isPageBatch, type HookControl, type WorkerToContent,
 } from '../shared/protocol';
 import { acceptPort, reportEventType, windowLinkEnv } from '../shared/hook-link';
 
 const docId = randomDocId(crypto);
 /** The hook's private port, once taken (the muted names go back on it). */
 let hookPortTaken: MessagePort | null = null;
-// Whether another page could have reached the hook's hand-over in this frame (hand-over.ts).
-const contested = contestedBy(frameLinksOf(window));
+// Whether another page could have reached the hook's hand-over in this frame (hand-over.ts). A
+// relay the worker injected after the page's scripts ran (capture started without a reload, the
+// worker sets LATE_START_FLAG first) is contested too: the page could have been listening.
+// The injected features' reports stay genuine there: their key is as secret as in any page (the
+// features always run after the page's scripts).
+const lateStart = (globalThis as unknown as Record<string, unknown>)[LATE_START_FLAG] === true;
+const handOverContested = contestedBy(frameLinksOf(window));
+const contested = handOverContested ?? (lateStart ? 'started after the page\'s own scripts (capture began without a reload)' : null);
+const reportsGenuine = lateStart && handOverContested === null;
 // The report key: a secret of this document that the page never sees (it lives in this isolated
 // world); the service worker reads it (scripting.executeScript in this world) and gives it to the
 // features it injects, whose inject records are genuine only with it.
 // Until the panel's buffer setting is read (readSettings), the buffer may hold up to the largest
 // cap, so that a first burst is not cut to the default before the user's setting is known.
-const relay: RelayCore = new RelayCore(docId, new RecordBuffer(MAX_BUFFER_CAP), (message) => link.send(message), randomDocId(crypto), { contested });
+const relay: RelayCore = new RelayCore(docId, new RecordBuffer(MAX_BUFFER_CAP), (message) => link.send(message), randomDocId(crypto), { contested, reportsGenuine });
 // No port until a panel asks (see RelayLink): ordinary browsing starts no worker.
 const link: RelayLink = new RelayLink(relay, {
   connect: openPort,
@@ -79,6 +86,8 @@ Object.defineProperty(globalThis, RELAY_GLOBAL, {
     kept: () => relay.kept(),
     wake,
     panelOpen,
+    // Its site was switched off: drop what this document kept (the worker calls it).
+    stop: () => relay.stop(),
   }),
 });
 

@@ -1,6 +1,7 @@
 // The CX Lens message protocol: every shape that crosses a hop (page → content script →
 // service worker → panel). Pure types and constants, no chrome.* imports. See docs/ARCHITECTURE.md.
 import type { InjectFeature, InjectOptions } from './injection-options';
+import type { SiteList, TabAccess } from './site-access';
 
 /** Bumped when any message shape below changes incompatibly. Every hop checks it. */
 export const PROTOCOL_VERSION = 1;
@@ -277,6 +278,8 @@ export type HookControl = { type: 'mute'; names: string[] };
 export const RELAY_GLOBAL = 'cxLensRelay';
 /** Set in the relay's isolated world by src/content/panel-open.ts: a panel is open somewhere. */
 export const PANEL_OPEN_FLAG = 'cxLensPanelOpen';
+/** Set by the worker in the relay's world before it injects the relay into a running page. */
+export const LATE_START_FLAG = 'cxLensLateStart';
 /** The id and file of that script while it is registered. */
 export const PANEL_OPEN_SCRIPT = { id: 'cx-lens-panel-open', file: 'panel-open.js' } as const;
 
@@ -349,7 +352,18 @@ export type PanelToWorker =
   | { type: 'simulate'; state: string }
   /** Mute (or unmute) an event name in the watched tab: its hooks stop copying it, across reloads,
    *  until unmuted. Only the panel can send this. */
-  | { type: 'mute'; name: string; muted: boolean };
+  | { type: 'mute'; name: string; muted: boolean }
+  /** Site access (src/shared/site-access.ts): switch capture on an origin on or off; `reload`:
+   *  then reload the watched tab, so that capture starts from its first event. The worker answers
+   *  every site message with `sites`. Only extension pages (the panel) can send it. */
+  | { type: 'site'; origin: string; on: boolean; reload?: boolean }
+  /** Capture on every site (CX Lens's behaviour before site access) or only on the listed ones. */
+  | { type: 'site-all'; on: boolean }
+  /** Start capturing the watched tab now, without a reload: the hook and relay are injected into
+   *  every frame that lacks them (their records are contested: the page ran first). */
+  | { type: 'site-start-now' }
+  /** Ask for the site list and the watched tab's access. */
+  | { type: 'sites-get' };
 
 export type WorkerToPanel =
   | { type: 'frame'; frame: FrameInfo }
@@ -361,7 +375,18 @@ export type WorkerToPanel =
   /** The tab's injection settings, sent on subscribe and after every change. */
   | { type: 'injection'; settings: InjectionSettings; error?: { feature: InjectFeature | 'simulate'; message: string } }
   /** The tab's muted event names, sent on subscribe and after every change (or a refused one: error). */
-  | { type: 'mutes'; names: string[]; error?: string };
+  | { type: 'mutes'; names: string[]; error?: string }
+  /** The site list, and the watched tab's access (absent for a port that watches no tab). */
+  | { type: 'sites'; list: SiteList; tab?: TabAccess; note?: SiteNote };
+
+/** Why the site list changed, for the panel to say. */
+export type SiteNote =
+  /** Switching an injected feature on switched its tab's site on too (features report through
+   *  CX Lens's page scripts). */
+  | { kind: 'by-feature'; origin: string; feature: InjectFeature }
+  /** Capture started now without a reload: events before `at` (ms epoch) are missing. */
+  | { kind: 'started-now'; at: number; frames: number }
+  | { kind: 'failed'; message: string };
 
 // ---------------------------------------------------------------------------------------------
 // Injection: packaged files run in the inspected page's main world (chrome.scripting).

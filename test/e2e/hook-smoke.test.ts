@@ -74,7 +74,7 @@ async function recordsOf(page: Page, frame: Frame = page.mainFrame()): Promise<C
 
 describe('page hook in Chromium', () => {
   it('is built as a self-contained classic script', () => {
-    const source = readFileSync(join(DIST, 'src/page/page-hook.iife.js'), 'utf8');
+    const source = readFileSync(join(DIST, 'page-hook.js'), 'utf8');
     expect(() => new vm.Script(source)).not.toThrow(); // a classic script: no import/export statements
     expect(source).not.toMatch(/\bimport\s*\(/); // nor a dynamic import of another chunk
   });

@@ -5,6 +5,7 @@ import puppeteer, { type Browser, type Frame, type Page, type Target } from 'pup
 import { existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PANEL_PORT } from '../../src/shared/protocol';
 
 export const DIST = resolve(import.meta.dirname, '../..', process.env.CX_LENS_DIST ?? 'dist');
 export const EXTENSION_ID = 'abcnaglcdelnddjejkabiebgfobkmbol'; // fixed by manifest.json "key"
@@ -21,6 +22,11 @@ export interface LaunchOptions {
   devtools?: boolean;
   /** DevTools in its own window rather than docked (screenshots of the whole panel). */
   undockedDevtools?: boolean;
+  /** Site access after launch, switched on the way the panel does (sendPanelMessage): 'all'
+   *  (default: every site, CX Lens's behaviour before site access) or 'none' (a fresh profile). */
+  sites?: 'all' | 'none';
+  /** Use this profile (e.g. a browser restart on the same profile) and leave it on close. */
+  userDataDir?: string;
 }
 
 export interface Lens {
@@ -34,11 +40,12 @@ export async function launch(options: LaunchOptions = {}): Promise<Lens> {
   if (options.extension !== false && !existsSync(join(extensionDir, 'manifest.json'))) {
     throw new Error(`no build in ${extensionDir}: run npm run build first`);
   }
-  const userDataDir = mkdtempSync(join(tmpdir(), 'cx-lens-profile-'));
+  const ownProfile = options.userDataDir === undefined;
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'cx-lens-profile-'));
   const preferences: Record<string, unknown> = {};
   if (options.thirdPartyCookies) preferences.profile = { cookie_controls_mode: 0 };
   if (options.undockedDevtools) preferences.devtools = { preferences: { currentDockState: '"undocked"' } };
-  if (Object.keys(preferences).length) {
+  if (ownProfile && Object.keys(preferences).length) {
     mkdirSync(join(userDataDir, 'Default'), { recursive: true });
     writeFileSync(join(userDataDir, 'Default', 'Preferences'), JSON.stringify(preferences));
   }
@@ -55,14 +62,50 @@ export async function launch(options: LaunchOptions = {}): Promise<Lens> {
     ],
     defaultViewport: null,
   });
-  return {
+  const lens: Lens = {
     browser,
     userDataDir,
     async close() {
       await browser.close().catch(() => {});
-      rmSync(userDataDir, { recursive: true, force: true });
+      if (ownProfile) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+  if (options.extension !== false && (options.sites ?? 'all') === 'all') {
+    await sendPanelMessage(browser, { type: 'site-all', on: true }).catch(async (error: unknown) => {
+      await lens.close();
+      throw error;
+    });
+  }
+  return lens;
+}
+
+/** What the worker answers a site message with. */
+export interface SitesReply {
+  type: 'sites';
+  list: { all: boolean; sites: Record<string, string[]> };
+}
+
+/** Sends `message` to the service worker exactly as the CX Lens panel does (a runtime port named
+ *  cx-lens-panel, from an extension page), and returns the worker's `sites` answer. It runs in the
+ *  browser's first tab, put on an extension page for the moment and back on about:blank after. */
+export async function sendPanelMessage(browser: Browser, message: Record<string, unknown>): Promise<SitesReply> {
+  const page = (await browser.pages())[0] ?? await browser.newPage();
+  await page.goto(`chrome-extension://${EXTENSION_ID}/src/devtools/devtools.html`, { waitUntil: 'load' });
+  try {
+    return await page.evaluate((msg, name) => new Promise<SitesReply>((resolve, reject) => {
+      const port = chrome.runtime.connect({ name });
+      const timer = setTimeout(() => reject(new Error(`no answer to ${JSON.stringify(msg)}`)), 10_000);
+      port.onMessage.addListener((reply: { type?: string }) => {
+        if (reply.type !== 'sites') return;
+        clearTimeout(timer);
+        port.disconnect();
+        resolve(reply as SitesReply);
+      });
+      port.postMessage(msg);
+    }), message, PANEL_PORT);
+  } finally {
+    await page.goto('about:blank').catch(() => {});
+  }
 }
 
 /** The extension's service worker target. */

@@ -7,3 +7,4 @@ export * from './cookie-driver';
 export * from './states-driver';
 export * from './findings-driver';
 export { startDemo } from '../demo/server/index.mjs';
+export * from './lens-scripts';

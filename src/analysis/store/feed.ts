@@ -30,6 +30,8 @@ export interface FeedListener {
   injection(message: Extract<WorkerToPanel, { type: 'injection' }>): void;
   /** The tab's muted event names, from the worker. */
   mutes?(message: Extract<WorkerToPanel, { type: 'mutes' }>): void;
+  /** The site list and the tab's site access, from the worker. */
+  sites?(message: Extract<WorkerToPanel, { type: 'sites' }>): void;
 }
 
 /**
@@ -79,8 +81,9 @@ export class PanelFeed {
     return this.cursors[docId] ?? 0;
   }
 
-  /** Asks the worker to switch an injection or simulate a state. false when not connected. */
-  send(message: Extract<PanelToWorker, { type: 'inject' | 'simulate' | 'mute' }>): boolean {
+  /** Asks the worker to switch an injection, simulate a state or change site access. false when
+   *  not connected. */
+  send(message: Extract<PanelToWorker, { type: 'inject' | 'simulate' | 'site' | 'site-all' | 'site-start-now' | 'sites-get' | 'mute' }>): boolean {
     if (!this.port) return false;
     this.post(message);
     return true;
@@ -126,6 +129,9 @@ export class PanelFeed {
         break;
       case 'mutes':
         this.listener.mutes?.(message);
+        break;
+      case 'sites':
+        this.listener.sites?.(message);
         break;
       case 'error':
         this.listener.connection('reconnecting', message.message);

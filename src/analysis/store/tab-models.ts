@@ -6,6 +6,7 @@ import { StatesModel } from '../states/states-model';
 import { CookieSyncStore } from '../cookies/cookie-sync';
 import { InjectionModel } from '../injection/injection-model';
 import { MuteModel } from '../bus/mutes';
+import { SiteAccessModel } from '../injection/site-access';
 
 export interface TabModels {
   store: TabStore;
@@ -15,6 +16,8 @@ export interface TabModels {
   injection: InjectionModel;
   /** The tab's muted event names. */
   mutes: MuteModel;
+  /** Site access: the worker's reports (live models only; a file's stay empty). */
+  sites: SiteAccessModel;
 }
 
 export interface TabModelsOptions extends TabStoreOptions {
@@ -34,6 +37,7 @@ export function createTabModels(options: TabModelsOptions = {}): TabModels {
     cookies: new CookieSyncStore(),
     injection: new InjectionModel(options.now),
     mutes: new MuteModel(),
+    sites: new SiteAccessModel(),
   };
   store.addView(models.bus);
   store.addView(models.states);
@@ -41,5 +45,6 @@ export function createTabModels(options: TabModelsOptions = {}): TabModels {
   store.addView(models.injection);
   store.onInjectionReport((report) => models.injection.report(report));
   store.onMuteReport((report) => models.mutes.report(report.names, report.error));
+  store.onSitesReport((report) => models.sites.report(report));
   return models;
 }

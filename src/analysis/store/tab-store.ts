@@ -74,6 +74,7 @@ export interface RecordView {
 
 export type InjectionReport = Extract<WorkerToPanel, { type: 'injection' }>;
 export type MuteReport = Extract<WorkerToPanel, { type: 'mutes' }>;
+export type SitesReport = Extract<WorkerToPanel, { type: 'sites' }>;
 
 export interface TabStoreOptions {
   /** Cap of `records` (all kinds, outcomes and statuses included), page-made ones not counted. */
@@ -119,6 +120,7 @@ export class TabStore {
   private readonly changeListeners = new Set<() => void>();
   private readonly injectionListeners = new Set<(report: InjectionReport) => void>();
   private readonly muteListeners = new Set<(report: MuteReport) => void>();
+  private readonly sitesListeners = new Set<(report: SitesReport) => void>();
   private readonly recordCap: number;
   private readonly pageMadeCap: number;
   /** Page-made records in `records`. */
@@ -142,6 +144,10 @@ export class TabStore {
       },
       mutes: (report) => {
         for (const listener of this.muteListeners) guard('a mute listener', () => listener(report));
+        this.notify();
+      },
+      sites: (report) => {
+        for (const listener of this.sitesListeners) guard('a site access listener', () => listener(report));
         this.notify();
       },
     };
@@ -178,6 +184,12 @@ export class TabStore {
   onMuteReport(listener: (report: MuteReport) => void): () => void {
     this.muteListeners.add(listener);
     return () => this.muteListeners.delete(listener);
+  }
+
+  /** The worker's report of the site list and the tab's site access (not a record). */
+  onSitesReport(listener: (report: SitesReport) => void): () => void {
+    this.sitesListeners.add(listener);
+    return () => this.sitesListeners.delete(listener);
   }
 
   /** Tells subscribers that something they show changed (a view model's own state, e.g. pause). */

@@ -36,6 +36,30 @@ function relay(answers: (m: ContentToWorker) => SendResult = () => 'sent', cap =
 }
 
 describe('RelayCore', () => {
+  it('a relay started late (contested) keeps the hook\'s records page-made, the keyed reports genuine', () => {
+    const core = new RelayCore('doc', new RecordBuffer(100), () => 'sent', KEY, { contested: 'started after the page', reportsGenuine: true });
+    core.takeHookMessage(batch(2));
+    core.takeReport(JSON.stringify(inject()));
+    const kept = core.kept();
+    expect(kept.genuine.flatMap((c) => JSON.parse(c.json) as { t: string }[]).map((r) => r.t)).toEqual(['inject']);
+    expect(kept.pageMade.flatMap((c) => JSON.parse(c.json) as unknown[])).toHaveLength(2);
+  });
+
+  it('drops every kept record when its site is switched off, and keeps or sends nothing after', () => {
+    const { core, sent } = relay();
+    core.takeHookMessage(batch(3));
+    core.takePageBatch(pageBatch(2));
+    expect(core.kept().genuine).toHaveLength(1);
+    core.stop();
+    expect(core.kept()).toEqual({ genuine: [], pageMade: [] });
+    core.takeHookMessage(batch(2));
+    core.takeReport(JSON.stringify(inject()));
+    core.stream(0);
+    expect(core.isStreaming).toBe(false);
+    expect(core.kept()).toEqual({ genuine: [], pageMade: [] });
+    expect(sent).toEqual([]);
+  });
+
   it('streams live batches and marks them delivered only once sent', () => {
     let up = true;
     const { core, sent } = relay(() => (up ? 'sent' : 'failed'));
