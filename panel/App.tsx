@@ -111,6 +111,17 @@ export function App({ models: live, env }: { models: TabModels; env: RecordingEn
     return () => document.removeEventListener('keydown', onKey, true);
   }, []);
 
+  // A file opened or closed gives the views new elements: focus that was in the old ones goes to
+  // the shown view, not to the page's body.
+  const shownId = file.opened?.id ?? 'live';
+  const firstShown = useRef(shownId);
+  useEffect(() => {
+    if (shownId === firstShown.current) return;
+    firstShown.current = shownId;
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (lost) document.getElementById(`view-${tabRef.current}`)?.focus();
+  }, [shownId]);
+
   // A button that goes away with what it closed hands focus to the shown view's tab.
   const focusTab = () => requestAnimationFrame(() => document.getElementById(`tab-${tabRef.current}`)?.focus());
 

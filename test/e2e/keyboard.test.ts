@@ -65,6 +65,14 @@ async function tabTo(panel: Frame, keys: Keys, selector: string, back = false, m
   throw new Error(`Tab never reached ${selector}; focus is on ${JSON.stringify(await focused(panel))}`);
 }
 
+/** Goes back to the tab bar (Shift+Tab) and on to the tab of `view` by arrows. */
+async function selectTab(panel: Frame, keys: Keys, view: string): Promise<void> {
+  await tabTo(panel, keys, '[role="tab"]', true);
+  for (let i = 0; i < 5 && (await focused(panel)).id !== `tab-${view}`; i++) await keys.press('ArrowRight');
+  expect(await focused(panel)).toMatchObject({ id: `tab-${view}` });
+  expect(await shownView(panel)).toBe(`view-${view}`);
+}
+
 async function shownView(panel: Frame): Promise<string> {
   return panel.$eval('[role="tabpanel"]:not([hidden])', (el) => el.id);
 }
@@ -209,10 +217,7 @@ describe('keyboard only', () => {
     const { panel, keys } = await open('/xdomain.html');
     await openFile(panel, resolve(CLI_FIXTURES, 'no-handler.cx-lens.json'));
     await waitForBanner(panel);
-    await panel.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    await keys.press('Tab');
-    await tabTo(panel, keys, '[role="tab"]');
-    while ((await focused(panel)).id !== 'tab-states') await keys.press('ArrowRight');
+    await selectTab(panel, keys, 'states');
     await panel.waitForSelector('[data-testid="chart-state"]');
     await tabTo(panel, keys, '[data-testid="chart-state"]');
     const stateKey = await panel.evaluate(() => document.activeElement?.getAttribute('data-reveal-key'));
@@ -240,9 +245,7 @@ describe('keyboard only', () => {
     const { panel, keys } = await open('/xdomain.html');
     await openFile(panel, resolve(CLI_FIXTURES, 'no-handler.cx-lens.json'));
     await waitForBanner(panel);
-    await panel.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    await keys.press('Tab');
-    while ((await focused(panel)).id !== 'tab-findings') await keys.press('Home');
+    await selectTab(panel, keys, 'findings');
     await panel.waitForSelector('[data-testid="evidence-link"]');
     await tabTo(panel, keys, '[data-testid="evidence-link"][data-tab="bus"], [data-testid="evidence-link"][data-tab="states"]');
     const target = await panel.evaluate(() => document.activeElement!.getAttribute('data-tab'));
