@@ -20,6 +20,8 @@
 //    BENCH_ONLY=no-chat runs this part alone.
 // 5. Findings: time to compute every finding of a 100,000-record log, in Node (bench/findings.ts).
 // 6. Filter: time to filter 100,000 Bus rows with a compound filter, in Node (bench/filter.ts).
+// 7. Mute (bench/mute.ts): page CPU of an event published 100 times a second, muted / unmuted.
+//    BENCH_ONLY=mute runs this part alone.
 import type { Browser, BrowserContext, Frame, Page, Target } from 'puppeteer-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import {
@@ -28,6 +30,7 @@ import {
 import { noChatBench, printNoChat } from './no-chat';
 import { benchFindings, printFindingsBench } from './findings';
 import { benchFilter, printFilterBench } from './filter';
+import { muteBench, printMuteBench } from './mute';
 
 const N = 20_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -173,6 +176,18 @@ async function heapMB(browser: Browser, match: (type: string, url: string) => bo
 async function main() {
   const demo = await startDemo({ port: 0, apiPort: 0 });
   const url = `${demo.urls.domainB}/bench.html`;
+  if (process.env.BENCH_ONLY === 'mute') {
+    const lens = await launch();
+    try {
+      const mute = await muteBench(lens, url);
+      console.log('\nCX Lens benchmark: mute at the source');
+      printMuteBench(mute);
+    } finally {
+      await lens.close();
+      await demo.close();
+    }
+    return;
+  }
   // First, alone on the machine: the browsers of the other parts are not running yet.
   const noChat = await noChatBench(demo.urls.domainB);
   if (process.env.BENCH_ONLY === 'no-chat') {
@@ -329,6 +344,7 @@ async function main() {
     // 5. Findings, in Node, once the browsers are idle.
     const findings = benchFindings();
     const filter = benchFilter();
+    const mute = await muteBench(lens, url);
 
     const results = {
       date: new Date().toISOString(),
@@ -347,6 +363,7 @@ async function main() {
       noChat,
       findings,
       filter,
+      mute,
     };
     mkdirSync('bench/results', { recursive: true });
     writeFileSync('bench/results/latest.json', JSON.stringify(results, null, 2));
@@ -357,6 +374,7 @@ async function main() {
     console.log(`  panel      ${PANEL_ROWS} rows rendered in ${results.panel.renderMs ?? 'timeout'} ms; filter: ${Object.entries(filters).map(([k, v]) => `${k} ${fmt(v)} ms`).join(', ')}`);
     printFindingsBench(findings);
     printFilterBench(filter);
+    printMuteBench(mute);
     console.log(`  heap       worker ${heap.worker === null ? '?' : fmt(heap.worker)} MB, panel ${heap.panel === null ? '?' : fmt(heap.panel)} MB`);
     printNoChat(noChat);
     console.log('  (written to bench/results/latest.json)');

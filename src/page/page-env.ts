@@ -69,14 +69,18 @@ export function hookPort(win: Window, onControl?: (data: unknown) => void): (mes
     // What the content script posts back (only it holds the other end). The event's data is read
     // with the getter as it is now, so a page that later replaces MessageEvent.prototype.data
     // cannot make up a message.
-    const readData = Object.getOwnPropertyDescriptor(MessageEvent.prototype, 'data')!.get!;
-    port.onmessage = (event) => {
-      try {
-        onControl(apply(readData, event, []));
-      } catch {
-        /* never into the page's event loop */
-      }
-    };
+    try {
+      const readData = Object.getOwnPropertyDescriptor(MessageEvent.prototype, 'data')!.get!;
+      port.onmessage = (event) => {
+        try {
+          onControl(apply(readData, event, []));
+        } catch {
+          /* never into the page's event loop */
+        }
+      };
+    } catch {
+      /* no control: the hook records as before, without mutes */
+    }
   }
   const taken = offerPort(windowLinkEnv(win), channel.port2);
   let early = 0;

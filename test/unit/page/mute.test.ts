@@ -6,6 +6,8 @@ import { MUTED_STATUS_MS } from '../../../src/page/bus-recorder';
 import { BATCH_INTERVAL_MS, type HookMessage } from '../../../src/shared/protocol';
 import { FakeClock } from '../fakes/fake-clock';
 import { batchRecords, bind, createBus } from './bus-tap-helpers';
+import { hookPort } from '../../../src/page/page-env';
+import { acceptPort, windowLinkEnv } from '../../../src/shared/hook-link';
 
 function hooked() {
   const clock = new FakeClock();
@@ -97,5 +99,28 @@ describe('muted event names', () => {
     for (const bad of [null, 'WebChatService.typingStarted', { length: 1e9 }, [1, {}, ''], ['x'.repeat(501)]]) send(bad);
     h.chat.publish('typingStarted', {});
     expect(h.records().filter((r) => r.t === 'event')).toHaveLength(1);
+  });
+});
+
+describe('the private port, the other way', () => {
+  it('hands what the content script posts to the hook, read with the getter taken at the start', async () => {
+    const win = new EventTarget() as EventTarget & { setTimeout: typeof setTimeout };
+    win.setTimeout = setTimeout;
+    let relayEnd: MessagePort | null = null;
+    acceptPort(windowLinkEnv(win as unknown as Window), (port) => { relayEnd = port; });
+    const got: unknown[] = [];
+    hookPort(win as unknown as Window, (data) => got.push(data));
+    expect(relayEnd).not.toBeNull();
+    // A page that replaces the getter later cannot change what the hook reads.
+    const original = Object.getOwnPropertyDescriptor(MessageEvent.prototype, 'data')!;
+    Object.defineProperty(MessageEvent.prototype, 'data', { configurable: true, get: () => ({ type: 'mute', names: ['Forged.name'] }) });
+    try {
+      relayEnd!.postMessage({ type: 'mute', names: ['A.x'] });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      Object.defineProperty(MessageEvent.prototype, 'data', original);
+      relayEnd!.close();
+    }
+    expect(got).toEqual([{ type: 'mute', names: ['A.x'] }]);
   });
 });
