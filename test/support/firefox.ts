@@ -55,7 +55,19 @@ export async function launchFirefox(options: FirefoxOptions = {}): Promise<Firef
 }
 
 /** Runs `expression` (a promise) in the browser window's privileged context; returns its JSON. */
-async function inChrome(browser: Browser, expression: string): Promise<unknown> {
+async function inChrome(browser: Browser, expression: string, timeoutMs = 60_000): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from Firefox's chrome context within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([inChromeNow(browser, expression), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function inChromeNow(browser: Browser, expression: string): Promise<unknown> {
   // puppeteer's Firefox Browser exposes its BiDi connection (not in the public types).
   const connection = (browser as unknown as { connection: { send(method: string, params: object): Promise<unknown> } }).connection;
   const { result: tree } = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' }) as { result: { contexts: { context: string }[] } };
@@ -99,6 +111,11 @@ export class FirefoxPanel {
         resolve(message.data);
       };
       mm.addMessageListener('cx-lens:eval', listener);
+      // A panel that reloads or closes meanwhile never answers.
+      setTimeout(() => {
+        mm.removeMessageListener('cx-lens:eval', listener);
+        resolve({ ok: false, error: 'no answer from the panel within 10 s' });
+      }, 10000);
       mm.loadFrameScript('data:,' + encodeURIComponent(${JSON.stringify(script)}), false);
     })`) as { ok: boolean; value?: Awaited<T>; error?: string };
     if (!answer.ok) throw new Error(`in the Firefox panel: ${answer.error}`);
