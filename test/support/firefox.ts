@@ -55,7 +55,19 @@ export async function launchFirefox(options: FirefoxOptions = {}): Promise<Firef
 }
 
 /** Runs `expression` (a promise) in the browser window's privileged context; returns its JSON. */
-async function inChrome(browser: Browser, expression: string): Promise<unknown> {
+async function inChrome(browser: Browser, expression: string, timeoutMs = 60_000): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from Firefox's chrome context within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([inChromeNow(browser, expression), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function inChromeNow(browser: Browser, expression: string): Promise<unknown> {
   // puppeteer's Firefox Browser exposes its BiDi connection (not in the public types).
   const connection = (browser as unknown as { connection: { send(method: string, params: object): Promise<unknown> } }).connection;
   const { result: tree } = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' }) as { result: { contexts: { context: string }[] } };
@@ -99,6 +111,11 @@ export class FirefoxPanel {
         resolve(message.data);
       };
       mm.addMessageListener('cx-lens:eval', listener);
+      // A panel that reloads or closes meanwhile never answers.
+      setTimeout(() => {
+        mm.removeMessageListener('cx-lens:eval', listener);
+        resolve({ ok: false, error: 'no answer from the panel within 10 s' });
+      }, 10000);
       mm.loadFrameScript('data:,' + encodeURIComponent(${JSON.stringify(script)}), false);
     })`) as { ok: boolean; value?: Awaited<T>; error?: string };
     if (!answer.ok) throw new Error(`in the Firefox panel: ${answer.error}`);
@@ -123,17 +140,19 @@ export class FirefoxPanel {
     throw new Error(`timed out waiting in the Firefox panel for ${what}; last: ${last}`);
   }
 
-  /** The names of the Bus rows shown for `filter` (typed into the Bus filter), top to bottom. */
-  busRows(filter: string): Promise<string[]> {
+  /** The Bus rows shown for `filter` (typed into the Bus filter), top to bottom; none on the call
+   *  that changes the filter (the list renders after it): poll it. */
+  busRows(filter: string): Promise<{ name: string; kind: string }[]> {
     return this.eval((text: string) => {
       const input = document.querySelector('[data-testid="filter"]') as HTMLInputElement;
       if (input.value !== text) {
         input.value = text;
         input.dispatchEvent(new window.Event('input', { bubbles: true }));
+        return [];
       }
       return [...document.querySelectorAll('[data-testid="bus-row"]')]
         .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
-        .map((el) => el.getAttribute('data-name') ?? '');
+        .map((el) => ({ name: el.getAttribute('data-name') ?? '', kind: el.getAttribute('data-kind') ?? '' }));
     }, filter);
   }
 
@@ -161,9 +180,31 @@ const FRAME_SCRIPT = `(function (id, args) {
     );
 })`;
 
-/** Opens the DevTools toolbox for the lens's tab (already on the page under test) and selects the
- *  CX Lens panel. If the panel asks for access to the site (issue 19's banner), grants it, which
- *  reloads the page, and waits for capture to start. */
+/** Waits until the panel captures the tab's page (which must have a bus). If the panel asks for
+ *  access to the site instead (a site not switched on yet), grants it, which reloads the page, and
+ *  waits for the capture. Call it after each navigation to a new origin. */
+export async function captureSite(lens: FirefoxLens, panel: FirefoxPanel, timeoutMs = 20_000): Promise<void> {
+  // Capturing this page: the status line names its host (it may still name the page before).
+  const host = new URL(lens.page.url()).host;
+  const capturing = (h: string) => {
+    const status = document.querySelector('[data-testid="capture-status"]');
+    return status?.getAttribute('data-state') === 'capturing' && (status.textContent ?? '').includes(h);
+  };
+  const seen = await panel.waitFor((h: string) => {
+    if (document.querySelector('[data-testid="site-access"]')) return 'asked';
+    const status = document.querySelector('[data-testid="capture-status"]');
+    return status?.getAttribute('data-state') === 'capturing' && (status.textContent ?? '').includes(h) ? 'capturing' : null;
+  }, `capture of ${host} or the site-access banner`, timeoutMs, host);
+  if (seen === 'capturing') return;
+  const reloaded = lens.page.waitForNavigation({ waitUntil: 'domcontentloaded', timeout: timeoutMs });
+  await panel.click('[data-testid="capture-site"]');
+  await reloaded;
+  await panel.waitFor(() => document.querySelector('[data-testid="site-access"]') === null, 'the site-access banner gone', timeoutMs);
+  await panel.waitFor(capturing, 'capture after granting the site', timeoutMs, host);
+}
+
+/** Opens the DevTools toolbox for the lens's tab (already on the page under test), selects the
+ *  CX Lens panel and waits for the capture (granting the site if the panel asks, see captureSite). */
 export async function openFirefoxPanel(lens: FirefoxLens, timeoutMs = 60_000): Promise<FirefoxPanel> {
   await lens.page.bringToFront();
   const deadline = Date.now() + timeoutMs;
@@ -181,12 +222,6 @@ export async function openFirefoxPanel(lens: FirefoxLens, timeoutMs = 60_000): P
   })()`);
   const panel = new FirefoxPanel(lens.browser);
   await panel.waitFor(() => document.querySelector('[data-testid="capture-status"]') !== null, 'the panel', Math.max(1000, deadline - Date.now()));
-  if (await panel.eval(() => document.querySelector('[data-testid="site-access"]') !== null)) {
-    const reloaded = lens.page.waitForNavigation({ waitUntil: 'domcontentloaded', timeout: 20_000 });
-    await panel.click('[data-testid="capture-site"]');
-    await reloaded;
-    await panel.waitFor(() => document.querySelector('[data-testid="site-access"]') === null
-      && document.querySelector('[data-testid="capture-status"]')?.getAttribute('data-state') === 'capturing', 'capture after granting the site', 20_000);
-  }
+  await captureSite(lens, panel);
   return panel;
 }
