@@ -14,9 +14,11 @@
 //    BENCH_ONLY=page-cost runs this part alone.
 // 2. Delivery: how many of N reach the panel, and the time until the last one shows.
 // 3. Panel: time to render a 100,000-row log and to filter it; heap of worker and panel after.
-// 4. No chat (bench/no-chat.ts): load times of a plain page and of one with 20 iframes, with and
-//    without CX Lens, and the same for the floor (the extension with empty page-side scripts);
-//    service worker starts over those loads; gzip sizes of the page-side scripts.
+// 4. No chat (bench/no-chat.ts): load times and main-thread CPU of a plain page and of one with 20
+//    iframes. On a site not switched on: with CX Lens installed ÷ without, next to an extension with
+//    no content scripts; CX Lens scripts run (CDP); service worker starts over those loads. On a
+//    switched-on site: CX Lens and its floor (the extension with empty page-side scripts). Gzip
+//    sizes of the page-side scripts.
 //    BENCH_ONLY=no-chat runs this part alone.
 // 5. Findings: time to compute every finding of a 100,000-record log, in Node (bench/findings.ts).
 // 6. Filter: time to filter 100,000 Bus rows with a compound filter, in Node (bench/filter.ts).
