@@ -1,7 +1,7 @@
 // The virtualized bus list: fixed-height rows, only the visible ones (plus a few) in the DOM.
 // Follows the newest rows while scrolled to the bottom, like the Console.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { PENDING_WARN_MS, type BusModel, type Row } from '../../src/analysis/bus/bus-model';
+import { PENDING_WARN_MS, type BusModel, type BusRow, type Row } from '../../src/analysis/bus/bus-model';
 import { formatClock, formatDuration } from '../../src/analysis/text/summary';
 import { clipText } from '../../src/analysis/text/bounded';
 
@@ -25,6 +25,8 @@ interface Props {
   onSelect(row: Row): void;
   /** Enter on the selected row: open its detail (focus the detail pane). */
   onOpen(): void;
+  /** Open a row's menu: at a point (a right-click, its ⋯ button), or null at the row (keyboard). */
+  onMenu(row: BusRow, at: { x: number; y: number } | null): void;
   now: number;
 }
 
@@ -62,7 +64,13 @@ export function scrollHandler(
 /** The id of a row's element, for the grid's aria-activedescendant. */
 const rowId = (key: number) => `bus-row-${key}`;
 
-export function BusList({ bus, rows, version, selectedKey, onSelect, onOpen, now }: Props) {
+/** The row element an event happened in (a right-click), or null. */
+function rowKeyAt(target: EventTarget | null): number | null {
+  const el = target instanceof Element ? target.closest('[role="row"][id^="bus-row-"]') : null;
+  return el ? Number(el.id.slice('bus-row-'.length)) : null;
+}
+
+export function BusList({ bus, rows, version, selectedKey, onSelect, onOpen, onMenu, now }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(400);
@@ -102,8 +110,29 @@ export function BusList({ bus, rows, version, selectedKey, onSelect, onOpen, now
 
   const onScroll = scrollHandler(scroller, following, setScrollTop);
 
+  // A right-click on a row opens its menu; one on the list itself (the browser's own ContextMenu
+  // or Shift+F10, sent to the focused list) the selected row's.
+  const onContextMenu = (e: MouseEvent) => {
+    const key = rowKeyAt(e.target);
+    const row = key !== null ? rows[indexOfKey(rows, key)] : e.target === scroller.current ? rows[selectedIndex] : undefined;
+    if (!row || row.kind === 'nav') return;
+    e.preventDefault();
+    if (key === null) return onMenu(row, null);
+    onSelect(row);
+    onMenu(row, { x: e.clientX, y: e.clientY });
+  };
+
   const onKeyDown = (e: KeyboardEvent) => {
     if (!rows.length) return;
+    if (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) {
+      const row = rows[selectedIndex];
+      if (row && row.kind !== 'nav') {
+        e.preventDefault();
+        e.stopPropagation(); // DevTools would take F10 (the debugger's step over)
+        onMenu(row, null);
+      }
+      return;
+    }
     if (e.key === 'Enter' && selectedIndex >= 0) {
       e.preventDefault();
       onOpen();
@@ -130,7 +159,8 @@ export function BusList({ bus, rows, version, selectedKey, onSelect, onOpen, now
 
   return (
     <div
-      class="list" ref={scroller} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown} role="grid" aria-label="Bus traffic"
+      class="list" ref={scroller} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown} onContextMenu={onContextMenu} role="grid" aria-label="Bus traffic"
+      aria-keyshortcuts="Shift+F10 ContextMenu"
       aria-rowcount={rows.length + 1} aria-activedescendant={active} data-testid="bus-list"
     >
       <div class="row head" role="row" aria-rowindex={1}>
@@ -143,7 +173,7 @@ export function BusList({ bus, rows, version, selectedKey, onSelect, onOpen, now
       </div>
       <div class="rows" role="rowgroup" style={{ height: `${total}px` }}>
         {visible.map((row, i) => (
-          <RowView key={row.key} bus={bus} row={row} index={first + i} selected={row.key === selectedKey} onSelect={onSelect} now={now} />
+          <RowView key={row.key} bus={bus} row={row} index={first + i} selected={row.key === selectedKey} onSelect={onSelect} onMenu={onMenu} now={now} />
         ))}
       </div>
       {rows.length === 0 && (
@@ -155,7 +185,7 @@ export function BusList({ bus, rows, version, selectedKey, onSelect, onOpen, now
   );
 }
 
-function RowView({ bus, row, index, selected, onSelect, now }: { bus: BusModel; row: Row; index: number; selected: boolean; onSelect(row: Row): void; now: number }) {
+function RowView({ bus, row, index, selected, onSelect, onMenu, now }: { bus: BusModel; row: Row; index: number; selected: boolean; onSelect(row: Row): void; onMenu: Props['onMenu']; now: number }) {
   const style = { transform: `translateY(${index * ROW_HEIGHT}px)` };
   // Stripes by position in the list, not in the DOM (which changes as the list scrolls).
   const stripe = index % 2 ? ' alt' : '';
@@ -199,7 +229,21 @@ function RowView({ bus, row, index, selected, onSelect, now }: { bus: BusModel; 
         {row.truncated && <span class="cut-mark" title="Payload cut or replaced by the page-side copier: see the detail pane">✂</span>}
         {row.summary}
       </span>
-      <span class="c-outcome" role="gridcell">{outcome && <OutcomeCell outcome={outcome} pendingFor={pendingFor} stale={stale} row={row} />}</span>
+      <span class="c-outcome" role="gridcell">
+        {outcome && <OutcomeCell outcome={outcome} pendingFor={pendingFor} stale={stale} row={row} />}
+        {/* The mouse's way to the row's menu (shown on hover and on the selected row); the keyboard's
+            is Shift+F10 or ContextMenu on the list, which stays the grid's one tab stop. */}
+        <button
+          type="button" class="row-menu-button" tabIndex={-1} aria-hidden="true" data-testid="row-menu-button" title="Row menu (Shift+F10)"
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={(e) => {
+            e.stopPropagation();
+            const box = (e.currentTarget as HTMLElement).getBoundingClientRect();
+            onSelect(row);
+            onMenu(row, { x: box.left, y: box.bottom });
+          }}
+        >⋯</button>
+      </span>
     </div>
   );
 }

@@ -2,11 +2,12 @@
 // and the detail pane of the selected row. Saving the tab is the tab bar's Save recording.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TabModels } from '../../src/analysis/store/tab-models';
-import type { Row } from '../../src/analysis/bus/bus-model';
+import type { BusRow, Row } from '../../src/analysis/bus/bus-model';
 import { FILTER_HELP, FilteredRows, parseFilter, type ParsedFilter } from '../../src/analysis/bus/filter';
 import { formatCount } from '../../src/analysis/text/summary';
 import { BusList, indexOfKey } from './BusList';
 import { DetailPane } from './DetailPane';
+import { RowMenu } from './RowMenu';
 import { ViewBoundary } from '../components/ViewBoundary';
 import { useModel, useNow } from '../hooks/store';
 import { writeSetting } from '../platform/storage';
@@ -30,9 +31,16 @@ export function BusView({ models }: { models: TabModels }) {
   const filtered = useRef(new FilteredRows());
   const rows = filtered.current.update(bus.rows, filter, bus.listVersion, bus.outcomeVersion);
 
+  // A row's menu, where it opens, and what its Copy name said.
+  const [menu, setMenu] = useState<{ row: BusRow; x: number; y: number } | null>(null);
+  const [menuStatus, setMenuStatus] = useState('');
+
   // A cleared log (Clear, or a navigation without preserve log) drops the selection with it.
   const epoch = bus.epoch;
-  useEffect(() => setSelected(null), [epoch]);
+  useEffect(() => {
+    setSelected(null);
+    setMenu(null);
+  }, [epoch]);
 
   // A finding's evidence: select the row (the filter is cleared if it hides it).
   useRevealRequest('bus', (key) => {
@@ -70,6 +78,28 @@ export function BusView({ models }: { models: TabModels }) {
   // A file shown is read-only: its log is not cleared, and preserve log is the live tab's.
   const shownFile = useShownFile();
 
+  const openMenu = (row: BusRow, at: { x: number; y: number } | null) => {
+    const box = at ? null : root.current?.querySelector(`#bus-row-${row.key} .c-name`)?.getBoundingClientRect();
+    setSelected(row);
+    setMenu({ row, x: at?.x ?? box?.left ?? 0, y: at?.y ?? box?.bottom ?? 0 });
+  };
+  const closeMenu = (toList: boolean) => {
+    setMenu(null);
+    if (toList) focusIn('.list');
+  };
+  // A menu that went away on its own (the log cleared under it) leaves focus on the list.
+  const hadMenu = useRef(false);
+  useEffect(() => {
+    if (!menu && hadMenu.current && document.activeElement === document.body) focusIn('.list');
+    hadMenu.current = menu !== null;
+  }, [menu]);
+  const copied = (ok: boolean) => {
+    setMenuStatus(ok ? 'Name copied' : 'Copy failed');
+    setTimeout(() => setMenuStatus(''), 1500);
+    // The clipboard's fallback focuses a textarea it then removes.
+    if (document.activeElement === document.body) focusIn('.list');
+  };
+
   return (
     <div class="bus" ref={root}>
       <div class="toolbar" role="toolbar" aria-label="Bus">
@@ -104,6 +134,7 @@ export function BusView({ models }: { models: TabModels }) {
             Paused · {formatCount(bus.heldCount)} new while paused
           </span>
         )}
+        <span class="copy-state" data-testid="menu-status" role="status">{menuStatus}</span>
         <span class="count" data-testid="row-count" data-count={busRows} data-total={totalRows}>
           {filter.empty ? `${formatCount(totalRows)} rows` : `${formatCount(busRows)} of ${formatCount(totalRows)} rows`}
         </span>
@@ -126,12 +157,18 @@ export function BusView({ models }: { models: TabModels }) {
       <div class="split" onKeyDown={backToList}>
         <BusList
           bus={bus} rows={rows} version={version} selectedKey={selected?.key ?? null} onSelect={setSelected}
-          onOpen={() => focusIn('.detail')} now={now}
+          onOpen={() => focusIn('.detail')} onMenu={openMenu} now={now}
         />
         <ViewBoundary what="this record" class="detail" resetKey={`${selected?.key}/${showSecrets}`}>
           <DetailPane row={selected} store={store} now={now} showSecrets={showSecrets} onShowSecrets={setShowSecrets} mutes={models.mutes} readOnly={shownFile ? READ_ONLY_TITLE : null} />
         </ViewBoundary>
       </div>
+      {menu && (
+        <RowMenu
+          row={menu.row} x={menu.x} y={menu.y} filterText={filterText} mutes={models.mutes} readOnly={shownFile ? READ_ONLY_TITLE : null}
+          onFilter={setFilterText} onCopied={copied} onClose={closeMenu}
+        />
+      )}
     </div>
   );
 }

@@ -1,7 +1,8 @@
 // axe-core inside the real CX Lens panel, in DevTools' light and dark themes: every view, with the
 // states that matter shown (a selected Bus row and its detail pane, the States chart, the sequence
-// diagram, findings, an open file's banner, the save dialog, an error message). Fails on any
-// critical, serious or moderate violation (WCAG 2.1 A/AA and best practice), listing them all.
+// diagram, findings, an open file's banner, the save dialog, an error message, a Bus row's menu).
+// Fails on any critical, serious or moderate violation (WCAG 2.1 A/AA and best practice), listing
+// them all.
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import type { Frame } from 'puppeteer-core';
@@ -23,6 +24,19 @@ async function selectFirstBusRow(panel: Frame): Promise<void> {
   await panel.waitForSelector('[data-testid="bus-row"]', { timeout: 20_000 });
   await panel.$eval('[data-testid="bus-row"]', (el) => (el as HTMLElement).click());
   await panel.waitForSelector('[data-testid="detail"][data-key]');
+}
+
+/** Opens an event row's menu by a right-click on it; returns whether its Mute item is disabled. */
+async function openRowMenu(panel: Frame): Promise<boolean> {
+  const row = await panel.waitForSelector('[data-testid="bus-row"][data-kind="event"]', { timeout: 20_000 });
+  await row!.click({ button: 'right' });
+  await panel.waitForSelector('[data-testid="row-menu"] [role="menuitem"]:focus');
+  return panel.$eval('[data-testid="row-menu-mute"]', (el) => el.getAttribute('aria-disabled') === 'true');
+}
+
+async function closeRowMenu(panel: Frame): Promise<void> {
+  await panel.$eval('[data-testid="row-menu"]', (el) => el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })));
+  await waitFor(async () => !(await panel.$('[data-testid="row-menu"]')), 'the row menu closed');
 }
 
 const suite = demoSuite({ pollTimeoutMs: 600 });
@@ -48,6 +62,9 @@ describe('axe in the panel', () => {
       await show(panel, 'bus');
       await selectFirstBusRow(panel);
       await check('live Bus (row selected, detail pane)');
+      expect(await openRowMenu(panel)).toBe(false);
+      await check('live Bus (a row\'s menu open)');
+      await closeRowMenu(panel);
       await show(panel, 'states');
       await check('live States (no chat yet)');
       await show(panel, 'findings');
@@ -73,6 +90,10 @@ describe('axe in the panel', () => {
       await show(panel, 'bus');
       await selectFirstBusRow(panel);
       await check('file Bus (banner, row selected, detail pane)');
+      // A file is read-only: the menu's Mute is disabled, with the reason.
+      expect(await openRowMenu(panel)).toBe(true);
+      await check('file Bus (a row\'s menu open, Mute disabled)');
+      await closeRowMenu(panel);
       await show(panel, 'states');
       await panel.waitForSelector('[data-testid="states-chart"] [data-testid="chart-state"]', { timeout: 20_000 });
       await panel.$eval('[data-testid="state-row"]', (el) => (el as HTMLElement).click());

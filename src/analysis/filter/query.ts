@@ -64,6 +64,26 @@ export function parseQuery(input: unknown, options: GrammarOptions): ParseResult
   }
 }
 
+/** The texts between the filter's top-level ORs, trimmed (one text when it has none), or null
+ *  when it does not parse: a term added to each keeps `a OR b` meaning *(a and term) or (b and term)*. */
+export function splitOr(input: string, options: GrammarOptions): string[] | null {
+  if (input.length > FILTER_MAX_CHARS) return null;
+  const parser = new Parser(input, options);
+  try {
+    parser.parse();
+  } catch {
+    return null;
+  }
+  const out: string[] = [];
+  let from = 0;
+  for (const at of parser.ors) {
+    out.push(input.slice(from, at).trim());
+    from = at + 2;
+  }
+  out.push(input.slice(from).trim());
+  return out;
+}
+
 /** "at 12: reason" with the position counted from 1, as people count. */
 export function describeError(error: FilterError): string {
   return `Column ${error.at + 1}: ${error.reason}`;
@@ -71,6 +91,8 @@ export function describeError(error: FilterError): string {
 
 class Parser {
   private pos = 0;
+  /** Where each top-level OR starts. */
+  readonly ors: number[] = [];
 
   constructor(private readonly s: string, private readonly options: GrammarOptions) {}
 
@@ -87,6 +109,7 @@ class Parser {
         groups.push(group);
         group = [];
         orAt = start;
+        this.ors.push(start);
         this.pos += 2;
         continue;
       }
