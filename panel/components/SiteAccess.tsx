@@ -4,7 +4,6 @@
 // worker's last note (a feature switched the site on, capture started without a reload).
 import type { TabModels } from '../../src/analysis/store/tab-models';
 import { useModel } from '../hooks/store';
-import { requestSiteAccess } from '../platform/host-access';
 
 export function SiteAccessBanner({ models }: { models: TabModels }) {
   useModel(models.store);
@@ -23,10 +22,10 @@ export function SiteAccessBanner({ models }: { models: TabModels }) {
             injection reports need capture.
           </p>
           <div class="sa-actions">
-            <button type="button" data-testid="capture-site" onClick={() => void requestSiteAccess(origin).then((ok) => ok && sites.send({ type: 'site', origin, on: true, reload: true }))}>
+            <button type="button" data-testid="capture-site" onClick={() => sites.send({ type: 'site', origin, on: true, reload: true })}>
               Capture this site and reload
             </button>
-            <button type="button" data-testid="capture-now" onClick={() => void requestSiteAccess(origin).then((ok) => ok && sites.send({ type: 'site-start-now' }))}>
+            <button type="button" data-testid="capture-now" onClick={() => sites.send({ type: 'site-start-now' })}>
               Start now, without reload
             </button>
           </div>
