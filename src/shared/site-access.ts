@@ -92,9 +92,14 @@ export function withFrames(list: SiteList, site: string, frames: readonly string
   return { all: list.all, sites: { ...list.sites, [site]: next } };
 }
 
-/** The match pattern of one origin's documents. A port is part of it (Chromium matches ports). */
-export function matchPattern(origin: string): string {
-  return `${origin}/*`;
+/** The match pattern of one origin's documents. A port is part of it where the browser matches
+ *  ports (Chromium). Firefox takes a pattern with a port without complaint and then matches no
+ *  document with it (its pattern hosts never carry one): there (`ports` false) the pattern names
+ *  the scheme and host, and so covers every port of that host. */
+export function matchPattern(origin: string, ports = true): string {
+  if (ports) return `${origin}/*`;
+  const url = new URL(origin);
+  return `${url.protocol}//${url.hostname}/*`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -240,7 +240,10 @@ const siteHost: SiteHost = {
     await browser.scripting.unregisterContentScripts({ ids });
   },
 };
-const sites = new SiteRegistry(siteHost);
+// Firefox's match patterns carry no port: one with a port is taken and then matches nothing (so
+// the scripts would never run). runtime.getBrowserInfo exists in Firefox only.
+const patternsTakePorts = typeof (browser.runtime as { getBrowserInfo?: unknown }).getBrowserInfo !== 'function';
+const sites = new SiteRegistry(siteHost, patternsTakePorts);
 // Every worker start (install, update, browser start, a wake-up): the registrations follow the
 // stored list, whatever an update or a crash left.
 sites.reconcile().catch(() => {

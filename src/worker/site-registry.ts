@@ -50,9 +50,10 @@ export interface SiteHost {
   unregister(ids: string[]): Promise<void>;
 }
 
-/** The registrations a list wants: none when nothing is switched on. */
-export function wantedScripts(list: SiteList, panelOpen: boolean): ScriptSpec[] {
-  const matches = list.all ? ['<all_urls>'] : capturedOrigins(list).map(matchPattern);
+/** The registrations a list wants: none when nothing is switched on. `ports`: whether the
+ *  browser's match patterns take a port (see matchPattern). */
+export function wantedScripts(list: SiteList, panelOpen: boolean, ports = true): ScriptSpec[] {
+  const matches = list.all ? ['<all_urls>'] : [...new Set(capturedOrigins(list).map((o) => matchPattern(o, ports)))];
   if (matches.length === 0) return [];
   const base = { matches, runAt: 'document_start', allFrames: true, matchOriginAsFallback: true } as const;
   const scripts: ScriptSpec[] = [
@@ -113,7 +114,8 @@ export class SiteRegistry {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly support = { fallback: true };
 
-  constructor(private readonly host: SiteHost) {}
+  /** `ports`: whether this browser's match patterns take a port (false in Firefox). */
+  constructor(private readonly host: SiteHost, private readonly ports = true) {}
 
   /** The list as stored (read once per worker life). */
   current(): Promise<SiteList> {
@@ -172,7 +174,7 @@ export class SiteRegistry {
   }
 
   private async apply(list: SiteList): Promise<void> {
-    const plan = planRegistration(wantedScripts(list, this.panelOpen), await this.host.registered(OUR_IDS));
+    const plan = planRegistration(wantedScripts(list, this.panelOpen, this.ports), await this.host.registered(OUR_IDS));
     if (plan.unregister.length) await this.host.unregister(plan.unregister);
     await registerScripts((scripts) => this.host.update(scripts), plan.update, this.support);
     await registerScripts((scripts) => this.host.register(scripts), plan.register, this.support);

@@ -29,13 +29,19 @@ afterAll(async () => {
   await demo?.close();
 });
 
+/** The panel the first test opened: a test after it fails at once, and says why, if it did not. */
+function live(): FirefoxPanel {
+  if (!panel) throw new Error('the CX Lens panel was not opened (the first test failed to open it: see its error)');
+  return panel;
+}
+
 /** Shows a tab of the panel by its button. */
 async function showTab(view: string): Promise<void> {
-  expect(await panel.click(`[data-testid="tab-${view}"]`)).toBe(true);
+  expect(await live().click(`[data-testid="tab-${view}"]`)).toBe(true);
 }
 
 function syncVerdict(): Promise<{ state: string; reason: string }> {
-  return panel.eval(() => {
+  return live().eval(() => {
     const el = document.querySelector('[data-testid="sync-status"]');
     return { state: el?.getAttribute('data-state') ?? '', reason: (el?.querySelector('[data-testid="sync-reason"]') as HTMLElement | null)?.innerText ?? '' };
   });
@@ -60,7 +66,7 @@ describe('CX Lens in Firefox', () => {
 
   it('opens a recording: the banner names the file and the views show its records', async () => {
     const text = readFileSync(RECORDING, 'utf8');
-    await panel.eval((content: string) => {
+    await live().eval((content: string) => {
       // What choosing the file in Open… hands the panel.
       const transfer = new window.DataTransfer();
       transfer.items.add(new window.File([content], 'no-handler.cx-lens.json', { type: 'application/json' }));
@@ -68,24 +74,24 @@ describe('CX Lens in Firefox', () => {
       input.files = transfer.files;
       input.dispatchEvent(new window.Event('change', { bubbles: true }));
     }, text);
-    const banner = await panel.waitFor(() => {
+    const banner = await live().waitFor(() => {
       const el = document.querySelector('[data-testid="recording-banner"]');
       return el && { source: el.getAttribute('data-source'), name: el.querySelector('[data-testid="recording-name"]')?.textContent };
     }, 'the recording banner', 20_000);
     expect(banner).toEqual({ source: 'recording', name: 'no-handler.cx-lens.json' });
     await showTab('states');
-    const states = await panel.waitFor(() => {
+    const states = await live().waitFor(() => {
       const rows = [...document.querySelectorAll('[data-testid="state-row"]')].map((el) => el.getAttribute('data-state'));
       return rows.length ? rows : null;
     }, 'state rows of the recording', 10_000);
     expect(states).toEqual(['Finalizing', 'Active', 'Completed']);
-    expect(await panel.click('[data-testid="back-to-live"]')).toBe(true);
-    await panel.waitFor(() => document.querySelector('[data-testid="recording-banner"]') === null, 'the live view back', 10_000);
+    expect(await live().click('[data-testid="back-to-live"]')).toBe(true);
+    await live().waitFor(() => document.querySelector('[data-testid="recording-banner"]') === null, 'the live view back', 10_000);
   });
 
   it('the cross-domain demo: a chat started on domain A goes on on domain B, and Cookie sync says in-sync', async () => {
     await lens.page.goto(`${demo.urls.domainA}/xdomain.html`, { waitUntil: 'domcontentloaded' });
-    await captureSite(lens, panel);
+    await captureSite(lens, live());
     await showTab('cookies');
     const sessionId = await startChatFromForm(lens.page, demo);
     demo.agent.join(sessionId, 'Agent Alex');
@@ -93,7 +99,7 @@ describe('CX Lens in Firefox', () => {
     await waitFor(() => transcriptHas(lens.page, 'Hello from domain A'), 'the agent text on domain A');
 
     await lens.page.goto(`${demo.urls.domainB}/xdomain.html?load=await`, { waitUntil: 'domcontentloaded' });
-    await captureSite(lens, panel);
+    await captureSite(lens, live());
     await waitFor(() => transcriptHas(lens.page, 'Hello from domain A'), 'the transcript restored on domain B');
     expect(demo.agent.sessions().map((s) => s.id)).toEqual([sessionId]);
     const verdict = await waitFor(async () => {
@@ -106,29 +112,29 @@ describe('CX Lens in Firefox', () => {
 
   it('the finalize handler switched on from the States tab injects its notice in an async chat', async () => {
     await lens.page.goto(`${demo.urls.domainA}/chat.html`, { waitUntil: 'domcontentloaded' });
-    await captureSite(lens, panel);
+    await captureSite(lens, live());
     await showTab('states');
     const sessionId = await startChat(lens.page, demo);
     await customerSays(lens.page, demo, sessionId, 'My order has not arrived');
     await agentJoinsAndSaysHi(lens.page, demo, sessionId);
 
-    await panel.waitFor(() => document.querySelector('[data-testid="toggle-finalize"]') !== null, 'the finalize switch', 10_000);
-    expect(await panel.click('[data-testid="toggle-finalize"]')).toBe(true);
-    await panel.waitFor(() => document.querySelector('[data-testid="finalize-status"]')?.getAttribute('data-state') === 'installed', 'finalize installed', 15_000);
+    await live().waitFor(() => document.querySelector('[data-testid="toggle-finalize"]') !== null, 'the finalize switch', 10_000);
+    expect(await live().click('[data-testid="toggle-finalize"]')).toBe(true);
+    await live().waitFor(() => document.querySelector('[data-testid="finalize-status"]')?.getAttribute('data-state') === 'installed', 'finalize installed', 15_000);
     demo.agent.setState(sessionId, 'Finalizing');
 
     await lens.page.waitForFunction(() => [...document.querySelectorAll('[data-testid="chat-message"][data-type="injected"]')]
       .some((m) => m.textContent?.includes('Please do not respond')), { timeout: 15_000 });
-    const status = await panel.waitFor(() => {
+    const status = await live().waitFor(() => {
       const el = document.querySelector('[data-testid="finalize-status"]');
       return el?.getAttribute('data-state') === 'fired' && (el as HTMLElement).innerText;
     }, 'finalize status fired', 15_000);
     expect(status).toMatch(/injectMessage \(Finalizing\)/);
-    const reaction = await panel.waitFor(() => [...document.querySelectorAll('[data-testid="state-row"][data-state="Finalizing"] [data-testid="reaction"]')]
+    const reaction = await live().waitFor(() => [...document.querySelectorAll('[data-testid="state-row"][data-state="Finalizing"] [data-testid="reaction"]')]
       .map((el) => el.getAttribute('data-reaction')).find((r) => r === 'inject'), 'the reaction inject on the timeline', 15_000);
     expect(reaction).toBe('inject');
     // Seen on the bus and in the chat API's response (devtools.network in Firefox) alike: one merged row.
-    await panel.waitFor(() => [...document.querySelectorAll('[data-testid="state-row"][data-state="Finalizing"]')]
+    await live().waitFor(() => [...document.querySelectorAll('[data-testid="state-row"][data-state="Finalizing"]')]
       .some((el) => el.getAttribute('data-source') === 'bus network'), 'Finalizing from both sources', 15_000);
   });
 });

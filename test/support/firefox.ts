@@ -190,16 +190,21 @@ export async function captureSite(lens: FirefoxLens, panel: FirefoxPanel, timeou
     const status = document.querySelector('[data-testid="capture-status"]');
     return status?.getAttribute('data-state') === 'capturing' && (status.textContent ?? '').includes(h);
   };
+  // The offer to switch the site on (the site-access region also lists frames not captured yet
+  // and notes: only its button means the site is off).
   const seen = await panel.waitFor((h: string) => {
-    if (document.querySelector('[data-testid="site-access"]')) return 'asked';
+    if (document.querySelector('[data-testid="capture-site"]')) return 'asked';
     const status = document.querySelector('[data-testid="capture-status"]');
     return status?.getAttribute('data-state') === 'capturing' && (status.textContent ?? '').includes(h) ? 'capturing' : null;
   }, `capture of ${host} or the site-access banner`, timeoutMs, host);
   if (seen === 'capturing') return;
   const reloaded = lens.page.waitForNavigation({ waitUntil: 'domcontentloaded', timeout: timeoutMs });
-  await panel.click('[data-testid="capture-site"]');
-  await reloaded;
-  await panel.waitFor(() => document.querySelector('[data-testid="site-access"]') === null, 'the site-access banner gone', timeoutMs);
+  reloaded.catch(() => {}); // awaited below, unless the click fails first
+  if (!await panel.click('[data-testid="capture-site"]')) throw new Error(`no "Capture this site" button in the panel for ${host}`);
+  await reloaded.catch((error: Error) => {
+    throw new Error(`the page of ${host} did not reload after "Capture this site": ${error.message}`);
+  });
+  await panel.waitFor(() => document.querySelector('[data-testid="capture-site"]') === null, 'the offer to capture the site gone', timeoutMs);
   await panel.waitFor(capturing, 'capture after granting the site', timeoutMs, host);
 }
 

@@ -89,4 +89,10 @@ describe('the list', () => {
   it('match patterns keep the port', () => {
     expect(matchPattern('http://localhost:3000')).toBe('http://localhost:3000/*');
   });
+
+  it('match patterns without the port where the browser takes none (Firefox)', () => {
+    expect(matchPattern('http://localhost:3000', false)).toBe('http://localhost/*');
+    expect(matchPattern('https://[::1]:8443', false)).toBe('https://[::1]/*');
+    expect(matchPattern('https://example.com', false)).toBe('https://example.com/*');
+  });
 });

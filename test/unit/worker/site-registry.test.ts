@@ -61,6 +61,11 @@ describe('wantedScripts', () => {
     expect(scripts.every((s) => s.matches.join() === '<all_urls>')).toBe(true);
     expect(scripts[2]!.persistAcrossSessions).toBe(false);
   });
+
+  it('where match patterns take no port (Firefox), matches each host once, whatever its ports', () => {
+    const [hook] = wantedScripts({ all: false, sites: { [a]: [cookies, 'http://localhost:5000'] } }, false, false);
+    expect(hook!.matches).toEqual(['http://127.0.0.1/*', 'http://localhost/*']);
+  });
 });
 
 describe('planRegistration', () => {
