@@ -49,7 +49,8 @@ for (const { entry, out, completion, bare, target } of STANDALONE) {
       outDir,
       emptyOutDir: false,
       target: target ?? 'es2019', // the extension's own scripts: what the extension's Chromium runs (manifest minimum_chrome_version)
-      minify: out.endsWith('.min.js') || bare ? 'esbuild' : false,
+      // CX_LENS_UNMINIFIED: readable names in a CPU profile (bench/profile-tap.ts).
+      minify: (out.endsWith('.min.js') || bare) && !process.env.CX_LENS_UNMINIFIED ? 'esbuild' : false,
       lib: { entry: resolve(root, entry), formats: ['iife'], name: BUNDLE_NAME, fileName: () => out },
       rollupOptions: { output: { extend: !completion } },
     },

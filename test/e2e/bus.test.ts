@@ -2,7 +2,7 @@
 // with the Widgets emulation and the emulated chat API, the panel opened in the real DevTools.
 import { describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'puppeteer-core';
-import { openLensPanel, openPage, serviceWorker, sleep, waitFor } from '../support/harness';
+import { openLensPanel, openPage, serviceWorker, sleep, stopWorker, waitFor } from '../support/harness';
 import { startChat as startDemoChat } from '../support/demo-driver';
 import { demoSuite } from './demo-suite';
 import { captureStatus, detailText, findRow, rowCounts, setFilter, visibleRows, waitForCount } from '../support/panel-driver';
@@ -142,10 +142,7 @@ describe('bus traffic in the panel', () => {
       }, 20);
     }, total);
     await sleep(150);
-    const target = await serviceWorker(suite.lens.browser);
-    const gone = new Promise<void>((resolve) => suite.lens.browser.once('targetdestroyed', (t) => t === target && resolve()));
-    await (await target.worker())!.close();
-    await gone; // the worker really stopped
+    await stopWorker(suite.lens.browser); // resolves once the worker really stopped
     expect(await waitForCount(panel, 'Stream.tick', total, 30_000)).toBe(total);
     const status = await captureStatus(panel);
     expect(status.state).toBe('capturing');

@@ -3,25 +3,16 @@
 // other events are still captured, the mute holds across a reload, a saved recording carries it,
 // and Unmute in the status line brings the rows back.
 import { describe, expect, it } from 'vitest';
-import type { Frame, Page } from 'puppeteer-core';
+import type { Frame } from 'puppeteer-core';
 import { openLensPanel, openPage, waitFor } from '../support/harness';
 import { demoSuite } from './demo-suite';
+import { publishNoise } from '../support/demo-driver';
 import { rowCounts, setFilter, waitForCount } from '../support/panel-driver';
 import { catchDownloads, readJson } from '../support/recording-driver';
 
 const suite = demoSuite();
 const NAME = 'Noise.tick';
 
-/** The page publishes `noise` Noise.tick and `other` Other.ping events (its own plugins). */
-function publish(page: Page, noise: number, other: number): Promise<void> {
-  return page.evaluate((noise, other) => {
-    const w = window as unknown as { CXBus: { registerPlugin(name: string): { publish(e: string, d: unknown): void } }; cxNoise?: unknown; cxOther?: unknown };
-    const n = (w.cxNoise ??= w.CXBus.registerPlugin('Noise')) as { publish(e: string, d: unknown): void };
-    const o = (w.cxOther ??= w.CXBus.registerPlugin('Other')) as { publish(e: string, d: unknown): void };
-    for (let i = 0; i < noise; i++) n.publish('tick', { i });
-    for (let i = 0; i < other; i++) o.publish('ping', { i });
-  }, noise, other);
-}
 
 async function mutes(panel: Frame): Promise<{ count: number; names: number; text: string; lost: string | null }> {
   const lost = await panel.$eval('[data-testid="capture-status"]', (el) => el.getAttribute('data-lost'));
@@ -36,7 +27,7 @@ describe('mute at the source', () => {
     suite.pages.push(page);
     const panel = await openLensPanel(devtools);
     await page.waitForFunction(() => typeof (window as unknown as { runPublishes?: unknown }).runPublishes === 'function');
-    await publish(page, 3, 1);
+    await publishNoise(page, 3, 1);
     await waitForCount(panel, NAME, 3);
 
     // The row's detail pane: Mute this event (a native button, by keyboard as by mouse).
@@ -53,7 +44,7 @@ describe('mute at the source', () => {
       window.postMessage({ type: 'mute', names: ['Other.ping'] }, '*');
       window.dispatchEvent(new MessageEvent('message', { data: { type: 'mute', names: ['Other.ping'] } }));
     });
-    await publish(page, 50, 5);
+    await publishNoise(page, 50, 5);
     await waitForCount(panel, 'Other.ping', 6);
     await waitFor(async () => (await mutes(panel)).count === 50, '50 muted in the status line');
     expect((await rowCounts(panel))).toMatchObject({ count: 6 });
@@ -68,14 +59,14 @@ describe('mute at the source', () => {
     await page.reload({ waitUntil: 'load' });
     await page.waitForFunction(() => typeof (window as unknown as { runPublishes?: unknown }).runPublishes === 'function');
     await waitFor(async () => {
-      await publish(page, 1, 0);
+      await publishNoise(page, 1, 0);
       // Whether the panel keeps the old document's count (50) or not (0), the new one's adds to it.
       const { count } = await mutes(panel);
       return count !== 50 && count !== 0;
     }, 'the new document mutes Noise.tick too', 20_000);
     await panel.$eval('[data-testid="clear"]', (el) => (el as HTMLElement).click());
     const before = (await mutes(panel)).count;
-    await publish(page, 10, 1);
+    await publishNoise(page, 10, 1);
     await waitForCount(panel, 'Other.ping', 1);
     await waitFor(async () => (await mutes(panel)).count >= before + 10, '10 more muted');
     await waitForCount(panel, NAME, 0);
@@ -99,7 +90,7 @@ describe('mute at the source', () => {
     expect(await unmute!.evaluate((el) => (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim())).toBe('Unmute Noise.tick');
     await unmute!.click();
     await waitFor(async () => (await mutes(panel)).names === 0, 'the worker confirms the unmute');
-    await publish(page, 4, 0);
+    await publishNoise(page, 4, 0);
     await waitForCount(panel, NAME, 4);
   });
 });

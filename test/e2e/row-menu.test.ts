@@ -4,24 +4,15 @@
 // muted) and unmutes it (ContextMenu key); a right-click opens it too; arrows wrap; Filter to this
 // name and Hide this name add `name:` terms to the filter (to each alternative of an OR).
 import { describe, expect, it } from 'vitest';
-import type { Frame, Page } from 'puppeteer-core';
+import type { Frame } from 'puppeteer-core';
 import { openLensPanel, openPage, waitFor } from '../support/harness';
 import { demoSuite } from './demo-suite';
+import { publishNoise } from '../support/demo-driver';
 import { rowCounts, setFilter, waitForCount } from '../support/panel-driver';
 
 const suite = demoSuite();
 const NAME = 'Noise.tick';
 
-/** The page publishes `noise` Noise.tick and `other` Other.ping events (its own plugins). */
-function publish(page: Page, noise: number, other: number): Promise<void> {
-  return page.evaluate((noise, other) => {
-    const w = window as unknown as { CXBus: { registerPlugin(name: string): { publish(e: string, d: unknown): void } }; cxNoise?: unknown; cxOther?: unknown };
-    const n = (w.cxNoise ??= w.CXBus.registerPlugin('Noise')) as { publish(e: string, d: unknown): void };
-    const o = (w.cxOther ??= w.CXBus.registerPlugin('Other')) as { publish(e: string, d: unknown): void };
-    for (let i = 0; i < noise; i++) n.publish('tick', { i });
-    for (let i = 0; i < other; i++) o.publish('ping', { i });
-  }, noise, other);
-}
 
 /** The focused element's test id (or tag). */
 const focusedId = (panel: Frame) => panel.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);
@@ -43,7 +34,7 @@ describe('a Bus row\'s menu', () => {
       await keys.up('Shift');
     };
     await page.waitForFunction(() => typeof (window as unknown as { runPublishes?: unknown }).runPublishes === 'function');
-    await publish(page, 3, 1);
+    await publishNoise(page, 3, 1);
     await waitForCount(panel, NAME, 3);
 
     // Shift+F10 on the selected row: the menu, focus on its first item. (A click gives the panel's
@@ -71,7 +62,7 @@ describe('a Bus row\'s menu', () => {
     await keys.press('Enter');
     await waitFor(async () => (await muted(panel)).names === 1, 'the worker confirms the mute');
     expect(await focusedId(panel)).toBe('bus-list');
-    await publish(page, 20, 2);
+    await publishNoise(page, 20, 2);
     await waitFor(async () => (await muted(panel)).count === 20, '20 muted in the status line');
     await setFilter(panel, 'Other.ping');
     await waitFor(async () => (await rowCounts(panel)).count === 3, 'Other.ping still captured');
@@ -87,7 +78,7 @@ describe('a Bus row\'s menu', () => {
     expect((await menuText(panel))[0]).toBe(`Unmute ${NAME}`);
     await keys.press('Space');
     await waitFor(async () => (await muted(panel)).names === 0, 'the worker confirms the unmute');
-    await publish(page, 2, 0);
+    await publishNoise(page, 2, 0);
     await waitForCount(panel, NAME, 5);
 
     // A right-click on a row opens its menu; arrows wrap, Home and End; Filter to this name.

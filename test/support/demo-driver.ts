@@ -43,3 +43,15 @@ export function startChat(page: Page, demo: Demo): Promise<string> {
     });
   });
 }
+
+/** The page publishes `noise` Noise.tick and `other` Other.ping events through plugins of its own
+ *  (the mute and row-menu tests: one noisy event name and one that must stay captured). */
+export function publishNoise(page: Page, noise: number, other: number): Promise<void> {
+  return page.evaluate((noise, other) => {
+    const w = window as unknown as { CXBus: { registerPlugin(name: string): { publish(e: string, d: unknown): void } }; cxNoise?: unknown; cxOther?: unknown };
+    const n = (w.cxNoise ??= w.CXBus.registerPlugin('Noise')) as { publish(e: string, d: unknown): void };
+    const o = (w.cxOther ??= w.CXBus.registerPlugin('Other')) as { publish(e: string, d: unknown): void };
+    for (let i = 0; i < noise; i++) n.publish('tick', { i });
+    for (let i = 0; i < other; i++) o.publish('ping', { i });
+  }, noise, other);
+}

@@ -119,9 +119,20 @@ export async function serviceWorker(browser: Browser): Promise<Target> {
 /** Stops the extension's service worker and resolves once it is gone. */
 export async function stopWorker(browser: Browser): Promise<void> {
   const target = await serviceWorker(browser);
-  const gone = new Promise<void>((resolve) => browser.once('targetdestroyed', (t) => t === target && resolve()));
-  await (await target.worker())!.close();
-  await gone;
+  // Not `once`: another target (a tab, a DevTools window) may go first, and would take the listener.
+  let listener: ((t: Target) => void) | undefined;
+  const gone = new Promise<void>((resolve) => {
+    listener = (t: Target) => {
+      if (t === target) resolve();
+    };
+    browser.on('targetdestroyed', listener);
+  });
+  try {
+    await (await target.worker())!.close();
+    await gone;
+  } finally {
+    browser.off('targetdestroyed', listener!);
+  }
 }
 
 /** Opens url in a new tab and returns it with the DevTools window that belongs to it. */
