@@ -6,15 +6,20 @@
 // relay) and the heaviest functions. The profiler slows what it samples: compare the parts, and
 // take the costs themselves from `npm run bench`.
 //
+// PROFILE=parts measures instead which page-side script costs what at a frame's start on a
+// switched-on site without a chat: main-thread CPU added to a load of plain.html and of frames.html
+// (20 same-origin iframes), median of PROFILE_RUNS loads, for copies of the build whose hook or
+// relay is emptied (`void 0`) or kept only to be parsed (inside a block that never runs).
 // PROFILE=start profiles instead the loads of a page with 20 same-origin iframes and no chat on a
 // switched-on site (PROFILE_RUNS loads): what each frame's start of the hook and the relay costs.
 //
 //   npm run build && CX_LENS_UNMINIFIED=1 node scripts/build-standalone.mjs   (readable names)
 //   node --import tsx bench/profile-tap.ts            (PROFILE_RUNS=5 runs per side)
 import type { CDPSession, Page } from 'puppeteer-core';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, launch, openPage, openLensPanel, sleep, startDemo } from '../test/support';
+import { DIST, launch, openPage, openLensPanel, sleep, startDemo, type Lens } from '../test/support';
 import { wrapEveryPublish } from './page-wrappers';
 
 const RUNS = Number(process.env.PROFILE_RUNS ?? 5);
@@ -92,6 +97,71 @@ async function profiled(page: Page): Promise<Profile> {
   return profile;
 }
 
+/** One load's main-thread CPU (ms, thread ticks), from about:blank. */
+async function loadCpu(page: Page, url: string): Promise<number> {
+  await page.goto('about:blank');
+  const cdp = await page.createCDPSession();
+  try {
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    const ticks = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
+    const before = await ticks();
+    await page.goto(url, { waitUntil: 'load' });
+    return (await ticks() - before) * 1000;
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+type Rewrite = (code: string) => string;
+const kept: Rewrite = (code) => code;
+const emptied: Rewrite = () => 'void 0;\n';
+const parsedOnly: Rewrite = (code) => `if (Math.random() < 0) {\n${code}\n}\n`;
+
+/** A copy of the build with its hook and relay rewritten. */
+function variantBuild(hook: Rewrite, relay: Rewrite): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cx-lens-variant-'));
+  cpSync(DIST, dir, { recursive: true });
+  writeFileSync(join(dir, 'page-hook.js'), hook(readFileSync(join(DIST, 'page-hook.js'), 'utf8')));
+  writeFileSync(join(dir, 'relay.js'), relay(readFileSync(join(DIST, 'relay.js'), 'utf8')));
+  return dir;
+}
+
+async function measureParts(origin: string): Promise<void> {
+  const variants = [
+    { label: 'floor (both emptied)', dir: variantBuild(emptied, emptied) },
+    { label: 'CX Lens', dir: variantBuild(kept, kept) },
+    { label: 'hook only', dir: variantBuild(kept, emptied) },
+    { label: 'relay only', dir: variantBuild(emptied, kept) },
+    { label: 'both parsed, not run', dir: variantBuild(parsedOnly, parsedOnly) },
+  ];
+  const sides: Array<{ label: string; lens: Lens; with: Page; without: Page; cpu: Record<string, number[]> }> = [];
+  try {
+    for (const v of variants) {
+      const lens = await launch({ devtools: false, extensionDir: v.dir });
+      const off = await lens.browser.createBrowserContext(); // extensions do not run there
+      sides.push({ label: v.label, lens, with: await lens.browser.newPage(), without: await off.newPage(), cpu: {} });
+    }
+    const pages = ['/plain.html', '/frames.html'];
+    for (const s of sides) for (const path of pages) for (const tab of [s.with, s.without]) await loadCpu(tab, origin + path); // warm-up
+    for (let i = 0; i < RUNS; i++) {
+      for (const s of sides) { // alternating: a slow moment of the machine falls on every side
+        for (const path of pages) {
+          for (const [key, tab] of [[`${path} with`, s.with], [`${path} without`, s.without]] as const) (s.cpu[key] ??= []).push(await loadCpu(tab, origin + path));
+        }
+      }
+    }
+    console.log(`\nmain-thread CPU added to a load (median of ${RUNS} loads, each side in its own browser, with / without extensions)`);
+    for (const s of sides) {
+      const added = (path: string) => median(s.cpu[`${path} with`]!) - median(s.cpu[`${path} without`]!);
+      console.log(`  ${s.label.padEnd(22)} plain page +${added('/plain.html').toFixed(1)} ms   20 iframes +${added('/frames.html').toFixed(1)} ms (+${(added('/frames.html') / 21).toFixed(2)} a frame)`);
+    }
+  } finally {
+    for (const s of sides) await s.lens.close();
+    for (const v of variants) rmSync(v.dir, { recursive: true, force: true });
+  }
+}
+
 /** Loads `url` RUNS times under the profiler; self time by script and function (the page's
  *  main thread: every same-origin frame, and the content scripts' isolated worlds). */
 async function profileStarts(url: string): Promise<void> {
@@ -135,6 +205,15 @@ async function profileStarts(url: string): Promise<void> {
 }
 
 async function main() {
+  if (process.env.PROFILE === 'parts') {
+    const demo = await startDemo({ port: 0, apiPort: 0 });
+    try {
+      await measureParts(demo.urls.domainB);
+    } finally {
+      await demo.close();
+    }
+    return;
+  }
   if (process.env.PROFILE === 'start') {
     const demo = await startDemo({ port: 0, apiPort: 0 });
     try {
