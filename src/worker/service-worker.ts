@@ -8,7 +8,6 @@ import { InjectionManager, type InjectionHost } from './injection';
 import {
   CONTENT_PORT, LATE_START_FLAG, PANEL_PORT, RELAY_GLOBAL,
   type ContentToWorker, type InjectFeature, type InjectionSettings, type InjectOptions, type PanelToWorker,
-  type SiteNote, type WorkerToPanel,
 } from '../shared/protocol';
 import { isInjectFeature, parseInjectOptions } from '../shared/injection-options';
 import { callPageApi } from './page-functions';
@@ -16,8 +15,8 @@ import { PageCalls, type ClaimMemory, type PageCallHost } from './page-calls';
 import { errorText } from '../shared/error-text';
 import { PANELS_OPEN_KEY } from '../shared/panels-open';
 import { MuteManager } from './mutes';
-import { SiteRegistry, SITE_SCRIPTS, frameAccess, type ProbedFrame, type ScriptSpec, type SiteHost } from './site-registry';
-import { capturedOrigins, isCaptured, isOrigin, siteOrigin, type FrameAccess, type SiteList, type TabAccess } from '../shared/site-access';
+import { SiteRegistry, SITE_SCRIPTS, type ScriptSpec, type SiteHost } from './site-registry';
+import { SiteAccess } from './site-access';
 
 /** Packaged file and page functions of each injectable feature. */
 const FEATURES = {
@@ -103,7 +102,7 @@ const router = new Router(Date.now, (tabId, frame) => {
   }, () => {});
   if (!frame.top) return;
   // The frames a page loads (the cookie iframe) come after its top document: look a little later.
-  if (router.watchedTabs().includes(tabId)) setTimeout(() => void probeTab(tabId), PROBE_DELAY_MS);
+  if (router.watchedTabs().includes(tabId)) setTimeout(() => void siteAccess.probeTab(tabId), PROBE_DELAY_MS);
   injection.documentStarted(tabId).then(async (failures) => {
     if (!failures.length) return;
     const settings = await injection.settings(tabId); // still switched on: the failure is this page's
@@ -129,7 +128,7 @@ browser.runtime.onConnect.addListener((port) => {
       const tabId = conn.tabId;
       if (msg.type === 'subscribe' || msg.type === 'unsubscribe') savePanelsOpen();
       if (msg.type === 'subscribe') {
-        void probeTab(msg.tabId);
+        void siteAccess.probeTab(msg.tabId);
         injection.settings(msg.tabId).then((settings) => port.postMessage({ type: 'injection', settings }));
         mutes.names(msg.tabId).then((names) => port.postMessage({ type: 'mutes', names }), () => {});
       } else if (msg.type === 'inject' && tabId !== undefined && isInjectFeature(msg.feature)) {
@@ -139,7 +138,7 @@ browser.runtime.onConnect.addListener((port) => {
       } else if (msg.type === 'mute' && tabId !== undefined) {
         setMute(tabId, msg.name, msg.muted === true);
       } else if (msg.type === 'site' || msg.type === 'site-all' || msg.type === 'site-start-now' || msg.type === 'sites-get') {
-        void siteMessage(port, tabId, msg);
+        void siteAccess.message((m) => port.postMessage(m), tabId, msg);
       }
     });
     port.onDisconnect.addListener(() => {
@@ -178,7 +177,7 @@ async function setFeature(tabId: number, feature: InjectFeature, options: unknow
       const parsed = parseInjectOptions(feature, options);
       if (!parsed.ok) throw new TypeError(`options not valid: ${parsed.reason}`);
       checked = parsed.options;
-      await siteForFeature(tabId, feature);
+      await siteAccess.forFeature(tabId, feature);
     }
     const settings = await injection.set(tabId, feature, checked);
     router.toPanels(tabId, { type: 'injection', settings });
@@ -216,7 +215,8 @@ function savePanelsOpen(): void {
 setTimeout(savePanelsOpen, 5_000);
 
 // ---------------------------------------------------------------------------------------------
-// Site access (src/worker/site-registry.ts): the page hook and the relay are registered only for
+// Site access (src/worker/site-registry.ts, the list and registrations; site-access.ts, the panel's
+// messages and the tab probes): the page hook and the relay are registered only for
 // the origins the user switched on in a panel. Nothing else reaches this: not the page, not a
 // content script.
 
@@ -256,37 +256,15 @@ browser.runtime.onStartup.addListener(() => {});
 
 /** How long after a top document says hello its tab's frames are probed. */
 const PROBE_DELAY_MS = 1500;
-/** The last probe's frames, per tab. */
-const tabFrames = new Map<number, FrameAccess[]>();
-/** The last note per tab (why the list changed), sent with the next reports until replaced. */
-const tabNotes = new Map<number, SiteNote>();
-
-async function tabOrigin(tabId: number): Promise<string | null> {
-  // The tab's URL is given with host access (<all_urls>): no `tabs` permission needed.
-  const tab = await browser.tabs.get(tabId).catch(() => undefined);
-  return siteOrigin(tab?.url);
-}
-
-async function tabAccess(tabId: number, list: SiteList): Promise<TabAccess> {
-  const origin = await tabOrigin(tabId);
-  const capturing = isCaptured(list, origin);
-  return { origin, capturing, frames: capturing ? tabFrames.get(tabId) ?? [] : [] };
-}
-
-async function reportSites(tabId: number, list?: SiteList): Promise<void> {
-  const current = list ?? await sites.current();
-  const note = tabNotes.get(tabId);
-  router.toPanels(tabId, { type: 'sites', list: current, tab: await tabAccess(tabId, current), ...(note ? { note } : {}) });
-}
-
-/** A panel watches the tab: where its site is captured, wake every frame's relay (in its isolated
- *  world: the page cannot reach it), and learn the frames' origins; frames of other origins its
- *  site loads are switched on for their next load. On a site not switched on, nothing runs. */
-async function probeTab(tabId: number): Promise<ProbedFrame[]> {
-  const list = await sites.current();
-  const origin = await tabOrigin(tabId);
-  let probed: ProbedFrame[] = [];
-  if (isCaptured(list, origin)) {
+const siteAccess = new SiteAccess(sites, {
+  async tabUrl(tabId) {
+    return (await browser.tabs.get(tabId)).url;
+  },
+  async reload(tabId) {
+    await browser.tabs.reload(tabId);
+  },
+  tabs: () => browser.tabs.query({}),
+  async probeFrames(tabId) {
     const runs = await browser.scripting.executeScript({
       target: { tabId, allFrames: true }, injectImmediately: true,
       func: ((name: string) => {
@@ -296,78 +274,22 @@ async function probeTab(tabId: number): Promise<ProbedFrame[]> {
       }) as (...args: unknown[]) => unknown,
       args: [RELAY_GLOBAL],
     }).catch(() => []);
-    probed = runs.flatMap((run) => {
+    return runs.flatMap((run) => {
       const result = run.result as { origin?: unknown; relay?: unknown } | undefined;
       return typeof result?.origin === 'string' ? [{ frameId: run.frameId, origin: result.origin, relay: result.relay === true }] : [];
     });
-  }
-  const access = frameAccess(list, origin, probed);
-  let after = list;
-  if (origin !== null && access.newFrames.length) after = await sites.addFrames(origin, access.newFrames);
-  tabFrames.set(tabId, access.frames);
-  await reportSites(tabId, after);
-  return probed;
-}
-
-/** The panel's site messages, checked field by field (a message is data, never trusted). */
-async function siteMessage(port: { postMessage(m: WorkerToPanel): void }, tabId: number | undefined, msg: PanelToWorker): Promise<void> {
-  try {
-    if (msg.type === 'site' && isOrigin(msg.origin) && typeof msg.on === 'boolean') {
-      const before = await sites.current();
-      const after = await sites.setSite(msg.origin, msg.on);
-      if (tabId !== undefined) tabNotes.delete(tabId);
-      if (!msg.on) await stopRemoved(before, after);
-      if (msg.on && msg.reload === true && tabId !== undefined && await tabOrigin(tabId) === msg.origin) {
-        await browser.tabs.reload(tabId);
-      }
-    } else if (msg.type === 'site-all' && typeof msg.on === 'boolean') {
-      await sites.setAll(msg.on);
-    } else if (msg.type === 'site-start-now' && tabId !== undefined) {
-      await startNow(tabId);
-    }
-  } catch (error) {
-    if (tabId !== undefined) tabNotes.set(tabId, { kind: 'failed', message: errorText(error) });
-  }
-  const list = await sites.current();
-  // The sender first (it may watch no tab: an extension page), then every panel of each tab.
-  try {
-    port.postMessage({ type: 'sites', list, ...(tabId !== undefined ? { tab: await tabAccess(tabId, list) } : {}) });
-  } catch {
-    /* the sender went away */
-  }
-  for (const watched of router.watchedTabs()) await reportSites(watched, list);
-}
-
-/** A site was switched off: the documents of origins no longer captured drop what their relays
- *  kept, in the tabs showing that site (their next load runs no CX Lens script). */
-async function stopRemoved(before: SiteList, after: SiteList): Promise<void> {
-  if (after.all) return;
-  const gone = capturedOrigins(before).filter((o) => !isCaptured(after, o));
-  if (gone.length === 0) return;
-  const tabs = await browser.tabs.query({});
-  for (const tab of tabs) {
-    if (tab.id === undefined || !gone.includes(siteOrigin(tab.url) ?? '')) continue;
-    tabFrames.delete(tab.id);
+  },
+  async stopRelays(tabId, origins) {
     await browser.scripting.executeScript({
-      target: { tabId: tab.id, allFrames: true }, injectImmediately: true,
+      target: { tabId, allFrames: true }, injectImmediately: true,
       func: ((name: string, origins: string[]) => {
         if (origins.includes(location.origin)) (globalThis as unknown as Record<string, { stop?: () => void } | undefined>)[name]?.stop?.();
       }) as (...args: unknown[]) => unknown,
-      args: [RELAY_GLOBAL, gone],
+      args: [RELAY_GLOBAL, origins],
     }).catch(() => {});
-  }
-}
-
-/** Capture starts in the watched tab now, without a reload: its site is switched on, and the hook
- *  and the relay run in every frame that has none (in that order: the relay takes the hook's port
- *  when it asks). Their records are contested (LATE_START_FLAG): the page's scripts ran first. */
-async function startNow(tabId: number): Promise<void> {
-  const origin = await tabOrigin(tabId);
-  if (origin === null) throw new Error('CX Lens cannot capture this page (not an http or https page)');
-  await sites.setSite(origin, true);
-  const probed = await probeTab(tabId);
-  const frameIds = probed.filter((f) => !f.relay && isOrigin(f.origin)).map((f) => f.frameId);
-  if (frameIds.length) {
+  },
+  async startScripts(tabId, frameIds) {
+    // The hook first, then the relay (it takes the hook's port when it asks), marked as a late start.
     const target = { tabId, frameIds };
     await browser.scripting.executeScript({ target, world: 'MAIN', injectImmediately: true, files: [SITE_SCRIPTS.hook.file] });
     await browser.scripting.executeScript({
@@ -378,18 +300,8 @@ async function startNow(tabId: number): Promise<void> {
       args: [LATE_START_FLAG],
     });
     await browser.scripting.executeScript({ target, injectImmediately: true, files: [SITE_SCRIPTS.relay.file] });
-  }
-  tabNotes.set(tabId, { kind: 'started-now', at: Date.now(), frames: frameIds.length });
-  await probeTab(tabId); // wakes the new relays: they connect to the panel
-}
-
-/** Switching an injected feature on where capture is off switches its site on, and starts capture
- *  now: the feature reports through CX Lens's page scripts. */
-async function siteForFeature(tabId: number, feature: InjectFeature): Promise<void> {
-  const list = await sites.current();
-  const origin = await tabOrigin(tabId);
-  if (origin === null || isCaptured(list, origin)) return;
-  await startNow(tabId);
-  tabNotes.set(tabId, { kind: 'by-feature', origin, feature });
-  await reportSites(tabId);
-}
+  },
+  toPanels: (tabId, message) => router.toPanels(tabId, message),
+  watchedTabs: () => router.watchedTabs(),
+  now: Date.now,
+});
