@@ -60,13 +60,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const mapPages = <A, B>(m: Record<PageKey, A>, fn: (a: A) => B) =>
   Object.fromEntries(Object.entries(m).map(([k, v]) => [k, fn(v as A)])) as Record<PageKey, B>;
 
-interface Load { ms: number; cpu: number }
+export interface Load { ms: number; cpu: number }
 
 /** One load: ms from navigation start to the end of the load event, measured by the page, and the
  *  CPU time of the renderer's main thread meanwhile (CDP Performance, thread ticks; every frame of
  *  these pages is same-site, so in that process). The tab goes to about:blank first, so that the
  *  page before (and the teardown of its frames) is not counted. */
-async function load(page: Page, url: string): Promise<Load> {
+export async function load(page: Page, url: string): Promise<Load> {
   await page.goto('about:blank');
   const cdp = await page.createCDPSession();
   try {

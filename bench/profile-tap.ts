@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIST, launch, openPage, openLensPanel, sleep, startDemo, type Lens } from '../test/support';
 import { wrapEveryPublish } from './page-wrappers';
+import { load } from './no-chat';
 
 const RUNS = Number(process.env.PROFILE_RUNS ?? 5);
 const N = 20_000;
@@ -97,21 +98,6 @@ async function profiled(page: Page): Promise<Profile> {
   return profile;
 }
 
-/** One load's main-thread CPU (ms, thread ticks), from about:blank. */
-async function loadCpu(page: Page, url: string): Promise<number> {
-  await page.goto('about:blank');
-  const cdp = await page.createCDPSession();
-  try {
-    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-    const ticks = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
-    const before = await ticks();
-    await page.goto(url, { waitUntil: 'load' });
-    return (await ticks() - before) * 1000;
-  } finally {
-    await cdp.detach().catch(() => {});
-  }
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 type Rewrite = (code: string) => string;
 const kept: Rewrite = (code) => code;
@@ -143,11 +129,11 @@ async function measureParts(origin: string): Promise<void> {
       sides.push({ label: v.label, lens, with: await lens.browser.newPage(), without: await off.newPage(), cpu: {} });
     }
     const pages = ['/plain.html', '/frames.html'];
-    for (const s of sides) for (const path of pages) for (const tab of [s.with, s.without]) await loadCpu(tab, origin + path); // warm-up
+    for (const s of sides) for (const path of pages) for (const tab of [s.with, s.without]) await load(tab, origin + path); // warm-up
     for (let i = 0; i < RUNS; i++) {
       for (const s of sides) { // alternating: a slow moment of the machine falls on every side
         for (const path of pages) {
-          for (const [key, tab] of [[`${path} with`, s.with], [`${path} without`, s.without]] as const) (s.cpu[key] ??= []).push(await loadCpu(tab, origin + path));
+          for (const [key, tab] of [[`${path} with`, s.with], [`${path} without`, s.without]] as const) (s.cpu[key] ??= []).push((await load(tab, origin + path)).cpu);
         }
       }
     }
